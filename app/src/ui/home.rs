@@ -1,0 +1,138 @@
+//! Trang chủ: the city, quick actions, hotlines and places to see.
+
+use dioxus::prelude::*;
+use mycity_core::Place;
+
+use super::{icons::Icon, ErrorNote, Screen, Services, TitleBar, Ui};
+
+#[component]
+pub fn Home() -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let mut screen = ui.screen;
+    let home = use_memo(move || {
+        ui.revision.read();
+        core.home().map_err(|e| e.to_string())
+    });
+    let t = ui.texts.read();
+    let l = t.lang().code();
+    let home = match &*home.read() {
+        Ok(h) => h.clone(),
+        Err(e) => return rsx! { ErrorNote { message: e.clone() } },
+    };
+    let city = home.city.name.get(l).to_owned();
+    let quick = [
+        (Screen::Report, "report", "quick-report"),
+        (Screen::Dossier, "dossier", "quick-dossier"),
+        (Screen::Tourism, "tourism", "quick-tourism"),
+        (Screen::Sos, "sos", "quick-sos"),
+    ];
+    rsx! {
+        TitleBar { title: city.clone(), subtitle: home.city.region.get(l).to_owned() }
+        if home.city.last_error.is_some() {
+            p { class: "banner offline", "data-testid": "offline-banner",
+                Icon { name: "offline" }
+                {t.get("offline-banner")}
+            }
+        }
+        section { class: "hero", "data-testid": "home-city",
+            p { class: "welcome", {t.args("home-welcome", &[("city", &city)])} }
+        }
+        section { class: "card",
+            h2 { {t.get("home-quick")} }
+            div { class: "quick-grid",
+                for (target, icon, key) in quick {
+                    button { key: "{key}", r#type: "button",
+                        class: if target == Screen::Sos { "quick danger" } else { "quick" },
+                        "data-testid": "quick-{icon}",
+                        onclick: move |_| screen.set(target),
+                        Icon { name: icon }
+                        span { {t.get(key)} }
+                    }
+                }
+            }
+        }
+        section { class: "card",
+            h2 { {t.get("home-hotlines")} }
+            div { class: "chips",
+                for h in home.hotlines.iter() {
+                    a { key: "{h.number}", class: "chip", href: mycity_core::emergency::tel_uri(&h.number),
+                        "data-testid": "home-hotline-{h.number}",
+                        strong { "{h.number}" }
+                        span { {h.name.get(l)} }
+                    }
+                }
+            }
+        }
+        section { class: "card",
+            h2 { {t.get("home-places")} }
+            ul { class: "list",
+                for p in home.featured.iter() {
+                    PlaceRow { key: "{p.id}", place: p.clone() }
+                }
+            }
+        }
+    }
+}
+
+/// One place in a list.
+#[component]
+pub fn PlaceRow(place: Place) -> Element {
+    let ui = use_context::<Ui>();
+    let t = ui.texts.read();
+    let l = t.lang().code();
+    let price = match place.ticket_price_vnd {
+        Some(0) => Some(t.get("ticket-free")),
+        Some(p) => Some(t.args("ticket-price", &[("price", &group_thousands(p))])),
+        None => None,
+    };
+    rsx! {
+        li { class: "place", "data-testid": "place-{place.id}",
+            Icon { name: "place" }
+            div {
+                strong { {place.name.get(l)} }
+                p { {place.description.get(l)} }
+                if let Some(p) = price { small { "{p}" } }
+            }
+        }
+    }
+}
+
+/// 150000 → "150.000", the Vietnamese way of writing prices.
+fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::tests::render;
+
+    #[test]
+    fn groups_prices() {
+        assert_eq!(group_thousands(0), "0");
+        assert_eq!(group_thousands(25_000), "25.000");
+        assert_eq!(group_thousands(1_500_000), "1.500.000");
+    }
+
+    #[test]
+    fn home_shows_city_quick_actions_and_hotlines() {
+        let html = render(Screen::Home, |_| {});
+        assert!(html.contains("Hà Giang"), "{html}");
+        for id in ["quick-report", "quick-dossier", "quick-tourism", "quick-sos", "home-hotline-113"] {
+            assert!(html.contains(id), "missing {id}");
+        }
+        assert!(html.contains("href=\"tel:113\""));
+    }
+}

@@ -1,0 +1,49 @@
+//! Du lịch: search the city's places (Vietnamese with or without marks).
+
+use dioxus::prelude::*;
+
+use super::{home::PlaceRow, icons::Icon, Services, TitleBar, Ui};
+
+#[component]
+pub fn Tourism() -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let mut query = use_signal(String::new);
+    let results = use_memo(move || {
+        ui.revision.read();
+        let q = query.read();
+        if q.trim().is_empty() {
+            core.home().map(|h| h.featured).map_err(|e| e.to_string())
+        } else {
+            core.search_places(&q, 30).map_err(|e| e.to_string())
+        }
+    });
+    let t = ui.texts.read();
+    let city = use_context::<Services>().core.city().map(|c| c.name.get(t.lang().code()).to_owned()).unwrap_or_default();
+    rsx! {
+        TitleBar { title: t.args("tourism-title", &[("city", &city)]) }
+        label { class: "search",
+            Icon { name: "search" }
+            input {
+                r#type: "search", "data-testid": "place-search",
+                placeholder: t.get("search-placeholder"),
+                value: "{query}",
+                oninput: move |e| query.set(e.value()),
+            }
+        }
+        match &*results.read() {
+            Ok(list) if list.is_empty() => rsx! {
+                p { class: "muted", "data-testid": "search-empty", {t.args("search-empty", &[("query", &query.read())])} }
+            },
+            Ok(list) => rsx! {
+                if !query.read().trim().is_empty() {
+                    p { class: "muted", "data-testid": "search-count", {t.args("search-count", &[("count", &list.len().to_string())])} }
+                }
+                ul { class: "list", "data-testid": "place-results",
+                    for p in list.iter() { PlaceRow { key: "{p.id}", place: p.clone() } }
+                }
+            },
+            Err(e) => rsx! { p { class: "muted", "data-testid": "search-error", "{e}" } },
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! The core's one error type: every fallible public call returns [`Error`].
+
+use std::fmt;
+
+/// Everything that can go wrong in the core, narrowed to what a caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The local database failed (disk full, corrupt file, locked).
+    #[error("local storage error: {0}")]
+    Storage(String),
+    /// A city pack (from disk, the bundle or a server) was malformed or inconsistent;
+    /// the pack in use before stays in use.
+    #[error("invalid city pack: {0}")]
+    InvalidPack(String),
+    /// No pack is known for this city slug.
+    #[error("unknown city: {0}")]
+    UnknownCity(String),
+    /// The input given to the core was not acceptable (empty, too long, out of range).
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// The server could not be reached (offline, DNS, timeout, connection dropped).
+    #[error("network unavailable: {0}")]
+    Network(String),
+    /// The server answered, but with an error status.
+    #[error("server error {status}: {message}")]
+    Server {
+        /// HTTP status code.
+        status: u16,
+        /// The server's own explanation, or the status text.
+        message: String,
+    },
+    /// No server URL is configured for this city, so only bundled data is available.
+    #[error("no server configured")]
+    NoServer,
+    /// A file in the data directory could not be read or written.
+    #[error("file error: {0}")]
+    Io(String),
+}
+
+/// Shorthand for results of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Storage(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e.to_string())
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Self {
+        match e.status() {
+            Some(status) => Error::Server {
+                status: status.as_u16(),
+                message: status.canonical_reason().unwrap_or("error").to_owned(),
+            },
+            None => Error::Network(display_chain(&e)),
+        }
+    }
+}
+
+/// Joins an error with its sources, because reqwest's top-level message alone
+/// ("error sending request") does not tell a user or a log reader what failed.
+fn display_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        cur = s.source();
+    }
+    out
+}
+
+impl Error {
+    /// True when retrying later may succeed (network down, server overloaded).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Network(_) => true,
+            Error::Server { status, .. } => *status >= 500 || *status == 429 || *status == 408,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn pack(msg: impl fmt::Display) -> Self {
+        Error::InvalidPack(msg.to_string())
+    }
+}

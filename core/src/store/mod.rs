@@ -1,0 +1,154 @@
+//! The local database: one SQLite file in WAL mode, foreign keys on.
+//!
+//! All access goes through one connection behind a mutex: the calls are short,
+//! and one writer keeps the ordering of outbox and record writes simple.
+
+mod schema;
+
+use std::{
+    path::Path,
+    sync::{Mutex, MutexGuard},
+};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+
+pub use schema::VERSION as SCHEMA_VERSION;
+
+use crate::{Error, Result};
+
+/// The core's SQLite database.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Store::init(conn)
+    }
+
+    /// A private in-memory database, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Store> {
+        // WAL lets a reader see the last commit while a pack import writes;
+        // NORMAL sync is durable across app crashes, which is what a phone needs.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Store { conn: Mutex::new(conn) })
+    }
+
+    /// Runs `f` with the connection (reads, or single statements).
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&self.lock())
+    }
+
+    /// Runs `f` inside one immediate transaction, committed only if `f` succeeds.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Reads a setting.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
+    /// Writes a setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.read(|c| {
+            c.execute(
+                "INSERT INTO settings(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written
+        // (the transaction rolls back on drop), so the connection is still good.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version == schema::VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    if version == 0 {
+        tx.execute_batch(schema::CREATE_SQL)?;
+    } else if version > schema::VERSION {
+        return Err(Error::Storage(format!(
+            "database schema {version} is newer than this app ({}); update the app",
+            schema::VERSION
+        )));
+    } else {
+        schema::upgrade_from(&tx, version)?;
+    }
+    tx.pragma_update(None, "user_version", schema::VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_is_at_current_version_with_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        store
+            .read(|c| {
+                let v: u32 = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
+                assert_eq!(v, SCHEMA_VERSION);
+                let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+                assert_eq!(mode, "wal");
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        Store::open(&path).unwrap().set_setting("lang", "en").unwrap();
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.setting("lang").unwrap().as_deref(), Some("en"));
+        store.read(|c| Ok(c.pragma_update(None, "user_version", 99)?)).unwrap();
+        drop(store);
+        let err = Store::open(&path).err().expect("newer schema refused");
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn failed_write_rolls_back() {
+        let store = Store::open_in_memory().unwrap();
+        let r: Result<()> = store.write(|tx| {
+            tx.execute("INSERT INTO settings VALUES ('a', 'b')", [])?;
+            Err(Error::InvalidInput("stop".into()))
+        });
+        assert!(r.is_err());
+        assert_eq!(store.setting("a").unwrap(), None);
+    }
+}

@@ -1,0 +1,122 @@
+//! The database schema and its upgrades, keyed on `PRAGMA user_version`.
+//!
+//! `CREATE_SQL` is always the full current schema; `upgrade_from` walks an old
+//! database forward one version at a time. A test checks both paths end equal.
+
+use rusqlite::Transaction;
+
+use crate::Result;
+
+/// The schema version this build writes.
+pub const VERSION: u32 = 1;
+
+/// The whole current schema, for a new database.
+pub const CREATE_SQL: &str = r#"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per city pack in the store; the app shows one city at a time.
+CREATE TABLE cities (
+    slug        TEXT PRIMARY KEY,
+    version     INTEGER NOT NULL,
+    name_vi     TEXT NOT NULL,
+    name_en     TEXT NOT NULL,
+    region_vi   TEXT NOT NULL,
+    region_en   TEXT NOT NULL,
+    timezone    TEXT NOT NULL,
+    center_lat  REAL NOT NULL,
+    center_lon  REAL NOT NULL,
+    min_lat     REAL NOT NULL,
+    min_lon     REAL NOT NULL,
+    max_lat     REAL NOT NULL,
+    max_lon     REAL NOT NULL,
+    server_url  TEXT,
+    dossier     TEXT NOT NULL,   -- JSON DossierFormat
+    extra       TEXT NOT NULL,   -- JSON: tours, events, air stations…
+    source      TEXT NOT NULL,   -- bundled | server | file
+    etag        TEXT,
+    imported_at INTEGER NOT NULL, -- unix seconds
+    checked_at  INTEGER,          -- last time the server confirmed this pack
+    last_error  TEXT              -- last failed refresh, for the sync screen
+);
+
+CREATE TABLE categories (
+    city           TEXT NOT NULL REFERENCES cities(slug) ON DELETE CASCADE,
+    code           TEXT NOT NULL,
+    position       INTEGER NOT NULL,
+    field          TEXT NOT NULL,
+    name_vi        TEXT NOT NULL,
+    name_en        TEXT NOT NULL,
+    icon           TEXT NOT NULL,
+    description_vi TEXT NOT NULL,
+    description_en TEXT NOT NULL,
+    PRIMARY KEY (city, code)
+) WITHOUT ROWID;
+
+CREATE TABLE hotlines (
+    city           TEXT NOT NULL REFERENCES cities(slug) ON DELETE CASCADE,
+    number         TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    name_vi        TEXT NOT NULL,
+    name_en        TEXT NOT NULL,
+    description_vi TEXT NOT NULL,
+    description_en TEXT NOT NULL,
+    priority       INTEGER NOT NULL,
+    PRIMARY KEY (city, number)
+) WITHOUT ROWID;
+
+CREATE TABLE wards (
+    id          INTEGER PRIMARY KEY,
+    city        TEXT NOT NULL REFERENCES cities(slug) ON DELETE CASCADE,
+    code        TEXT NOT NULL,
+    name_vi     TEXT NOT NULL,
+    name_en     TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    approximate INTEGER NOT NULL,
+    geometry    TEXT NOT NULL,   -- JSON [[[[lon,lat],…]…]…]: polygons of rings
+    UNIQUE (city, code)
+);
+CREATE VIRTUAL TABLE wards_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+
+CREATE TABLE places (
+    id               INTEGER PRIMARY KEY,
+    city             TEXT NOT NULL REFERENCES cities(slug) ON DELETE CASCADE,
+    key              TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    name_vi          TEXT NOT NULL,
+    name_en          TEXT NOT NULL,
+    description_vi   TEXT NOT NULL,
+    description_en   TEXT NOT NULL,
+    lat              REAL NOT NULL,
+    lon              REAL NOT NULL,
+    address          TEXT,
+    opening_hours    TEXT,
+    ticket_price_vnd INTEGER,
+    qr_id            TEXT,
+    narration_vi     TEXT NOT NULL,
+    narration_en     TEXT NOT NULL,
+    photo            TEXT,
+    UNIQUE (city, key)
+);
+CREATE INDEX places_qr ON places(qr_id) WHERE qr_id IS NOT NULL;
+-- Folded names and descriptions (see text::fold); contentless, rowid = places.id.
+CREATE VIRTUAL TABLE places_fts USING fts5(
+    name, body,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 0',
+    prefix = '1 2 3'
+);
+CREATE VIRTUAL TABLE places_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+"#;
+
+/// Brings a database at `from` up to [`VERSION`]. Each arm moves one step.
+pub fn upgrade_from(_tx: &Transaction<'_>, from: u32) -> Result<()> {
+    match from {
+        // Version 1 is the first schema: nothing older exists to upgrade.
+        v => Err(crate::Error::Storage(format!(
+            "database schema version {v} is not known to this build (it writes {VERSION}); was it made by a newer app?"
+        ))),
+    }
+}

@@ -1,0 +1,319 @@
+//! MyCity's reference backend: a real HTTP server on a real SQLite database,
+//! speaking what a city's systems would. The app's demo mode and the tests
+//! start it in-process on loopback with [`serve`] or [`spawn_background`].
+
+mod db;
+mod seed;
+
+use std::{net::SocketAddr, sync::Arc};
+
+use axum::{
+    extract::{DefaultBodyLimit, Path, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, put},
+    Json, Router,
+};
+pub use db::Db;
+use tokio::sync::oneshot;
+use tower_http::compression::CompressionLayer;
+
+/// Largest request body accepted (a pack with tens of thousands of places fits).
+pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Server errors, each with a stable code and a message, sent as JSON.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 400.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 403.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404.
+    #[error("{0}")]
+    NotFound(String),
+    /// 409.
+    #[error("{0}")]
+    Conflict(String),
+    /// 500.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Internal(format!("database: {e}"))
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        if status.is_server_error() {
+            tracing::error!(%self, "request failed");
+        }
+        (status, Json(serde_json::json!({ "code": code, "message": self.to_string() }))).into_response()
+    }
+}
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Database file, or `:memory:`.
+    pub db: String,
+    /// Load the bundled demo data.
+    pub seed: bool,
+    /// Key for Open311 POSTs.
+    pub api_key: String,
+    /// Key for staff endpoints under `/admin/`.
+    pub admin_key: String,
+    /// Extra pack directory to publish at start.
+    pub packs_dir: Option<std::path::PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            db: ":memory:".into(),
+            seed: true,
+            api_key: "demo-key".into(),
+            admin_key: "demo-admin".into(),
+            packs_dir: None,
+        }
+    }
+}
+
+struct AppState {
+    db: Db,
+    config: Config,
+}
+
+type Shared = State<Arc<AppState>>;
+
+/// The HTTP routes over an opened database.
+pub fn router(db: Db, config: Config) -> Router {
+    let state = Arc::new(AppState { db, config });
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/api/v1/cities", get(cities))
+        .route("/api/v1/cities/{slug}/pack", get(city_pack))
+        .route("/admin/cities/{slug}/pack", put(publish_pack))
+        .fallback(|| async { Error::NotFound("no such endpoint".into()) })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn cities(State(s): Shared) -> Result<Response, Error> {
+    let list: Vec<serde_json::Value> = s
+        .db
+        .cities()?
+        .into_iter()
+        .map(|c| {
+            serde_json::json!({
+                "slug": c.slug, "name": c.name, "version": c.version,
+                "pack_url": format!("/api/v1/cities/{}/pack", c.slug),
+            })
+        })
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+/// True when `If-None-Match` names `etag` (or `*`); weak tags compare by value.
+fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == etag)
+}
+
+async fn city_pack(State(s): Shared, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, Error> {
+    let unknown = || Error::NotFound(format!("unknown city {slug:?}"));
+    let etag = s.db.pack_etag(&slug)?.ok_or_else(unknown)?;
+    let tag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
+    if etag_matches(&headers, &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+    }
+    let pack = s.db.pack(&slug)?.ok_or_else(unknown)?;
+    Ok((
+        [
+            (header::ETAG, tag),
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        pack.body,
+    )
+        .into_response())
+}
+
+fn check_admin(headers: &HeaderMap, config: &Config) -> Result<(), Error> {
+    let given = headers
+        .get("x-admin-key")
+        .or_else(|| headers.get(header::AUTHORIZATION))
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim_start_matches("Bearer ").trim());
+    match given {
+        Some(k) if k == config.admin_key => Ok(()),
+        _ => Err(Error::Forbidden("a valid admin key is required (X-Admin-Key)".into())),
+    }
+}
+
+async fn publish_pack(
+    State(s): Shared,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Result<Response, Error> {
+    check_admin(&headers, &s.config)?;
+    let version = s.db.publish_pack(&slug, &body)?;
+    Ok((StatusCode::OK, Json(serde_json::json!({ "slug": slug, "version": version }))).into_response())
+}
+
+/// Opens the database named in `config` and loads its data.
+pub fn open_db(config: &Config) -> Result<Db, Error> {
+    let db = Db::open(&config.db)?;
+    if config.seed {
+        seed::seed(&db)?;
+    }
+    if let Some(dir) = &config.packs_dir {
+        seed::load_dir(&db, dir)?;
+    }
+    Ok(db)
+}
+
+/// A server running on the current tokio runtime.
+pub struct Running {
+    /// The bound address (useful with port 0).
+    pub addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, finishes in-flight requests and waits for the end.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        let _ = self.stop.send(());
+        self.task.await.map_err(std::io::Error::other)?
+    }
+}
+
+/// Binds `addr` (port 0 picks a free port), then serves on the current tokio runtime.
+pub async fn serve(addr: SocketAddr, config: Config) -> Result<Running, Error> {
+    let db = open_db(&config)?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| Error::Internal(format!("cannot bind {addr}: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| Error::Internal(e.to_string()))?;
+    let app = router(db, config);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Running { addr, stop, task })
+}
+
+/// A server on its own thread and runtime, for callers without one (the
+/// desktop app's demo mode, synchronous tests). Dropping it stops the server.
+pub struct Background {
+    /// The bound address.
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Background {
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts the server on a thread of its own and returns once it listens.
+pub fn spawn_background(addr: SocketAddr, config: Config) -> Result<Background, Error> {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("mycity-server".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(Error::Internal(format!("tokio runtime: {e}"))));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                match serve(addr, config).await {
+                    Ok(running) => {
+                        let _ = ready_tx.send(Ok(running.addr));
+                        let _ = stopped.await;
+                        if let Err(e) = running.shutdown().await {
+                            tracing::warn!(%e, "server shutdown");
+                        }
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                    }
+                }
+            });
+        })
+        .map_err(|e| Error::Internal(format!("cannot start server thread: {e}")))?;
+    let addr = ready_rx.recv().map_err(|_| Error::Internal("server thread ended early".into()))??;
+    Ok(Background { addr, stop: Some(stop), thread: Some(thread) })
+}
+
+/// Current time as ISO 8601 with the Vietnam offset, the format of every date the server emits.
+pub fn now_iso() -> String {
+    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::now_utc()
+        .to_offset(offset)
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_handles_lists_weak_and_star() {
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"a\", W/\"v1-x\""));
+        assert!(etag_matches(&h, "\"v1-x\""));
+        assert!(!etag_matches(&h, "\"v2-y\""));
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
+        assert!(etag_matches(&h, "\"anything\""));
+        assert!(!etag_matches(&HeaderMap::new(), "\"a\""));
+    }
+
+    #[test]
+    fn now_iso_has_vietnam_offset() {
+        assert!(now_iso().ends_with("+07:00"), "{}", now_iso());
+    }
+}

@@ -1,0 +1,109 @@
+//! `mycity-server`: the reference backend as a command.
+//!
+//! `mycity-server --addr 127.0.0.1:8080 --db PATH|:memory: --seed [--api-key KEY] [--admin-key KEY] [--packs DIR]`
+
+use std::{net::SocketAddr, process::ExitCode};
+
+use mycity_server::Config;
+
+const USAGE: &str = "usage: mycity-server [--addr 127.0.0.1:8080] [--db PATH|:memory:] [--seed] \
+[--api-key KEY] [--admin-key KEY] [--packs DIR]";
+
+fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), String> {
+    let mut addr: SocketAddr = ([127, 0, 0, 1], 8080).into();
+    let mut config = Config { db: "mycity-server.sqlite".into(), seed: false, ..Config::default() };
+    let (mut api_key, mut admin_key) = (None, None);
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--addr" => addr = value("--addr")?.parse().map_err(|e| format!("--addr: {e}"))?,
+            "--db" => config.db = value("--db")?,
+            "--seed" => config.seed = true,
+            "--api-key" => api_key = Some(value("--api-key")?),
+            "--admin-key" => admin_key = Some(value("--admin-key")?),
+            "--packs" => config.packs_dir = Some(value("--packs")?.into()),
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    // Without --seed there are no demo keys: a real deployment must choose its own.
+    let demo = |k: &str| if config.seed { Some(k.to_owned()) } else { None };
+    config.api_key = api_key.or_else(|| demo("demo-key")).ok_or("--api-key is required without --seed")?;
+    config.admin_key = admin_key.or_else(|| demo("demo-admin")).ok_or("--admin-key is required without --seed")?;
+    Ok((addr, config))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let (addr, config) = match parse(std::env::args().skip(1)) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let running = match mycity_server::serve(addr, config).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("mycity-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("mycity-server listening on http://{}", running.addr);
+    wait_for_signal().await;
+    match running.shutdown().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mycity-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(t) => t,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> impl Iterator<Item = String> + '_ {
+        s.split_whitespace().map(str::to_owned)
+    }
+
+    #[test]
+    fn seed_gives_demo_keys() {
+        let (addr, c) = parse(args("--addr 127.0.0.1:0 --db :memory: --seed")).unwrap();
+        assert_eq!(addr.port(), 0);
+        assert_eq!((c.api_key.as_str(), c.admin_key.as_str()), ("demo-key", "demo-admin"));
+    }
+
+    #[test]
+    fn no_seed_needs_keys_and_bad_args_are_errors() {
+        assert!(parse(args("--db :memory:")).is_err());
+        assert!(parse(args("--db :memory: --api-key a --admin-key b")).is_ok());
+        assert!(parse(args("--addr nonsense")).is_err());
+        assert!(parse(args("--frobnicate")).unwrap_err().contains("unknown argument"));
+    }
+}

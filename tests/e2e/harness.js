@@ -1,0 +1,69 @@
+// Starts the real app in browser mode (core + embedded reference server on
+// loopback) and a real Chromium driven by Playwright, at phone size.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const shotsDir = join(here, 'screenshots');
+mkdirSync(shotsDir, { recursive: true });
+
+const APP = process.env.MYCITY_APP || join(here, '../../target/debug/mycity-app');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/** Starts `mycity-app --web` on a free port; resolves once it prints its URL. */
+export async function startApp(extraArgs = []) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mycity-e2e-'));
+  const proc = spawn(APP, ['--web', '--addr', '127.0.0.1:0', '--data-dir', dataDir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
+  });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app did not start in 60 s:\n${log}`)), 60_000);
+    const onData = (chunk) => {
+      log += chunk;
+      const m = /web mode on (http:\/\/[0-9.:]+\/)/.exec(log);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', (c) => { log += c; });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`app exited with ${code}:\n${log}`)); });
+  });
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Chromium page at 390×844 (a common phone), Vietnamese locale. */
+export async function openBrowser({ geolocation } = {}) {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    locale: 'vi-VN',
+    ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
+  });
+  const page = await context.newPage();
+  return { browser, context, page };
+}
+
+export const byTest = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: false });
+}
