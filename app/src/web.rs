@@ -30,7 +30,7 @@ pub fn run(addr: SocketAddr, core: Arc<MyCity>) -> ExitCode {
         }
     };
     rt.block_on(async move {
-        let browser = Arc::new(Browser::default());
+        let browser = Arc::new(Browser);
         let html = page();
         // `with_virtual_dom("/")` serves only `/{*route}`, which never matches `/` itself.
         let app = Router::new()

@@ -34,6 +34,7 @@ sos-locating = Finding your position…
 sos-no-position = No GPS position yet. The text will name the city only.
 sos-outside = The position is outside the city's wards.
 sos-open-sms = Open message
+sos-manual = Or type coordinates (latitude, longitude)
 sos-in-ward = You are in { $ward }
 
 report-title = Report a problem

@@ -31,6 +31,7 @@ sos-locating = Đang xác định vị trí…
 sos-no-position = Chưa có vị trí GPS. Tin nhắn sẽ chỉ ghi tên thành phố.
 sos-outside = Vị trí nằm ngoài các phường/xã của thành phố.
 sos-open-sms = Mở tin nhắn
+sos-manual = Hoặc nhập tọa độ (vĩ độ, kinh độ)
 sos-in-ward = Bạn đang ở { $ward }
 
 report-title = Phản ánh hiện trường

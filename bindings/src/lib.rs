@@ -165,7 +165,12 @@ impl MyCity {
     }
 
     /// The `sms:` URI asking for help, with the position if known.
-    pub fn sos_sms_uri(&self, lat: Option<f64>, lon: Option<f64>, accuracy_m: Option<f64>) -> Result<String, MyCityError> {
+    pub fn sos_sms_uri(
+        &self,
+        lat: Option<f64>,
+        lon: Option<f64>,
+        accuracy_m: Option<f64>,
+    ) -> Result<String, MyCityError> {
         let fix = match (lat, lon) {
             (Some(lat), Some(lon)) => Some(core::Fix { position: core::LatLon { lat, lon }, accuracy_m }),
             _ => None,

@@ -64,12 +64,12 @@ fn synthetic_pack() -> String {
     let places = pack["places"].as_array_mut().expect("places");
     for i in 0..SYNTHETIC {
         let (prefix, kind) = KINDS[rng.below(KINDS.len())];
-        let name = format!(
-            "{prefix} {} {} {}",
-            SYLLABLES[rng.below(SYLLABLES.len())],
-            SYLLABLES[rng.below(SYLLABLES.len())],
-            i
-        );
+        // Real names repeat ("Quán phở Minh Khai") and some carry a house number ("Phở 24").
+        let mut name =
+            format!("{prefix} {} {}", SYLLABLES[rng.below(SYLLABLES.len())], SYLLABLES[rng.below(SYLLABLES.len())]);
+        if rng.below(3) == 0 {
+            name.push_str(&format!(" {}", rng.below(99) + 1));
+        }
         places.push(serde_json::json!({
             "id": format!("synthetic-{i}"),
             "kind": kind,
@@ -104,8 +104,18 @@ fn open(dir: &Path) -> MyCity {
     MyCity::open(Config { data_dir: dir.to_owned(), server_url: None }).expect("open")
 }
 
-const QUERIES: &[&str] =
-    &["dong van", "ĐỒNG VĂN", "Đồng Văn", "lung cu", "ma pi leng", "pho", "nha nghi minh", "cho", "hoang phong", "quan ba"];
+const QUERIES: &[&str] = &[
+    "dong van",
+    "ĐỒNG VĂN",
+    "Đồng Văn",
+    "lung cu",
+    "ma pi leng",
+    "pho",
+    "nha nghi minh",
+    "cho",
+    "hoang phong",
+    "quan ba",
+];
 
 fn rss_phase(dir: &Path) {
     let core = open(dir);
@@ -161,26 +171,44 @@ fn main() {
         return;
     }
     println!("mycity-bench: {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    let dir = tempfile::tempdir().expect("tempdir");
 
     // Import.
     let wire = synthetic_pack();
     println!("pack: {} places, {:.1} MB JSON", SYNTHETIC, wire.len() as f64 / 1e6);
-    let core = open(dir.path());
-    let t = Instant::now();
-    let pack = CityPack::parse(&wire).expect("synthetic pack parses");
-    let parse = t.elapsed();
-    let t = Instant::now();
-    let outcome = mycity_core::city::import(core.store(), &pack, PackSource::File, None).expect("import");
-    let import = t.elapsed();
+    // Import three times into fresh stores (the machine is a shared VM; one run can be unlucky).
+    let mut runs = Vec::new();
+    let mut dir = tempfile::tempdir().expect("tempdir");
+    for _ in 0..3 {
+        dir = tempfile::tempdir().expect("tempdir");
+        let core = open(dir.path());
+        let t = Instant::now();
+        let pack = CityPack::parse(&wire).expect("synthetic pack parses");
+        let parse = t.elapsed();
+        let t = Instant::now();
+        let outcome = mycity_core::city::import(core.store(), &pack, PackSource::File, None).expect("import");
+        let import = t.elapsed();
+        assert!(matches!(outcome, mycity_core::ImportOutcome::Replaced { to: 1000, .. }));
+        let t = Instant::now();
+        core.store().maintain().join().expect("thread").expect("maintenance");
+        runs.push((parse + import, parse, import, t.elapsed()));
+    }
+    runs.sort_by_key(|r| r.0);
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let (total, parse, import, tidy) = runs[1];
     println!(
-        "import 50k-place pack: parse {:.0} ms + store {:.0} ms = {:.0} ms  ({outcome:?})  [target < 1000 ms]",
-        parse.as_secs_f64() * 1e3,
-        import.as_secs_f64() * 1e3,
-        (parse + import).as_secs_f64() * 1e3
+        "import 50k-place pack, median of 3: parse {:.0} ms + store {:.0} ms = {:.0} ms (runs {:.0}/{:.0}/{:.0} ms)  [target < 1000 ms]",
+        ms(parse),
+        ms(import),
+        ms(total),
+        ms(runs[0].0),
+        ms(runs[1].0),
+        ms(runs[2].0)
     );
-    drop(core);
-    drop(pack);
+    println!(
+        "  then, in the background: index merge + WAL checkpoint {:.0} ms; database {:.1} MB",
+        ms(tidy),
+        std::fs::metadata(dir.path().join("mycity.sqlite")).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0)
+    );
     drop(wire);
 
     // Open + home.
@@ -199,62 +227,78 @@ fn main() {
     let core = open(dir.path());
     core.store()
         .read(|c| {
-            c.execute_batch(
-                "CREATE TEMP TABLE like_peer (id INTEGER PRIMARY KEY, city TEXT, folded TEXT);",
-            )?;
-            let mut ins = c.prepare("INSERT INTO like_peer VALUES (?1, ?2, ?3)")?;
+            c.execute_batch("CREATE TEMP TABLE like_peer (id INTEGER PRIMARY KEY, city TEXT, name TEXT, text TEXT);")?;
+            let mut ins = c.prepare("INSERT INTO like_peer VALUES (?1, ?2, ?3, ?4)")?;
             let mut sel = c.prepare("SELECT id, city, name_vi, name_en, description_vi, address FROM places")?;
             let mut rows = sel.query([])?;
             while let Some(r) = rows.next()? {
                 let s = |i| r.get::<_, Option<String>>(i).map(|o| o.unwrap_or_default());
-                let folded = mycity_core::text::fold(&format!("{} {} {} {}", s(2)?, s(3)?, s(4)?, s(5)?));
-                ins.execute(rusqlite_params(r.get::<_, i64>(0)?, r.get::<_, String>(1)?, folded))?;
+                let name = mycity_core::text::fold(&format!("{} {}", s(2)?, s(3)?));
+                let all = mycity_core::text::fold(&format!("{name} {} {}", s(4)?, s(5)?));
+                ins.execute(rusqlite_params(r.get::<_, i64>(0)?, r.get::<_, String>(1)?, name, all))?;
             }
             Ok(())
         })
         .expect("peer table");
+    // Folded search, as the app runs it.
     let mut fts = Vec::new();
-    let mut like = Vec::new();
     let mut hits = 0usize;
     for i in 0..SEARCHES {
         let q = QUERIES[i % QUERIES.len()];
         let t = Instant::now();
         hits += core.search_places(q, 20).expect("search").len();
         fts.push(t.elapsed());
-        let folded = format!("%{}%", mycity_core::text::fold(q));
+    }
+    // The same search without an index: the same two tiers (words as typed in
+    // the name, then every word anywhere), each a LIKE '%…%' scan in row order.
+    let mut like = Vec::new();
+    for i in 0..SEARCHES / 5 {
+        let q = QUERIES[i % QUERIES.len()];
         let t = Instant::now();
-        let n = core
-            .store()
-            .read(|c| {
-                let mut st = c.prepare_cached(
-                    "SELECT p.* FROM like_peer l JOIN places p ON p.id = l.id
-                     WHERE l.city = 'ha-giang' AND l.folded LIKE ?1 LIMIT 20",
-                )?;
-                let rows = st.query_map([&folded], |_| Ok(()))?;
-                Ok(rows.count())
-            })
-            .expect("like");
+        hits += like_search(&core, q, 20);
         like.push(t.elapsed());
-        hits += n;
     }
     let (f50, f95, l50, l95) = (median(&mut fts), pct(&mut fts, 0.95), median(&mut like), pct(&mut like, 0.95));
     println!(
-        "folded search over {} places: p50 {:.0} µs, p95 {:.0} µs  [target p95 < 1000 µs]",
-        SYNTHETIC,
+        "folded search over {SYNTHETIC} places ({SEARCHES} runs): p50 {:.0} µs, p95 {:.0} µs  [target p95 < 1000 µs]",
         us(f50),
         us(f95)
     );
-    println!("LIKE '%…%' scan, same rows and queries: p50 {:.0} µs, p95 {:.0} µs", us(l50), us(l95));
     println!(
-        "search speed-up vs LIKE: {:.0}× at p50, {:.0}× at p95  [target ≥ 50×]  ({hits} rows seen)",
+        "LIKE '%…%' scans, same rows, queries and tiers ({} runs): p50 {:.0} µs, p95 {:.0} µs",
+        SEARCHES / 5,
+        us(l50),
+        us(l95)
+    );
+    println!(
+        "search speed-up vs LIKE: {:.0}× at p50, {:.0}× at p95  [target ≥ 50×]  ({hits} rows returned)",
         us(l50) / us(f50),
         us(l95) / us(f95)
     );
+    for q in QUERIES {
+        let mut v: Vec<Duration> = (0..50)
+            .map(|_| {
+                let t = Instant::now();
+                core.search_places(q, 20).expect("search");
+                t.elapsed()
+            })
+            .collect();
+        println!("  {q:>14}: p50 {:>5.0} µs", us(median(&mut v)));
+    }
+    let plan: Vec<String> = core
+        .store()
+        .read(|c| {
+            let mut st = c.prepare(
+                "EXPLAIN QUERY PLAN SELECT p.id FROM places_fts f JOIN places p ON p.id = f.rowid
+                 WHERE places_fts MATCH 'cho' AND p.city = 'ha-giang' LIMIT 20",
+            )?;
+            let rows = st.query_map([], |r| r.get::<_, String>(3))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .expect("plan");
+    println!("  plan: {}", plan.join(" / "));
     let exact = core.search_places("ĐỒNG VĂN", 5).expect("search");
-    println!(
-        "  'ĐỒNG VĂN' → {}",
-        exact.first().map(|p| p.name.vi.as_str()).unwrap_or("(nothing)")
-    );
+    println!("  'ĐỒNG VĂN' → {}", exact.first().map(|p| p.name.vi.as_str()).unwrap_or("(nothing)"));
     drop(core);
 
     // Point → ward.
@@ -283,6 +327,42 @@ fn main() {
     }
 }
 
-fn rusqlite_params(id: i64, city: String, folded: String) -> impl rusqlite::Params {
-    (id, city, folded)
+fn rusqlite_params(id: i64, city: String, name: String, all: String) -> impl rusqlite::Params {
+    (id, city, name, all)
+}
+
+/// The peer: tier 1 `name LIKE '%dong van%'`, tier 2 every word `LIKE` anywhere.
+fn like_search(core: &MyCity, q: &str, limit: usize) -> usize {
+    let folded = mycity_core::text::fold(q);
+    let words: Vec<String> = mycity_core::text::terms(&folded).map(|w| format!("%{w}%")).collect();
+    let phrase = format!("%{}%", words.iter().map(|w| w.trim_matches('%')).collect::<Vec<_>>().join(" "));
+    core.store()
+        .read(|c| {
+            let mut seen = std::collections::HashSet::new();
+            let mut st = c.prepare_cached(
+                "SELECT p.* FROM like_peer l JOIN places p ON p.id = l.id
+                 WHERE l.city = 'ha-giang' AND l.name LIKE ?1 LIMIT ?2",
+            )?;
+            let mut rows = st.query(rusqlite::params![phrase, limit as i64])?;
+            while let Some(r) = rows.next()? {
+                seen.insert(r.get::<_, i64>(0)?);
+            }
+            if seen.len() < limit {
+                let cond = (1..=words.len()).map(|i| format!("l.text LIKE ?{i}")).collect::<Vec<_>>().join(" AND ");
+                let mut st = c.prepare_cached(&format!(
+                    "SELECT p.* FROM like_peer l JOIN places p ON p.id = l.id
+                     WHERE l.city = 'ha-giang' AND {cond} LIMIT {}",
+                    limit * 2
+                ))?;
+                let mut rows = st.query(rusqlite::params_from_iter(words.iter()))?;
+                while let Some(r) = rows.next()? {
+                    if seen.len() == limit {
+                        break;
+                    }
+                    seen.insert(r.get::<_, i64>(0)?);
+                }
+            }
+            Ok(seen.len())
+        })
+        .expect("like")
 }

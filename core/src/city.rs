@@ -99,10 +99,9 @@ pub(crate) fn now() -> i64 {
 /// Imports a validated pack. A newer version replaces the older in one
 /// transaction; readers see either the old pack or the new, never a mix.
 pub fn import(store: &Store, pack: &CityPack, source: PackSource, etag: Option<&str>) -> Result<ImportOutcome> {
-    store.write(|tx| {
-        let old: Option<i64> = tx
-            .query_row("SELECT version FROM cities WHERE slug = ?1", [&pack.slug], |r| r.get(0))
-            .optional()?;
+    store.write_bulk(|tx| {
+        let old: Option<i64> =
+            tx.query_row("SELECT version FROM cities WHERE slug = ?1", [&pack.slug], |r| r.get(0)).optional()?;
         if let Some(v) = old {
             if v >= pack.version {
                 if source == PackSource::Server {
@@ -126,18 +125,9 @@ pub fn import(store: &Store, pack: &CityPack, source: PackSource, etag: Option<&
 
 fn delete_city(tx: &Transaction<'_>, slug: &str) -> Result<()> {
     // Virtual tables do not follow foreign keys, so clear them by rowid first.
-    tx.execute(
-        "DELETE FROM places_fts WHERE rowid IN (SELECT id FROM places WHERE city = ?1)",
-        [slug],
-    )?;
-    tx.execute(
-        "DELETE FROM places_rtree WHERE id IN (SELECT id FROM places WHERE city = ?1)",
-        [slug],
-    )?;
-    tx.execute(
-        "DELETE FROM wards_rtree WHERE id IN (SELECT id FROM wards WHERE city = ?1)",
-        [slug],
-    )?;
+    tx.execute("DELETE FROM places_fts WHERE rowid IN (SELECT id FROM places WHERE city = ?1)", [slug])?;
+    tx.execute("DELETE FROM places_rtree WHERE id IN (SELECT id FROM places WHERE city = ?1)", [slug])?;
+    tx.execute("DELETE FROM wards_rtree WHERE id IN (SELECT id FROM wards WHERE city = ?1)", [slug])?;
     tx.execute("DELETE FROM cities WHERE slug = ?1", [slug])?;
     Ok(())
 }
@@ -152,9 +142,26 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
             source, etag, imported_at, checked_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
         params![
-            p.slug, p.version, p.name.vi, p.name.en, p.region.vi, p.region.en, p.timezone,
-            p.center.lat, p.center.lon, p.bbox.min_lat, p.bbox.min_lon, p.bbox.max_lat, p.bbox.max_lon,
-            p.server_url, dossier, extra, source.as_str(), etag, now(), checked,
+            p.slug,
+            p.version,
+            p.name.vi,
+            p.name.en,
+            p.region.vi,
+            p.region.en,
+            p.timezone,
+            p.center.lat,
+            p.center.lon,
+            p.bbox.min_lat,
+            p.bbox.min_lon,
+            p.bbox.max_lat,
+            p.bbox.max_lon,
+            p.server_url,
+            dossier,
+            extra,
+            source.as_str(),
+            etag,
+            now(),
+            checked,
         ],
     )?;
     let mut cat = tx.prepare(
@@ -163,7 +170,15 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
     )?;
     for (i, c) in p.categories.iter().enumerate() {
         cat.execute(params![
-            p.slug, c.code, i as i64, c.field, c.name.vi, c.name.en, c.icon, c.description.vi, c.description.en
+            p.slug,
+            c.code,
+            i as i64,
+            c.field,
+            c.name.vi,
+            c.name.en,
+            c.icon,
+            c.description.vi,
+            c.description.en
         ])?;
     }
     let mut hot = tx.prepare(
@@ -172,7 +187,14 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
     )?;
     for h in &p.hotlines {
         hot.execute(params![
-            p.slug, h.number, h.kind.as_str(), h.name.vi, h.name.en, h.description.vi, h.description.en, h.priority
+            p.slug,
+            h.number,
+            h.kind.as_str(),
+            h.name.vi,
+            h.name.en,
+            h.description.vi,
+            h.description.en,
+            h.priority
         ])
         .map_err(|e| Error::pack(format!("hotline {}: {e}", h.number)))?;
     }
@@ -198,28 +220,78 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
             address, opening_hours, ticket_price_vnd, qr_id, narration_vi, narration_en, photo)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
-    let mut fts = tx.prepare("INSERT INTO places_fts (rowid, name, body) VALUES (?1, ?2, ?3)")?;
-    let mut rtree = tx.prepare("INSERT INTO places_rtree VALUES (?1, ?2, ?2, ?3, ?3)")?;
-    let mut name = String::new();
-    let mut body = String::new();
+    let mut fts = tx.prepare("INSERT INTO places_fts (rowid, name, pairs, body) VALUES (?1, ?2, ?3, ?4)")?;
+    let (mut name, mut pairs, mut body) = (String::new(), String::new(), String::new());
+    let mut points = Vec::with_capacity(p.places.len());
     for pl in &p.places {
         place.execute(params![
-            p.slug, pl.id, pl.kind, pl.name.vi, pl.name.en, pl.description.vi, pl.description.en, pl.lat, pl.lon,
-            pl.address, pl.opening_hours, pl.ticket_price_vnd, pl.qr_id, pl.narration.vi, pl.narration.en, pl.photo
+            p.slug,
+            pl.id,
+            pl.kind,
+            pl.name.vi,
+            pl.name.en,
+            pl.description.vi,
+            pl.description.en,
+            pl.lat,
+            pl.lon,
+            pl.address,
+            pl.opening_hours,
+            pl.ticket_price_vnd,
+            pl.qr_id,
+            pl.narration.vi,
+            pl.narration.en,
+            pl.photo
         ])?;
         let id = tx.last_insert_rowid();
-        name.clear();
-        name.push_str(&text::fold(&pl.name.vi));
-        name.push(' ');
-        name.push_str(&text::fold(&pl.name.en));
-        body.clear();
-        body.push_str(&text::fold(&pl.description.vi));
-        body.push(' ');
-        body.push_str(&text::fold(pl.address.as_deref().unwrap_or("")));
-        fts.execute(params![id, name, body])?;
-        rtree.execute(params![id, pl.lat, pl.lon])?;
+        fold_into(&mut name, &[&pl.name.vi, &pl.name.en]);
+        text::pair_tokens(&name, &mut pairs);
+        fold_into(&mut body, &[&pl.description.vi, pl.address.as_deref().unwrap_or("")]);
+        fts.execute(params![id, name, pairs, body])?;
+        points.push((morton(pl.lat, pl.lon), id, pl.lat, pl.lon));
+    }
+    // SQLite's R*Tree has no bulk load; inserting along a space-filling curve
+    // keeps consecutive inserts in the same nodes, which is much cheaper.
+    points.sort_unstable_by_key(|p| p.0);
+    let mut rtree = tx.prepare("INSERT INTO places_rtree VALUES (?1, ?2, ?2, ?3, ?3)")?;
+    for (_, id, lat, lon) in points {
+        rtree.execute(params![id, lat, lon])?;
     }
     Ok(())
+}
+
+/// Folds each text into `out`, space-separated, skipping a text whose folded
+/// form repeats the previous one (an English name equal to the Vietnamese one
+/// would only double the index).
+fn fold_into(out: &mut String, texts: &[&str]) {
+    out.clear();
+    let mut last_start = 0;
+    for t in texts {
+        let start = out.len();
+        if start > 0 {
+            out.push(' ');
+        }
+        let folded_start = out.len();
+        out.push_str(&text::fold(t));
+        if start > 0 && out[folded_start..] == out[last_start..start] {
+            out.truncate(start);
+        } else {
+            last_start = folded_start;
+        }
+    }
+}
+
+/// Interleaves the bits of quantised latitude and longitude (a Z-order key).
+fn morton(lat: f64, lon: f64) -> u64 {
+    let q = |v: f64, lo: f64, span: f64| (((v - lo) / span).clamp(0.0, 1.0) * u32::MAX as f64) as u64;
+    let spread = |mut x: u64| {
+        x &= 0xffff_ffff;
+        x = (x | (x << 16)) & 0x0000_ffff_0000_ffff;
+        x = (x | (x << 8)) & 0x00ff_00ff_00ff_00ff;
+        x = (x | (x << 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+        x = (x | (x << 2)) & 0x3333_3333_3333_3333;
+        (x | (x << 1)) & 0x5555_5555_5555_5555
+    };
+    spread(q(lat, -90.0, 180.0)) | (spread(q(lon, -180.0, 360.0)) << 1)
 }
 
 /// Reads a city from the store.
@@ -241,7 +313,11 @@ pub fn load(conn: &Connection, slug: &str) -> Result<Option<City>> {
                     center: LatLon { lat: r.get(7)?, lon: r.get(8)? },
                     bbox: BBox { min_lat: r.get(9)?, min_lon: r.get(10)?, max_lat: r.get(11)?, max_lon: r.get(12)? },
                     server_url: r.get(13)?,
-                    dossier: DossierFormat { pattern: String::new(), example: String::new(), system: Localized::default() },
+                    dossier: DossierFormat {
+                        pattern: String::new(),
+                        example: String::new(),
+                        system: Localized::default(),
+                    },
                     source: PackSource::parse(&r.get::<_, String>(15)?),
                     imported_at: r.get(16)?,
                     checked_at: r.get(17)?,
@@ -253,7 +329,8 @@ pub fn load(conn: &Connection, slug: &str) -> Result<Option<City>> {
     )
     .optional()?
     .map(|(mut city, dossier)| {
-        city.dossier = serde_json::from_str(&dossier).map_err(|e| Error::Storage(format!("stored dossier format: {e}")))?;
+        city.dossier =
+            serde_json::from_str(&dossier).map_err(|e| Error::Storage(format!("stored dossier format: {e}")))?;
         Ok(city)
     })
     .transpose()
@@ -269,10 +346,9 @@ pub fn etag(conn: &Connection, slug: &str) -> Result<Option<(i64, Option<String>
 /// Records the outcome of a refresh attempt, shown on the sync screen.
 pub fn record_check(conn: &Connection, slug: &str, error: Option<&str>) -> Result<()> {
     match error {
-        None => conn.execute(
-            "UPDATE cities SET checked_at = ?2, last_error = NULL WHERE slug = ?1",
-            params![slug, now()],
-        )?,
+        None => {
+            conn.execute("UPDATE cities SET checked_at = ?2, last_error = NULL WHERE slug = ?1", params![slug, now()])?
+        }
         Some(e) => conn.execute("UPDATE cities SET last_error = ?2 WHERE slug = ?1", params![slug, e])?,
     };
     Ok(())
@@ -291,7 +367,10 @@ mod tests {
     fn newer_version_replaces_older_and_same_version_is_kept() {
         let store = Store::open_in_memory().unwrap();
         let mut p = pack("da-nang");
-        assert_eq!(import(&store, &p, PackSource::Bundled, None).unwrap(), ImportOutcome::Installed { version: p.version });
+        assert_eq!(
+            import(&store, &p, PackSource::Bundled, None).unwrap(),
+            ImportOutcome::Installed { version: p.version }
+        );
         assert!(matches!(import(&store, &p, PackSource::Bundled, None).unwrap(), ImportOutcome::Unchanged { .. }));
         let old = p.version;
         p.version += 1;
@@ -314,6 +393,25 @@ mod tests {
         let city = store.read(|c| load(c, "da-nang")).unwrap().unwrap();
         assert_eq!(city.source, PackSource::Server);
         assert!(city.checked_at.is_some());
+    }
+
+    #[test]
+    fn fold_into_skips_repeated_translation() {
+        let mut s = String::new();
+        fold_into(&mut s, &["Chợ Đồng Văn", "Dong Van Market"]);
+        assert_eq!(s, "cho dong van dong van market");
+        fold_into(&mut s, &["Hà Giang", "Ha Giang"]);
+        assert_eq!(s, "ha giang");
+        fold_into(&mut s, &["", "x"]);
+        assert_eq!(s, "x");
+    }
+
+    #[test]
+    fn morton_keeps_neighbours_close() {
+        let a = morton(16.06, 108.22);
+        let b = morton(16.0601, 108.2201);
+        let far = morton(22.8, 104.9);
+        assert!(a.abs_diff(b) < a.abs_diff(far));
     }
 
     #[test]

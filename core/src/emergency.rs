@@ -80,7 +80,9 @@ pub fn sos_message(lang: Lang, city: &Localized, fix: Option<Fix>, ward: Option<
             if let Some(a) = f.accuracy_m.filter(|a| a.is_finite() && *a > 0.0) {
                 text.push_str(&format!(", {acc} ~{a:.0} m"));
             }
-            text.push_str(&format!(". https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=17/{lat:.5}/{lon:.5}"));
+            text.push_str(&format!(
+                ". https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=17/{lat:.5}/{lon:.5}"
+            ));
         }
         None => text.push_str(match lang {
             Lang::Vi => " Không xác định được vị trí GPS, tôi đang ở ",

@@ -275,7 +275,10 @@ impl MyCity {
     pub fn import_pack(&self, json: &str, source: PackSource) -> Result<ImportOutcome> {
         let pack = CityPack::parse(json)?;
         let outcome = city::import(&self.store, &pack, source, None)?;
-        self.forget_wards(&pack.slug);
+        if !matches!(outcome, ImportOutcome::Unchanged { .. }) {
+            self.forget_wards(&pack.slug);
+            drop(self.store.maintain());
+        }
         Ok(outcome)
     }
 
@@ -312,6 +315,7 @@ impl MyCity {
         let r = sync::refresh_pack(&self.store, &api, &city.slug).await;
         if matches!(r, Ok(Refresh::Updated { .. })) {
             self.forget_wards(&city.slug);
+            drop(self.store.maintain());
         }
         r
     }
@@ -362,6 +366,8 @@ fn import_bundled(store: &Store) -> Result<()> {
             Err(e) => tracing::error!(slug, %e, "bundled pack is invalid"),
         }
     }
+    // The bundle is small: tidy up now rather than race the first screen.
+    store.maintain().join().map_err(|_| Error::Storage("maintenance thread panicked".into()))??;
     store.set_setting(KEY_BUNDLE, &fingerprint)
 }
 
@@ -426,10 +432,8 @@ mod tests {
         for slug in pack::CITY_SLUGS {
             let city = core.set_city(slug).unwrap();
             let places = core.store().read(|c| tourism::featured(c, slug, 100)).unwrap();
-            let inside = places
-                .iter()
-                .filter(|p| core.ward_at(LatLon { lat: p.lat, lon: p.lon }).unwrap().is_some())
-                .count();
+            let inside =
+                places.iter().filter(|p| core.ward_at(LatLon { lat: p.lat, lon: p.lon }).unwrap().is_some()).count();
             assert!(inside >= 15, "{slug}: only {inside} places inside a ward");
             assert!(city.bbox.contains(city.center));
         }

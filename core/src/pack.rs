@@ -437,10 +437,7 @@ pub mod bundled {
 
     /// The bundled pack of `slug` in wire form, if the app ships one.
     pub fn wire(slug: &str) -> Option<crate::Result<String>> {
-        PACKS
-            .iter()
-            .find(|(s, _, _)| *s == slug)
-            .map(|(_, pack, wards)| super::CityPack::combine(pack, wards))
+        PACKS.iter().find(|(s, _, _)| *s == slug).map(|(_, pack, wards)| super::CityPack::combine(pack, wards))
     }
 
     /// The slugs of the bundled packs.

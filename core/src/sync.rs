@@ -39,9 +39,7 @@ pub async fn refresh_pack(store: &Store, api: &Api, slug: &str) -> Result<Refres
 }
 
 async fn fetch_and_import(store: &Store, api: &Api, slug: &str) -> Result<Refresh> {
-    let (version, etag) = store
-        .read(|c| city::etag(c, slug))?
-        .ok_or_else(|| Error::UnknownCity(slug.to_owned()))?;
+    let (version, etag) = store.read(|c| city::etag(c, slug))?.ok_or_else(|| Error::UnknownCity(slug.to_owned()))?;
     match api.city_pack(slug, etag.as_deref()).await? {
         Fetched::NotModified => Ok(Refresh::Unchanged { version }),
         Fetched::Body { body, etag } => {

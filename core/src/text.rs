@@ -4,7 +4,7 @@
 //! SQLite's FTS5 `remove_diacritics` does not fold `đ`, so the core indexes and
 //! queries text it folded itself.
 
-use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Folds text for search: Unicode NFD, combining marks dropped, `đ/Đ → d`, lowercase.
 ///
@@ -14,44 +14,86 @@ use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 /// ```
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.nfd() {
-        if is_combining_mark(c) {
+    for c in s.chars() {
+        if c == '_' {
+            // '_' marks the index's pair tokens; in text it is just a separator.
+            out.push(' ');
+        } else if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
             continue;
         }
-        match c {
-            'đ' | 'Đ' => out.push('d'),
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            c => out.extend(c.to_lowercase()),
-        }
+        // Marks are dropped, so their canonical order does not matter and a
+        // per-character decomposition is enough (no NFD reordering buffer).
+        decompose_canonical(c, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            match d {
+                'đ' | 'Đ' => out.push('d'),
+                d if d.is_ascii() => out.push(d.to_ascii_lowercase()),
+                d => out.extend(d.to_lowercase()),
+            }
+        });
     }
     out
 }
 
 /// Splits folded text into search terms: runs of letters and digits.
 pub fn terms(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty())
 }
 
-/// Builds an FTS5 MATCH expression from what a person typed: every term must
-/// appear, the last one as a prefix (so results follow typing). Returns `None`
-/// when nothing searchable is left.
-pub fn fts_query(input: &str) -> Option<String> {
-    let folded = fold(input);
-    let terms: Vec<&str> = terms(&folded).take(8).collect();
-    let (last, rest) = terms.split_last()?;
-    // Terms hold only alphanumerics, so quoting them cannot break the syntax.
-    let mut q = String::new();
-    for t in rest {
-        q.push('"');
-        q.push_str(t);
-        q.push_str("\" ");
+/// Most terms of a query that are searched; the rest add little but cost.
+const MAX_TERMS: usize = 8;
+
+/// Writes the pair tokens of folded `text` into `out`: each two adjacent
+/// words joined behind `_` ("cho dong van" → "_chodong _dongvan"). Indexed,
+/// they answer phrase queries with exact look-ups.
+pub fn pair_tokens(folded: &str, out: &mut String) {
+    out.clear();
+    let mut prev: Option<&str> = None;
+    for t in terms(folded) {
+        if let Some(p) = prev {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push('_');
+            out.push_str(p);
+            out.push_str(t);
+        }
+        prev = Some(t);
     }
-    q.push('"');
-    q.push_str(last);
-    q.push_str("\"*");
-    Some(q)
+}
+
+/// A search as FTS5 MATCH expressions, from the strictest to the loosest.
+/// The last term is a prefix everywhere, so results follow typing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FtsQuery {
+    /// The words as typed, in a name: `name : "dong"*` for one word,
+    /// the pair tokens `"_dongvan"*` for several.
+    pub phrase: String,
+    /// Every word, anywhere, in any order (`"dong" "van"*`).
+    pub all: String,
+}
+
+/// Builds the FTS5 expressions for what a person typed; `None` when nothing
+/// searchable is left (only spaces or punctuation).
+pub fn fts_query(input: &str) -> Option<FtsQuery> {
+    let folded = fold(input);
+    let terms: Vec<&str> = terms(&folded).take(MAX_TERMS).collect();
+    if terms.is_empty() {
+        return None;
+    }
+    // Terms hold only alphanumerics, so quoting them cannot break the syntax.
+    let quoted =
+        |ts: &mut dyn Iterator<Item = String>| ts.map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" ") + "*";
+    let all = quoted(&mut terms.iter().map(|t| t.to_string()));
+    let phrase = if terms.len() == 1 {
+        format!("name : {all}")
+    } else {
+        quoted(&mut terms.windows(2).map(|w| format!("_{}{}", w[0], w[1])))
+    };
+    Some(FtsQuery { phrase, all })
 }
 
 #[cfg(test)]
@@ -70,7 +112,7 @@ mod tests {
 
     #[test]
     fn folds_decomposed_input_the_same() {
-        let decomposed: String = "Mã Pì Lèng".nfd().collect();
+        let decomposed: String = unicode_normalization::UnicodeNormalization::nfd("Mã Pì Lèng").collect();
         assert_eq!(fold(&decomposed), fold("Mã Pì Lèng"));
     }
 
@@ -83,7 +125,34 @@ mod tests {
 
     #[test]
     fn query_prefixes_last_term_only() {
-        assert_eq!(fts_query("Đồng Vă").as_deref(), Some("\"dong\" \"va\"*"));
-        assert_eq!(fts_query("AND OR NOT").as_deref(), Some("\"and\" \"or\" \"not\"*"));
+        let q = fts_query("Chợ Đồng Vă").unwrap();
+        assert_eq!(q.phrase, "\"_chodong\" \"_dongva\"*");
+        assert_eq!(q.all, "\"cho\" \"dong\" \"va\"*");
+        assert_eq!(fts_query("Chợ").unwrap().phrase, "name : \"cho\"*");
+        assert_eq!(fts_query("AND OR NOT").unwrap().all, "\"and\" \"or\" \"not\"*");
+        assert_eq!(fts_query("a_b").unwrap().all, "\"a\" \"b\"*");
+    }
+
+    #[test]
+    fn pairs_join_adjacent_words() {
+        let mut out = String::new();
+        pair_tokens("cho dong van", &mut out);
+        assert_eq!(out, "_chodong _dongvan");
+        pair_tokens("hue", &mut out);
+        assert_eq!(out, "");
+    }
+
+    #[test]
+    fn folds_like_full_nfd_on_every_vietnamese_letter() {
+        let letters = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ";
+        let upper: String = letters.to_uppercase();
+        for s in [letters, upper.as_str()] {
+            let slow: String = unicode_normalization::UnicodeNormalization::nfd(s)
+                .filter(|c| !is_combining_mark(*c))
+                .map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c })
+                .flat_map(char::to_lowercase)
+                .collect();
+            assert_eq!(fold(s), slow);
+        }
     }
 }

@@ -14,36 +14,62 @@ const COLUMNS: &str = "p.key, p.kind, p.name_vi, p.name_en, p.description_vi, p.
     p.address, p.opening_hours, p.ticket_price_vnd, p.qr_id, p.narration_vi, p.narration_en, p.photo";
 
 fn place(r: &Row<'_>) -> rusqlite::Result<Place> {
+    place_at(r, 0)
+}
+
+/// Reads the `COLUMNS` starting at column `o`.
+fn place_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Place> {
     Ok(Place {
-        id: r.get(0)?,
-        kind: r.get(1)?,
-        name: Localized { vi: r.get(2)?, en: r.get(3)? },
-        description: Localized { vi: r.get(4)?, en: r.get(5)? },
-        lat: r.get(6)?,
-        lon: r.get(7)?,
-        address: r.get(8)?,
-        opening_hours: r.get(9)?,
-        ticket_price_vnd: r.get(10)?,
-        qr_id: r.get(11)?,
-        narration: Localized { vi: r.get(12)?, en: r.get(13)? },
-        photo: r.get(14)?,
+        id: r.get(o)?,
+        kind: r.get(o + 1)?,
+        name: Localized { vi: r.get(o + 2)?, en: r.get(o + 3)? },
+        description: Localized { vi: r.get(o + 4)?, en: r.get(o + 5)? },
+        lat: r.get(o + 6)?,
+        lon: r.get(o + 7)?,
+        address: r.get(o + 8)?,
+        opening_hours: r.get(o + 9)?,
+        ticket_price_vnd: r.get(o + 10)?,
+        qr_id: r.get(o + 11)?,
+        narration: Localized { vi: r.get(o + 12)?, en: r.get(o + 13)? },
+        photo: r.get(o + 14)?,
     })
 }
 
 /// Searches the city's places by name, description and address, ignoring
-/// case, marks and `đ`. Names weigh more than descriptions. An empty query
-/// (nothing searchable) is an error the UI can show, not an empty list.
+/// case, marks and `đ`. An empty query (nothing searchable) is an error the UI
+/// can show, not an empty list.
+///
+/// Results come in two tiers: names holding the words as typed, then places
+/// holding every word anywhere (name, description, address); within a tier, in
+/// the pack's order (packs list their best sights first). Each tier reads
+/// matches in rowid order and stops at `limit`, so a common word such as "chợ"
+/// costs as little as a rare one; ranking every match by BM25 would not.
 pub fn search(conn: &Connection, city: &str, query: &str, limit: usize) -> Result<Vec<Place>> {
     let Some(q) = text::fts_query(query) else {
         return Err(Error::InvalidInput("type at least one letter or digit to search".into()));
     };
+    let limit = limit.clamp(1, MAX_RESULTS);
+    let tiers = [q.phrase.as_str(), q.all.as_str()];
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM places_fts f JOIN places p ON p.id = f.rowid
-         WHERE places_fts MATCH ?1 AND p.city = ?2
-         ORDER BY bm25(places_fts, 8.0, 1.0) LIMIT ?3"
+        "SELECT p.id, {COLUMNS} FROM places_fts f JOIN places p ON p.id = f.rowid
+         WHERE places_fts MATCH ?1 AND p.city = ?2 LIMIT ?3"
     ))?;
-    let rows = stmt.query_map(rusqlite::params![q, city, limit.min(MAX_RESULTS) as i64], place)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut out: Vec<Place> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for tier in tiers {
+        // Rows already found may come again; ask for enough to still fill the page.
+        let want = (limit + out.len()) as i64;
+        let mut rows = stmt.query(rusqlite::params![tier, city, want])?;
+        while let Some(r) = rows.next()? {
+            if seen.insert(r.get::<_, i64>(0)?) {
+                out.push(place_at(r, 1)?);
+                if out.len() == limit {
+                    return Ok(out);
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The first places of the pack (packs list their best sights first).

@@ -112,17 +112,16 @@ pub fn router(db: Db, config: Config) -> Router {
 }
 
 async fn cities(State(s): Shared) -> Result<Response, Error> {
-    let list: Vec<serde_json::Value> = s
-        .db
-        .cities()?
-        .into_iter()
-        .map(|c| {
-            serde_json::json!({
-                "slug": c.slug, "name": c.name, "version": c.version,
-                "pack_url": format!("/api/v1/cities/{}/pack", c.slug),
+    let list: Vec<serde_json::Value> =
+        s.db.cities()?
+            .into_iter()
+            .map(|c| {
+                serde_json::json!({
+                    "slug": c.slug, "name": c.name, "version": c.version,
+                    "pack_url": format!("/api/v1/cities/{}/pack", c.slug),
+                })
             })
-        })
-        .collect();
+            .collect();
     Ok(Json(list).into_response())
 }
 

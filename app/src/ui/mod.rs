@@ -203,10 +203,8 @@ pub fn ErrorNote(message: String) -> Element {
 
 /// "5 minutes ago" for a unix time.
 pub fn age(t: &Texts, then: i64) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(then);
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(then);
     let secs = (now - then).max(0);
     let n = |v: i64| v.to_string();
     match secs {
@@ -227,7 +225,7 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let core = MyCity::open(mycity_core::Config { data_dir: dir.path().to_owned(), server_url: None }).unwrap();
         setup(&core);
-        let services = Services { core: Arc::new(core), platform: Arc::new(Browser::default()) };
+        let services = Services { core: Arc::new(core), platform: Arc::new(Browser) };
         let mut dom = VirtualDom::new_with_props(Shell, ShellProps { screen }).with_root_context(services);
         dom.rebuild_in_place();
         dioxus_ssr::render(&dom)

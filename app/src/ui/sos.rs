@@ -117,7 +117,7 @@ pub fn Sos() -> Element {
                 if position() == Position::Locating { {t.get("sos-locating")} } else { {t.get("sos-locate")} }
             }
             details { class: "manual",
-                summary { "lat, lon" }
+                summary { {t.get("sos-manual")} }
                 div { class: "row",
                     input { r#type: "text", inputmode: "decimal", placeholder: "lat", "data-testid": "lat",
                         value: "{lat_input}", oninput: move |e| lat_input.set(e.value()) }

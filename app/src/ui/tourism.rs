@@ -19,7 +19,8 @@ pub fn Tourism() -> Element {
         }
     });
     let t = ui.texts.read();
-    let city = use_context::<Services>().core.city().map(|c| c.name.get(t.lang().code()).to_owned()).unwrap_or_default();
+    let city =
+        use_context::<Services>().core.city().map(|c| c.name.get(t.lang().code()).to_owned()).unwrap_or_default();
     rsx! {
         TitleBar { title: t.args("tourism-title", &[("city", &city)]) }
         label { class: "search",

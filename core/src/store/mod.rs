@@ -6,8 +6,9 @@
 mod schema;
 
 use std::{
-    path::Path,
+    path::{Path, PathBuf},
     sync::{Mutex, MutexGuard},
+    thread::JoinHandle,
 };
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
@@ -16,9 +17,21 @@ pub use schema::VERSION as SCHEMA_VERSION;
 
 use crate::{Error, Result};
 
+/// Page cache in normal use (negative = KiB, SQLite's default size).
+const NORMAL_CACHE_KIB: i64 = -2000;
+/// Most of the database file mapped into memory for reads. Only pages actually
+/// touched become resident, and the OS can drop them under memory pressure.
+const MMAP_BYTES: i64 = 256 * 1024 * 1024;
+/// Page cache during a bulk import.
+const BULK_CACHE_KIB: i64 = -65536;
+/// SQLite's default WAL size that triggers a checkpoint at commit.
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 1000;
+
 /// The core's SQLite database.
 pub struct Store {
     conn: Mutex<Connection>,
+    /// The file, so background work can open a connection of its own; `None` in memory.
+    path: Option<PathBuf>,
 }
 
 impl Store {
@@ -28,23 +41,26 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        Store::init(conn)
+        Store::init(conn, Some(path.to_owned()))
     }
 
     /// A private in-memory database, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
-        Store::init(Connection::open_in_memory()?)
+        Store::init(Connection::open_in_memory()?, None)
     }
 
-    fn init(mut conn: Connection) -> Result<Store> {
+    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         // WAL lets a reader see the last commit while a pack import writes;
         // NORMAL sync is durable across app crashes, which is what a phone needs.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Reads map the file instead of copying pages through the page cache:
+        // a search touches a few scattered rows, and a pread per row dominated.
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         migrate(&mut conn)?;
-        Ok(Store { conn: Mutex::new(conn) })
+        Ok(Store { conn: Mutex::new(conn), path })
     }
 
     /// Runs `f` with the connection (reads, or single statements).
@@ -61,12 +77,65 @@ impl Store {
         Ok(out)
     }
 
+    /// Like [`Store::write`], with a larger page cache for the duration: bulk
+    /// imports touch index pages all over the file, and the default 2 MB cache
+    /// would re-read them many times.
+    /// The commit only appends to the WAL; folding the WAL into the database
+    /// is left to [`Store::maintain`], off the caller's thread.
+    pub fn write_bulk<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let out: Result<T> = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        // Give the memory back whatever happened: phones are short of it.
+        let reset = conn
+            .pragma_update(None, "cache_size", NORMAL_CACHE_KIB)
+            .and_then(|_| conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES));
+        let out = out?;
+        reset?;
+        Ok(out)
+    }
+
+    /// Tidies up after a bulk import on a thread of its own: merges the search
+    /// index into one segment (searches then read each word's list once) and
+    /// folds the WAL into the database. Readers are not blocked (WAL); the
+    /// app's own writes wait for it at most the busy timeout. In memory, where
+    /// no second connection can see the data, it runs here and now.
+    pub fn maintain(&self) -> JoinHandle<Result<()>> {
+        fn tidy(c: &Connection) -> Result<()> {
+            c.execute("INSERT INTO places_fts(places_fts) VALUES ('optimize')", [])?;
+            // The checkpoint reports (busy, log, checkpointed); a busy one is retried next time.
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        }
+        match &self.path {
+            Some(path) => {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let conn = Connection::open(&path)?;
+                    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+                    let r = tidy(&conn);
+                    if let Err(e) = &r {
+                        tracing::warn!(%e, "store maintenance failed; it runs again after the next import");
+                    }
+                    r
+                })
+            }
+            None => {
+                let r = tidy(&self.lock());
+                std::thread::spawn(move || r)
+            }
+        }
+    }
+
     /// Reads a setting.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        self.read(|c| {
-            Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-                .optional()?)
-        })
+        self.read(|c| Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?))
     }
 
     /// Writes a setting.
@@ -139,6 +208,26 @@ mod tests {
         drop(store);
         let err = Store::open(&path).err().expect("newer schema refused");
         assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn maintenance_empties_the_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        let store = Store::open(&path).unwrap();
+        store
+            .write_bulk(|tx| {
+                for i in 0..2000 {
+                    tx.execute("INSERT INTO settings VALUES (?1, ?2)", [format!("k{i}"), "x".repeat(500)])?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let wal = dir.path().join("db.sqlite-wal");
+        assert!(std::fs::metadata(&wal).unwrap().len() > 500_000, "bulk commit left the WAL for later");
+        store.maintain().join().unwrap().unwrap();
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+        assert_eq!(store.setting("k1999").unwrap().as_deref(), Some("x".repeat(500).as_str()));
     }
 
     #[test]

@@ -101,22 +101,27 @@ CREATE TABLE places (
     UNIQUE (city, key)
 );
 CREATE INDEX places_qr ON places(qr_id) WHERE qr_id IS NOT NULL;
--- Folded names and descriptions (see text::fold); contentless, rowid = places.id.
+-- Folded text (see text::fold); contentless, rowid = places.id.
+--   name:  folded names (vi, and en when it differs)
+--   pairs: each two adjacent name words joined behind '_' ("_dongvan"): a phrase
+--          becomes a few exact-token look-ups instead of a position merge, so
+--          no position lists are stored (detail = column)
+--   body:  folded description and address
 CREATE VIRTUAL TABLE places_fts USING fts5(
-    name, body,
-    content = '', contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 0',
-    prefix = '1 2 3'
+    name, pairs, body,
+    content = '', contentless_delete = 1, detail = column,
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '_'",
+    prefix = '2 3'
 );
 CREATE VIRTUAL TABLE places_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
 "#;
 
-/// Brings a database at `from` up to [`VERSION`]. Each arm moves one step.
+/// Brings a database at `from` (0 < from < [`VERSION`]) up to [`VERSION`].
+/// Version 1 is the first schema, so nothing is older yet; each new version
+/// adds one step here (`if from < 2 { tx.execute_batch(V2)?; }`) and a test
+/// that migrates a saved older database and compares it with `CREATE_SQL`.
 pub fn upgrade_from(_tx: &Transaction<'_>, from: u32) -> Result<()> {
-    match from {
-        // Version 1 is the first schema: nothing older exists to upgrade.
-        v => Err(crate::Error::Storage(format!(
-            "database schema version {v} is not known to this build (it writes {VERSION}); was it made by a newer app?"
-        ))),
-    }
+    Err(crate::Error::Storage(format!(
+        "database schema version {from} has no upgrade path to {VERSION}; was it written by another build?"
+    )))
 }
