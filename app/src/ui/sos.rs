@@ -61,6 +61,14 @@ pub fn Sos() -> Element {
     rsx! {
         TitleBar { title: t.get("sos-title") }
         p { class: "lead", {t.get("sos-subtitle")} }
+        // Above the buttons, where the eye is after tapping one.
+        if let Some(n) = dialled() {
+            p { class: "banner info", "data-testid": "dial-note",
+                strong { {t.args("sos-call", &[("number", &n)])} }
+                " — "
+                {t.get("sos-desktop-note")}
+            }
+        }
         div { class: "hotlines", "data-testid": "hotlines",
             for h in hotlines {
                 a {
@@ -87,13 +95,6 @@ pub fn Sos() -> Element {
                     span { class: "name", {h.name.get(l)} }
                     small { {h.description.get(l)} }
                 }
-            }
-        }
-        if let Some(n) = dialled() {
-            p { class: "banner info", "data-testid": "dial-note",
-                strong { {t.args("sos-call", &[("number", &n)])} }
-                " — "
-                {t.get("sos-desktop-note")}
             }
         }
         section { class: "card sms", "data-testid": "sos-sms",
