@@ -11,6 +11,7 @@ const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS packs (
     slug       TEXT PRIMARY KEY,
     version    INTEGER NOT NULL,
+    bbox       TEXT NOT NULL,      -- JSON [min_lat, min_lon, max_lat, max_lon]
     name_vi    TEXT NOT NULL,
     name_en    TEXT NOT NULL,
     body       TEXT NOT NULL,
@@ -18,6 +19,14 @@ CREATE TABLE IF NOT EXISTS packs (
     updated_at TEXT NOT NULL
 );
 "#;
+
+/// A city's bounding box `[min_lat, min_lon, max_lat, max_lon]`, from its pack.
+/// Takes the connection so callers holding it (a POST in progress) can ask.
+pub fn bbox(conn: &Connection, slug: &str) -> Result<Option<[f64; 4]>, Error> {
+    let bbox: Option<String> =
+        conn.query_row("SELECT bbox FROM packs WHERE slug = ?1", [slug], |r| r.get(0)).optional()?;
+    Ok(bbox.and_then(|b| serde_json::from_str(&b).ok()))
+}
 
 /// A published pack.
 pub struct StoredPack {
@@ -50,7 +59,13 @@ impl Db {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(crate::reports::SCHEMA)?;
         Ok(Db { conn: Mutex::new(conn) })
+    }
+
+    /// The connection, for the domain modules' queries.
+    pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.lock()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -74,6 +89,12 @@ impl Db {
             return Err(Error::BadRequest("pack lacks its wards FeatureCollection".into()));
         }
         let name = |lang: &str| v.pointer(&format!("/name/{lang}")).and_then(|s| s.as_str()).unwrap_or(slug).to_owned();
+        let corner = |k: &str| {
+            v.pointer(&format!("/bbox/{k}"))
+                .and_then(|n| n.as_f64())
+                .ok_or_else(|| Error::BadRequest(format!("pack bbox lacks {k}")))
+        };
+        let bbox = serde_json::json!([corner("min_lat")?, corner("min_lon")?, corner("max_lat")?, corner("max_lon")?]);
         let digest = Sha256::digest(body.as_bytes());
         let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         let etag = format!("\"v{version}-{hex}\"");
@@ -87,13 +108,18 @@ impl Db {
                 current.unwrap_or_default()
             )));
         }
-        conn.execute(
-            "INSERT INTO packs (slug, version, name_vi, name_en, body, etag, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT(slug) DO UPDATE SET version = excluded.version, name_vi = excluded.name_vi,
-               name_en = excluded.name_en, body = excluded.body, etag = excluded.etag, updated_at = excluded.updated_at",
-            params![slug, version, name("vi"), name("en"), body, etag, now],
+        let tx = conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO packs (slug, version, bbox, name_vi, name_en, body, etag, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT(slug) DO UPDATE SET version = excluded.version, bbox = excluded.bbox,
+               name_vi = excluded.name_vi, name_en = excluded.name_en, body = excluded.body,
+               etag = excluded.etag, updated_at = excluded.updated_at",
+            params![slug, version, bbox.to_string(), name("vi"), name("en"), body, etag, now],
         )?;
+        // The pack's categories are the city's Open311 services.
+        crate::reports::seed_services(&tx, slug, &v)?;
+        tx.commit()?;
         Ok(version)
     }
 

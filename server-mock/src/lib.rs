@@ -3,6 +3,8 @@
 //! start it in-process on loopback with [`serve`] or [`spawn_background`].
 
 mod db;
+mod open311;
+mod reports;
 mod seed;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -11,7 +13,7 @@ use axum::{
     extract::{DefaultBodyLimit, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, put},
+    routing::{get, post, put},
     Json, Router,
 };
 pub use db::Db;
@@ -36,6 +38,9 @@ pub enum Error {
     /// 409.
     #[error("{0}")]
     Conflict(String),
+    /// 413.
+    #[error("{0}")]
+    TooLarge(String),
     /// 500.
     #[error("{0}")]
     Internal(String),
@@ -47,15 +52,28 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
-impl IntoResponse for Error {
-    fn into_response(self) -> Response {
-        let (status, code) = match &self {
+impl Error {
+    /// The HTTP status and the stable code of this error.
+    fn status_code(&self) -> (StatusCode, &'static str) {
+        match self {
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        };
+        }
+    }
+
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        self.status_code().0
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_code();
         if status.is_server_error() {
             tracing::error!(%self, "request failed");
         }
@@ -90,7 +108,10 @@ impl Default for Config {
     }
 }
 
-struct AppState {
+/// The city served when a request names no `jurisdiction_id`.
+pub const DEFAULT_JURISDICTION: &str = "ha-giang";
+
+pub(crate) struct AppState {
     db: Db,
     config: Config,
 }
@@ -105,6 +126,13 @@ pub fn router(db: Db, config: Config) -> Router {
         .route("/api/v1/cities", get(cities))
         .route("/api/v1/cities/{slug}/pack", get(city_pack))
         .route("/admin/cities/{slug}/pack", put(publish_pack))
+        .route("/admin/requests/{id}/updates", post(open311::staff_update))
+        .route("/open311/discovery.json", get(open311::discovery))
+        .route("/open311/v2/{file}", get(open311::get_root).post(open311::post_root))
+        .route("/open311/v2/services/{file}", get(open311::get_service))
+        .route("/open311/v2/requests/{file}", get(open311::get_request))
+        .route("/open311/v2/tokens/{file}", get(open311::get_token))
+        .route("/open311/v2/media/{file}", get(open311::get_media))
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
@@ -155,7 +183,7 @@ async fn city_pack(State(s): Shared, Path(slug): Path<String>, headers: HeaderMa
         .into_response())
 }
 
-fn check_admin(headers: &HeaderMap, config: &Config) -> Result<(), Error> {
+pub(crate) fn check_admin(headers: &HeaderMap, config: &Config) -> Result<(), Error> {
     let given = headers
         .get("x-admin-key")
         .or_else(|| headers.get(header::AUTHORIZATION))
@@ -283,6 +311,11 @@ pub fn spawn_background(addr: SocketAddr, config: Config) -> Result<Background, 
         .map_err(|e| Error::Internal(format!("cannot start server thread: {e}")))?;
     let addr = ready_rx.recv().map_err(|_| Error::Internal("server thread ended early".into()))??;
     Ok(Background { addr, stop: Some(stop), thread: Some(thread) })
+}
+
+/// Parses an ISO 8601 date-time with offset (RFC 3339), the format Open311 uses.
+pub(crate) fn instant(s: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).ok()
 }
 
 /// Current time as ISO 8601 with the Vietnam offset, the format of every date the server emits.

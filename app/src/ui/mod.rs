@@ -93,18 +93,24 @@ pub fn App() -> Element {
         style { {CSS} }
         div { class: "app", lang: "{lang}", "data-testid": "app",
             main { class: "screen", "data-testid": "screen-{screen:?}",
-                match screen() {
-                    Screen::Home => rsx! { home::Home {} },
-                    Screen::Report => rsx! { report::Report {} },
-                    Screen::Dossier => rsx! { dossier::Dossier {} },
-                    Screen::Tourism => rsx! { tourism::Tourism {} },
-                    Screen::Sos => rsx! { sos::Sos {} },
-                    Screen::Settings => rsx! { settings::Settings {} },
-                }
+                ScreenView { screen: screen() }
             }
             SosButton {}
             TabBar {}
         }
+    }
+}
+
+/// The content of one screen.
+#[component]
+fn ScreenView(screen: Screen) -> Element {
+    match screen {
+        Screen::Home => rsx! { home::Home {} },
+        Screen::Report => rsx! { report::Report {} },
+        Screen::Dossier => rsx! { dossier::Dossier {} },
+        Screen::Tourism => rsx! { tourism::Tourism {} },
+        Screen::Sos => rsx! { sos::Sos {} },
+        Screen::Settings => rsx! { settings::Settings {} },
     }
 }
 
@@ -239,16 +245,7 @@ pub(crate) mod tests {
         let revision = use_signal(|| 0u64);
         let texts = use_signal(|| Arc::new(services.core.texts()));
         use_context_provider(|| Ui { screen: s, revision, texts });
-        rsx! {
-            match screen {
-                Screen::Home => rsx! { home::Home {} },
-                Screen::Report => rsx! { report::Report {} },
-                Screen::Dossier => rsx! { dossier::Dossier {} },
-                Screen::Tourism => rsx! { tourism::Tourism {} },
-                Screen::Sos => rsx! { sos::Sos {} },
-                Screen::Settings => rsx! { settings::Settings {} },
-            }
-        }
+        rsx! { ScreenView { screen } }
     }
 
     #[test]

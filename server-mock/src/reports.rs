@@ -1,0 +1,499 @@
+//! Reports as the city stores them: services (categories with their
+//! attributes), service requests, their updates and photos, and the
+//! idempotency keys that make a resent POST return the first answer.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+
+use crate::Error;
+
+/// Tables for reports; created with the rest of the schema.
+pub const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS services (
+    jurisdiction TEXT NOT NULL,
+    code         TEXT NOT NULL,
+    position     INTEGER NOT NULL,
+    grp          TEXT NOT NULL,
+    name_vi      TEXT NOT NULL,
+    name_en      TEXT NOT NULL,
+    description  TEXT NOT NULL,
+    attributes   TEXT NOT NULL,   -- JSON array of Open311 attribute definitions
+    PRIMARY KEY (jurisdiction, code)
+);
+CREATE TABLE IF NOT EXISTS requests (
+    id            INTEGER PRIMARY KEY,
+    jurisdiction  TEXT NOT NULL,
+    service_code  TEXT NOT NULL,
+    status        TEXT NOT NULL,  -- extended status (open, in_progress, fixed, …)
+    status_notes  TEXT,
+    description   TEXT NOT NULL,
+    lat           REAL,
+    long          REAL,
+    address       TEXT,
+    attributes    TEXT NOT NULL,  -- JSON object code → value or [values]
+    email         TEXT,
+    first_name    TEXT,
+    last_name     TEXT,
+    phone         TEXT,
+    device_id     TEXT,
+    account_id    TEXT,
+    media_id      INTEGER REFERENCES media(id),
+    media_url     TEXT,           -- a URL given by the client instead of a file
+    token         TEXT NOT NULL UNIQUE,
+    requested_at  TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_updated ON requests(jurisdiction, updated_at);
+CREATE TABLE IF NOT EXISTS updates (
+    id           INTEGER PRIMARY KEY,
+    request_id   INTEGER NOT NULL REFERENCES requests(id),
+    status       TEXT NOT NULL,
+    description  TEXT NOT NULL,
+    media_id     INTEGER REFERENCES media(id),
+    author       TEXT NOT NULL,   -- staff | citizen
+    client_update_id TEXT,
+    email        TEXT,
+    updated_at   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS updates_time ON updates(updated_at);
+CREATE TABLE IF NOT EXISTS media (
+    id           INTEGER PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    bytes        BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+    key        TEXT NOT NULL,
+    endpoint   TEXT NOT NULL,
+    status     INTEGER NOT NULL,
+    body       TEXT NOT NULL,     -- the JSON answer, re-rendered in the asked format
+    PRIMARY KEY (key, endpoint)
+);
+"#;
+
+/// The extended statuses (FixMyStreet style); the first four read as "open".
+pub const STATUSES: &[&str] = &[
+    "open",
+    "in_progress",
+    "planned",
+    "action_scheduled",
+    "investigating",
+    "reopen",
+    "fixed",
+    "closed",
+    "duplicate",
+    "not_councils_responsibility",
+    "no_further_action",
+    "internal_referral",
+    "cancelled",
+];
+
+/// Open311's base status for an extended one.
+pub fn base_status(extended: &str) -> &'static str {
+    match extended {
+        "open" | "in_progress" | "planned" | "action_scheduled" | "investigating" | "reopen" | "internal_referral" => {
+            "open"
+        }
+        _ => "closed",
+    }
+}
+
+/// The attributes a city asks for, per category code.
+fn attributes_for(code: &str) -> Value {
+    let yes_no = json!([{"key": "yes", "name": "Có"}, {"key": "no", "name": "Không"}]);
+    let attr = |code: &str, datatype: &str, required: bool, order: i64, desc: &str, values: Value| {
+        json!({
+            "variable": true, "code": code, "datatype": datatype, "required": required,
+            "datatype_description": Value::Null, "order": order, "description": desc, "values": values,
+        })
+    };
+    let list = match code {
+        "pothole" => vec![
+            attr(
+                "size",
+                "singlevaluelist",
+                true,
+                1,
+                "Kích thước ổ gà",
+                json!([
+                    {"key": "small", "name": "Nhỏ (dưới 30 cm)"},
+                    {"key": "medium", "name": "Vừa (30–100 cm)"},
+                    {"key": "large", "name": "Lớn (trên 1 m)"}
+                ]),
+            ),
+            attr("traffic_blocked", "singlevaluelist", true, 2, "Có cản trở giao thông không?", yes_no.clone()),
+        ],
+        "street-light" => vec![
+            attr(
+                "state",
+                "singlevaluelist",
+                true,
+                1,
+                "Tình trạng đèn",
+                json!([
+                    {"key": "off", "name": "Không sáng"},
+                    {"key": "flickering", "name": "Chập chờn"},
+                    {"key": "on_daytime", "name": "Sáng cả ban ngày"}
+                ]),
+            ),
+            attr("pole_number", "string", false, 2, "Số hiệu cột đèn (nếu có)", json!([])),
+        ],
+        "tree" => vec![attr(
+            "hazard",
+            "singlevaluelist",
+            true,
+            1,
+            "Nguy cơ",
+            json!([
+                {"key": "fallen", "name": "Cây đã đổ"},
+                {"key": "leaning", "name": "Cây nghiêng, sắp đổ"},
+                {"key": "branch", "name": "Cành gãy, treo lơ lửng"}
+            ]),
+        )],
+        "flooding" => vec![
+            attr("depth_cm", "number", true, 1, "Độ sâu nước ước tính (cm)", json!([])),
+            attr("traffic_blocked", "singlevaluelist", false, 2, "Có cản trở giao thông không?", yes_no),
+        ],
+        "waste" => vec![attr(
+            "kind",
+            "multivaluelist",
+            false,
+            1,
+            "Loại rác",
+            json!([
+                {"key": "household", "name": "Rác sinh hoạt"},
+                {"key": "construction", "name": "Phế thải xây dựng"},
+                {"key": "hazardous", "name": "Rác nguy hại"},
+                {"key": "bulky", "name": "Đồ cồng kềnh"}
+            ]),
+        )],
+        _ => vec![attr("occurred_at", "datetime", false, 1, "Thời điểm xảy ra (nếu biết)", json!([]))],
+    };
+    Value::Array(list)
+}
+
+/// Loads a pack's report categories as services (the seed does this for every pack).
+pub fn seed_services(conn: &Connection, jurisdiction: &str, pack: &Value) -> Result<(), Error> {
+    let Some(categories) = pack.get("categories").and_then(|c| c.as_array()) else {
+        return Ok(());
+    };
+    let mut stmt = conn.prepare(
+        "INSERT INTO services (jurisdiction, code, position, grp, name_vi, name_en, description, attributes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (jurisdiction, code) DO UPDATE SET position = excluded.position, grp = excluded.grp,
+           name_vi = excluded.name_vi, name_en = excluded.name_en, description = excluded.description",
+    )?;
+    for (i, c) in categories.iter().enumerate() {
+        let s = |p: &str| c.pointer(p).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let code = s("/code");
+        stmt.execute(params![
+            jurisdiction,
+            code,
+            i as i64,
+            s("/field"),
+            s("/name/vi"),
+            s("/name/en"),
+            s("/description/vi"),
+            attributes_for(&code).to_string()
+        ])?;
+    }
+    Ok(())
+}
+
+/// One service as stored.
+pub struct Service {
+    /// Code.
+    pub code: String,
+    /// Group (field).
+    pub group: String,
+    /// Name in the asked language.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Attribute definitions.
+    pub attributes: Value,
+}
+
+/// The jurisdiction's services in order.
+pub fn services(conn: &Connection, jurisdiction: &str, en: bool) -> Result<Vec<Service>, Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, grp, name_vi, name_en, description, attributes FROM services
+         WHERE jurisdiction = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([jurisdiction], |r| {
+        let (vi, en_name): (String, String) = (r.get(2)?, r.get(3)?);
+        let attrs: String = r.get(5)?;
+        Ok(Service {
+            code: r.get(0)?,
+            group: r.get(1)?,
+            name: if en && !en_name.is_empty() { en_name } else { vi },
+            description: r.get(4)?,
+            attributes: serde_json::from_str(&attrs).unwrap_or(Value::Array(vec![])),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A request to store (already validated).
+pub struct NewRequest {
+    /// Jurisdiction (city slug).
+    pub jurisdiction: String,
+    /// Service code.
+    pub service_code: String,
+    /// Description.
+    pub description: String,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub long: Option<f64>,
+    /// Free-text address.
+    pub address: Option<String>,
+    /// Attribute answers.
+    pub attributes: Value,
+    /// Reporter e-mail (never returned by public GETs).
+    pub email: Option<String>,
+    /// Reporter first name (private).
+    pub first_name: Option<String>,
+    /// Reporter last name (private).
+    pub last_name: Option<String>,
+    /// Reporter phone (private).
+    pub phone: Option<String>,
+    /// Device id.
+    pub device_id: Option<String>,
+    /// Account id.
+    pub account_id: Option<String>,
+    /// A photo URL the client gave.
+    pub media_url: Option<String>,
+    /// An uploaded photo.
+    pub media: Option<(String, Vec<u8>)>,
+}
+
+/// Stores a photo and returns its id.
+pub fn insert_media(conn: &Connection, content_type: &str, bytes: &[u8]) -> Result<i64, Error> {
+    conn.execute("INSERT INTO media (content_type, bytes) VALUES (?1, ?2)", params![content_type, bytes])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Stores a request; returns (id, token).
+pub fn insert_request(conn: &Connection, r: &NewRequest, now: &str, token: &str) -> Result<i64, Error> {
+    let media_id = match &r.media {
+        Some((ct, bytes)) => Some(insert_media(conn, ct, bytes)?),
+        None => None,
+    };
+    conn.execute(
+        "INSERT INTO requests (jurisdiction, service_code, status, description, lat, long, address, attributes,
+            email, first_name, last_name, phone, device_id, account_id, media_id, media_url, token,
+            requested_at, updated_at)
+         VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+        params![
+            r.jurisdiction,
+            r.service_code,
+            r.description,
+            r.lat,
+            r.long,
+            r.address,
+            r.attributes.to_string(),
+            r.email,
+            r.first_name,
+            r.last_name,
+            r.phone,
+            r.device_id,
+            r.account_id,
+            media_id,
+            r.media_url,
+            token,
+            now
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Filters of `GET requests`.
+#[derive(Default)]
+pub struct RequestFilter {
+    /// Only these ids.
+    pub ids: Option<Vec<i64>>,
+    /// Only these service codes.
+    pub service_codes: Option<Vec<String>>,
+    /// Requested at or after (ISO 8601, compared as instants).
+    pub start: Option<String>,
+    /// Requested at or before.
+    pub end: Option<String>,
+    /// Only these base or extended statuses.
+    pub statuses: Option<Vec<String>>,
+}
+
+/// The public view of requests (no personal fields), newest first, at most 1,000.
+pub fn find_requests(
+    conn: &Connection,
+    jurisdiction: &str,
+    f: &RequestFilter,
+    base_url: &str,
+) -> Result<Vec<Value>, Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.status, r.status_notes, r.service_code, COALESCE(s.name_vi, r.service_code), r.description,
+                r.requested_at, r.updated_at, r.address, r.lat, r.long, r.media_id, r.media_url
+         FROM requests r LEFT JOIN services s ON s.jurisdiction = r.jurisdiction AND s.code = r.service_code
+         WHERE r.jurisdiction = ?1 ORDER BY r.id DESC",
+    )?;
+    let mut rows = stmt.query([jurisdiction])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let status: String = r.get(1)?;
+        let code: String = r.get(3)?;
+        let requested: String = r.get(6)?;
+        if f.ids.as_ref().is_some_and(|ids| !ids.contains(&id))
+            || f.service_codes.as_ref().is_some_and(|c| !c.contains(&code))
+            || f.statuses.as_ref().is_some_and(|s| !s.iter().any(|s| s == &status || s == base_status(&status)))
+            || f.start.as_ref().is_some_and(|s| crate::instant(&requested) < crate::instant(s))
+            || f.end.as_ref().is_some_and(|e| crate::instant(&requested) > crate::instant(e))
+        {
+            continue;
+        }
+        let media_id: Option<i64> = r.get(11)?;
+        let media_url: Option<String> = r.get(12)?;
+        out.push(json!({
+            "service_request_id": id.to_string(),
+            "status": base_status(&status),
+            "extended_status": status,
+            "status_notes": r.get::<_, Option<String>>(2)?,
+            "service_name": r.get::<_, String>(4)?,
+            "service_code": code,
+            "description": r.get::<_, String>(5)?,
+            "agency_responsible": Value::Null,
+            "service_notice": Value::Null,
+            "requested_datetime": requested,
+            "updated_datetime": r.get::<_, String>(7)?,
+            "expected_datetime": Value::Null,
+            "address": r.get::<_, Option<String>>(8)?,
+            "address_id": Value::Null,
+            "zipcode": Value::Null,
+            "lat": r.get::<_, Option<f64>>(9)?,
+            "long": r.get::<_, Option<f64>>(10)?,
+            "media_url": media_id.map(|m| media_url_of(base_url, m)).or(media_url),
+        }));
+        if out.len() == 1000 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The public URL of a stored photo.
+pub fn media_url_of(base_url: &str, id: i64) -> String {
+    format!("{base_url}/open311/v2/media/{id}.jpg")
+}
+
+/// A stored photo.
+pub fn media(conn: &Connection, id: i64) -> Result<Option<(String, Vec<u8>)>, Error> {
+    Ok(conn
+        .query_row("SELECT content_type, bytes FROM media WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The request id behind a token.
+pub fn by_token(conn: &Connection, jurisdiction: &str, token: &str) -> Result<Option<i64>, Error> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM requests WHERE token = ?1 AND jurisdiction = ?2",
+            params![token, jurisdiction],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// A request's jurisdiction, if it exists.
+pub fn request_jurisdiction(conn: &Connection, id: i64) -> Result<Option<String>, Error> {
+    Ok(conn.query_row("SELECT jurisdiction FROM requests WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+}
+
+/// An update to a request, from the city's staff or from a citizen.
+pub struct Update<'a> {
+    /// The request.
+    pub request_id: i64,
+    /// The request's status after this update (extended).
+    pub status: &'a str,
+    /// The comment.
+    pub description: &'a str,
+    /// A photo.
+    pub media_id: Option<i64>,
+    /// `staff` or `citizen`.
+    pub author: &'a str,
+    /// The client's own id for the update, if it sent one.
+    pub client_update_id: Option<&'a str>,
+    /// The citizen's e-mail (private).
+    pub email: Option<&'a str>,
+}
+
+/// Adds an update and moves the request to its status; staff comments become the status notes.
+pub fn add_update(conn: &Connection, u: &Update<'_>, now: &str) -> Result<i64, Error> {
+    conn.execute(
+        "INSERT INTO updates (request_id, status, description, media_id, author, client_update_id, email, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![u.request_id, u.status, u.description, u.media_id, u.author, u.client_update_id, u.email, now],
+    )?;
+    let id = conn.last_insert_rowid();
+    let notes = (u.author == "staff").then_some(u.description);
+    conn.execute(
+        "UPDATE requests SET status = ?2, updated_at = ?3, status_notes = COALESCE(?4, status_notes) WHERE id = ?1",
+        params![u.request_id, u.status, now, notes],
+    )?;
+    Ok(id)
+}
+
+/// Updates in a time window (public fields only), oldest first.
+pub fn find_updates(
+    conn: &Connection,
+    jurisdiction: &str,
+    start: Option<&str>,
+    end: Option<&str>,
+    base_url: &str,
+) -> Result<Vec<Value>, Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.request_id, u.status, u.updated_at, u.description, u.media_id, u.author
+         FROM updates u JOIN requests r ON r.id = u.request_id
+         WHERE r.jurisdiction = ?1 ORDER BY u.id",
+    )?;
+    let mut rows = stmt.query([jurisdiction])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let at: String = r.get(3)?;
+        if start.is_some_and(|s| crate::instant(&at) < crate::instant(s))
+            || end.is_some_and(|e| crate::instant(&at) > crate::instant(e))
+        {
+            continue;
+        }
+        let media_id: Option<i64> = r.get(5)?;
+        out.push(json!({
+            "update_id": r.get::<_, i64>(0)?.to_string(),
+            "service_request_id": r.get::<_, i64>(1)?.to_string(),
+            "status": r.get::<_, String>(2)?,
+            "updated_datetime": at,
+            "description": r.get::<_, String>(4)?,
+            "media_url": media_id.map(|m| media_url_of(base_url, m)),
+            "author": r.get::<_, String>(6)?,
+        }));
+    }
+    Ok(out)
+}
+
+/// A stored answer for an idempotency key, if the POST was seen.
+pub fn remembered(conn: &Connection, key: &str, endpoint: &str) -> Result<Option<(u16, Value)>, Error> {
+    let row: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT status, body FROM idempotency WHERE key = ?1 AND endpoint = ?2",
+            params![key, endpoint],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(row.map(|(s, b)| (s as u16, serde_json::from_str(&b).unwrap_or(Value::Null))))
+}
+
+/// Remembers the answer to a POST under its idempotency key.
+pub fn remember(conn: &Connection, key: &str, endpoint: &str, status: u16, body: &Value) -> Result<(), Error> {
+    conn.execute(
+        "INSERT OR IGNORE INTO idempotency (key, endpoint, status, body) VALUES (?1, ?2, ?3, ?4)",
+        params![key, endpoint, status as i64, body.to_string()],
+    )?;
+    Ok(())
+}
