@@ -88,7 +88,7 @@ fn main() -> ExitCode {
         None => None,
     };
 
-    let core = match MyCity::open(Config { data_dir: data_dir.clone(), server_url }) {
+    let core = match MyCity::open(Config { data_dir: data_dir.clone(), server_url, ..Default::default() }) {
         Ok(c) => Arc::new(c),
         Err(e) => {
             eprintln!("mycity-app: cannot open data in {}: {e}", data_dir.display());

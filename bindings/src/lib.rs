@@ -95,7 +95,8 @@ impl MyCity {
     /// Opens the core in `data_dir`, optionally against a server URL.
     #[uniffi::constructor]
     pub fn open(data_dir: String, server_url: Option<String>) -> Result<Arc<Self>, MyCityError> {
-        let inner = core::MyCity::open(core::Config { data_dir: PathBuf::from(data_dir), server_url })?;
+        let inner =
+            core::MyCity::open(core::Config { data_dir: PathBuf::from(data_dir), server_url, ..Default::default() })?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()

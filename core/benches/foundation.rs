@@ -101,7 +101,7 @@ fn us(d: Duration) -> f64 {
 }
 
 fn open(dir: &Path) -> MyCity {
-    MyCity::open(Config { data_dir: dir.to_owned(), server_url: None }).expect("open")
+    MyCity::open(Config { data_dir: dir.to_owned(), server_url: None, ..Default::default() }).expect("open")
 }
 
 const QUERIES: &[&str] = &[

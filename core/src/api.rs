@@ -69,6 +69,99 @@ impl Api {
     }
 }
 
+/// A report as sent to Open311 `POST requests`.
+#[derive(Debug, Clone)]
+pub struct Open311Post<'a> {
+    /// City slug (`jurisdiction_id`).
+    pub jurisdiction: &'a str,
+    /// The city's Open311 key.
+    pub api_key: &'a str,
+    /// Sent as `Idempotency-Key`: a resend returns the first answer.
+    pub idempotency_key: &'a str,
+    /// Form fields (service_code, lat, long, description, attribute[…], contact…).
+    pub fields: Vec<(String, String)>,
+    /// At most one photo goes in the request itself (Open311 `media`); the rest follow as updates.
+    pub photo: Option<Vec<u8>>,
+}
+
+impl Api {
+    fn open311(&self, path: &str) -> String {
+        format!("{}/open311/v2/{path}", self.base)
+    }
+
+    /// `GET services.json`, then each definition that has metadata.
+    pub async fn services(&self, jurisdiction: &str) -> Result<Vec<serde_json::Value>> {
+        let list: Vec<serde_json::Value> = self.get_json(&self.open311("services.json"), jurisdiction, &[]).await?;
+        let mut out = Vec::with_capacity(list.len());
+        for mut s in list {
+            if s["metadata"].as_bool().unwrap_or(false) {
+                let code = s["service_code"].as_str().unwrap_or_default().to_owned();
+                let url = self.open311(&format!("services/{}.json", urlencode(&code)));
+                let def: serde_json::Value = self.get_json(&url, jurisdiction, &[]).await?;
+                s["attributes"] = def["attributes"].clone();
+            }
+            out.push(s);
+        }
+        Ok(out)
+    }
+
+    /// `POST requests.json`; returns the `service_request_id`.
+    pub async fn post_request(&self, p: Open311Post<'_>) -> Result<String> {
+        let mut fields = p.fields;
+        fields.push(("jurisdiction_id".into(), p.jurisdiction.into()));
+        fields.push(("api_key".into(), p.api_key.into()));
+        let req = self.http.post(self.open311("requests.json")).header("Idempotency-Key", p.idempotency_key);
+        let req = match p.photo {
+            Some(jpeg) => {
+                let form = fields.into_iter().fold(reqwest::multipart::Form::new(), |f, (k, v)| f.text(k, v));
+                let part = reqwest::multipart::Part::bytes(jpeg)
+                    .file_name("photo.jpg")
+                    .mime_str("image/jpeg")
+                    .map_err(|e| Error::InvalidInput(e.to_string()))?;
+                req.multipart(form.part("media", part))
+            }
+            None => req.form(&fields),
+        };
+        let resp = req.send().await?;
+        if !resp.status().is_success() {
+            return Err(server_error(resp.status(), resp).await);
+        }
+        let body: serde_json::Value = resp.json().await?;
+        body.get(0)
+            .and_then(|r| r.get("service_request_id"))
+            .and_then(|id| id.as_str().map(str::to_owned).or_else(|| id.as_i64().map(|n| n.to_string())))
+            .ok_or_else(|| Error::Server { status: 200, message: "the answer carries no service_request_id".into() })
+    }
+
+    /// `GET requests.json` for these ids.
+    pub async fn requests(&self, jurisdiction: &str, ids: &[String]) -> Result<Vec<serde_json::Value>> {
+        self.get_json(&self.open311("requests.json"), jurisdiction, &[("service_request_id", ids.join(","))]).await
+    }
+
+    /// `GET servicerequestupdates.json` since `start` (ISO 8601), or all.
+    pub async fn updates(&self, jurisdiction: &str, start: Option<&str>) -> Result<Vec<serde_json::Value>> {
+        let q: Vec<(&str, String)> = start.map(|s| vec![("start_date", s.to_owned())]).unwrap_or_default();
+        self.get_json(&self.open311("servicerequestupdates.json"), jurisdiction, &q).await
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        jurisdiction: &str,
+        query: &[(&str, String)],
+    ) -> Result<T> {
+        let resp = self.http.get(url).query(&[("jurisdiction_id", jurisdiction)]).query(query).send().await?;
+        if !resp.status().is_success() {
+            return Err(server_error(resp.status(), resp).await);
+        }
+        Ok(resp.json().await?)
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
 /// Turns an error response into [`Error::Server`], keeping the server's own
 /// message (`{"code", "message"}` or Open311's `[{"code", "description"}]`).
 async fn server_error(status: StatusCode, resp: reqwest::Response) -> Error {

@@ -31,7 +31,8 @@ pub use error::{Error, Result};
 pub use geo::Ward;
 pub use i18n::{Lang, Texts};
 pub use pack::{Category, CityPack, Hotline, HotlineKind, LatLon, Localized, Place};
-pub use sync::Refresh;
+pub use reports::{Answer, Contact, Draft, Report, Service};
+pub use sync::{Flush, Refresh, StatusChange};
 
 use crate::{api::Api, geo::WardIndex, store::Store};
 
@@ -43,7 +44,13 @@ pub struct Config {
     /// A server to use for every city, overriding the packs' own URLs
     /// (the desktop demo server, a staging server, a test server).
     pub server_url: Option<String>,
+    /// The Open311 `api_key` the city gave this app; `None` uses the
+    /// reference server's demo key.
+    pub open311_key: Option<String>,
 }
+
+/// The reference server's Open311 key with `--seed`.
+pub const DEMO_OPEN311_KEY: &str = "demo-key";
 
 /// What the home screen shows, read in one go.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -99,12 +106,14 @@ pub struct MyCity {
     state: RwLock<State>,
     wards: Mutex<Option<(String, Arc<WardIndex>)>>,
     clients: Mutex<HashMap<String, Api>>,
+    flushing: std::sync::atomic::AtomicBool,
 }
 
 const DB_FILE: &str = "mycity.sqlite";
 const KEY_CITY: &str = "city";
 const KEY_LANG: &str = "lang";
 const KEY_BUNDLE: &str = "bundle-fingerprint";
+const KEY_DEVICE: &str = "device-id";
 
 impl MyCity {
     /// Opens the core: creates the data directory and database if needed,
@@ -135,6 +144,7 @@ impl MyCity {
             state: RwLock::new(State { city, lang }),
             wards: Mutex::new(None),
             clients: Mutex::new(HashMap::new()),
+            flushing: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -342,6 +352,82 @@ impl MyCity {
         }
     }
 
+    /// The city's report categories with their questions (the server's when
+    /// it has been reached, else the pack's).
+    pub fn services(&self) -> Result<Vec<Service>> {
+        let slug = self.city_slug();
+        self.store.read(|c| reports::services(c, &slug, self.lang().code()))
+    }
+
+    /// Fetches the city's Open311 services and their questions; returns how many.
+    pub async fn refresh_services(&self) -> Result<usize> {
+        let city = self.city()?;
+        let list = self.api(&city)?.services(&city.slug).await?;
+        self.store.write(|tx| reports::store_services(tx, &city.slug, &list))?;
+        Ok(list.len())
+    }
+
+    /// Checks a draft and queues it for sending (report and outbox row in one
+    /// transaction); returns the report's id. Nothing is queued if the draft
+    /// is refused, and the error says what to fix.
+    pub fn submit_report(&self, draft: &Draft) -> Result<String> {
+        let city = self.city()?;
+        let services = self.services()?;
+        let at = reports::validate(draft, &services, &city.bbox)?;
+        let ward = self.ward_at(at)?.map(|w| w.name.vi);
+        self.store.write(|tx| reports::queue(tx, &city.slug, draft, at, ward.as_deref()))
+    }
+
+    /// Sends what waits in the outbox. Safe to call at any time and from
+    /// anywhere: a second call while one runs returns at once.
+    pub async fn flush_outbox(&self) -> Result<Flush> {
+        use std::sync::atomic::Ordering;
+        if self.flushing.swap(true, Ordering::AcqRel) {
+            return Ok(Flush { stopped: Some("a flush is already running".into()), ..Flush::default() });
+        }
+        let result = async {
+            let city = self.city()?;
+            let api = self.api(&city)?;
+            let key = self.config.open311_key.clone().unwrap_or_else(|| DEMO_OPEN311_KEY.to_owned());
+            sync::flush_outbox(&self.store, &api, &key, &self.device_id()?).await
+        }
+        .await;
+        self.flushing.store(false, Ordering::Release);
+        result
+    }
+
+    /// How many sends wait in the outbox.
+    pub fn waiting(&self) -> Result<usize> {
+        self.store.read(|c| {
+            Ok(c.query_row("SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')", [], |r| {
+                r.get::<_, i64>(0)
+            })? as usize)
+        })
+    }
+
+    /// The current city's reports, newest first, with their timelines.
+    pub fn my_reports(&self) -> Result<Vec<Report>> {
+        let slug = self.city_slug();
+        self.store.read(|c| reports::list(c, &slug))
+    }
+
+    /// Fetches the status and the city's replies for sent reports; returns what changed.
+    pub async fn refresh_reports(&self) -> Result<Vec<StatusChange>> {
+        let city = self.city()?;
+        let api = self.api(&city)?;
+        sync::refresh_reports(&self.store, &api, &city.slug).await
+    }
+
+    /// A random id for this installation, sent as Open311 `device_id`.
+    fn device_id(&self) -> Result<String> {
+        if let Some(id) = self.store.setting(KEY_DEVICE)? {
+            return Ok(id);
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        self.store.set_setting(KEY_DEVICE, &id)?;
+        Ok(id)
+    }
+
     /// The store, for other crates' tests and the benchmark.
     pub fn store(&self) -> &Store {
         &self.store
@@ -377,7 +463,8 @@ mod tests {
 
     fn open() -> (tempfile::TempDir, MyCity) {
         let dir = tempfile::tempdir().unwrap();
-        let core = MyCity::open(Config { data_dir: dir.path().to_owned(), server_url: None }).unwrap();
+        let core =
+            MyCity::open(Config { data_dir: dir.path().to_owned(), server_url: None, ..Default::default() }).unwrap();
         (dir, core)
     }
 
@@ -396,7 +483,7 @@ mod tests {
     #[test]
     fn city_and_language_survive_restart() {
         let dir = tempfile::tempdir().unwrap();
-        let cfg = Config { data_dir: dir.path().to_owned(), server_url: None };
+        let cfg = Config { data_dir: dir.path().to_owned(), server_url: None, ..Default::default() };
         let core = MyCity::open(cfg.clone()).unwrap();
         core.set_city("da-nang").unwrap();
         core.set_lang(Lang::En).unwrap();

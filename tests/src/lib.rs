@@ -19,7 +19,8 @@ pub fn loopback() -> SocketAddr {
 /// A core in a fresh temporary directory, talking to `server_url`.
 pub fn core(server_url: Option<String>) -> (tempfile::TempDir, MyCity) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let core = MyCity::open(Config { data_dir: dir.path().to_owned(), server_url }).expect("core opens");
+    let core =
+        MyCity::open(Config { data_dir: dir.path().to_owned(), server_url, ..Default::default() }).expect("core opens");
     (dir, core)
 }
 

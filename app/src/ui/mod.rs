@@ -229,7 +229,12 @@ pub(crate) mod tests {
     /// Renders the app to HTML on screen `screen` over a core in a temp dir.
     pub fn render(screen: Screen, setup: impl FnOnce(&MyCity)) -> String {
         let dir = tempfile::tempdir().unwrap();
-        let core = MyCity::open(mycity_core::Config { data_dir: dir.path().to_owned(), server_url: None }).unwrap();
+        let core = MyCity::open(mycity_core::Config {
+            data_dir: dir.path().to_owned(),
+            server_url: None,
+            ..Default::default()
+        })
+        .unwrap();
         setup(&core);
         let services = Services { core: Arc::new(core), platform: Arc::new(Browser) };
         let mut dom = VirtualDom::new_with_props(Shell, ShellProps { screen }).with_root_context(services);

@@ -164,7 +164,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     if version == 0 {
-        tx.execute_batch(schema::CREATE_SQL)?;
+        schema::create(&tx)?;
     } else if version > schema::VERSION {
         return Err(Error::Storage(format!(
             "database schema {version} is newer than this app ({}); update the app",

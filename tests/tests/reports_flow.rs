@@ -1,0 +1,237 @@
+//! Reports from the core to the reference server over real HTTP: queued
+//! offline, sent in order exactly once, refused with a reason, answered by the city.
+
+use std::collections::BTreeMap;
+
+use mycity_core::{Answer, Draft, Error, LatLon};
+use mycity_tests::core;
+use serde_json::Value;
+
+const DRAGON_BRIDGE: LatLon = LatLon { lat: 16.0612, lon: 108.2272 };
+
+fn pothole(text: &str) -> Draft {
+    let mut answers = BTreeMap::new();
+    answers.insert("size".to_owned(), Answer::One("large".into()));
+    answers.insert("traffic_blocked".to_owned(), Answer::One("no".into()));
+    Draft {
+        service_code: "pothole".into(),
+        description: text.into(),
+        position: Some(DRAGON_BRIDGE),
+        answers,
+        photos: vec![[&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 32][..]].concat()],
+        ..Draft::default()
+    }
+}
+
+async fn server_requests(base: &str) -> Vec<Value> {
+    let url = format!("{base}/open311/v2/requests.json?jurisdiction_id=da-nang");
+    let mut all: Vec<Value> = reqwest::get(url).await.unwrap().json().await.unwrap();
+    all.reverse(); // the server lists newest first
+    all
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn a_report_is_checked_queued_sent_and_answered() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let (_d, core) = core(Some(base.clone()));
+    core.set_city("da-nang").unwrap();
+    assert_eq!(core.refresh_services().await.unwrap(), 10);
+    let pothole_service = core.services().unwrap().into_iter().find(|s| s.code == "pothole").unwrap();
+    assert!(pothole_service.attributes.iter().any(|a| a.code == "size" && a.required));
+
+    let id = core.submit_report(&pothole("Ổ gà sâu giữa làn xe máy")).unwrap();
+    assert_eq!(core.waiting().unwrap(), 1);
+    let mine = core.my_reports().unwrap();
+    assert_eq!(
+        (mine[0].id.as_str(), mine[0].status.as_str(), mine[0].delivery.as_str()),
+        (id.as_str(), "queued", "pending")
+    );
+    assert!(mine[0].ward.is_some(), "ward resolved on the phone");
+
+    let flush = core.flush_outbox().await.unwrap();
+    assert_eq!((flush.sent, flush.rejected, flush.waiting), (1, 0, 0));
+    let mine = core.my_reports().unwrap();
+    let server_id = mine[0].server_id.clone().expect("accepted");
+    assert_eq!(mine[0].delivery, "sent");
+
+    let on_server = server_requests(&base).await;
+    assert_eq!(on_server.len(), 1);
+    assert_eq!(on_server[0]["service_request_id"], server_id.as_str());
+    assert!(on_server[0]["media_url"].as_str().is_some(), "the photo went along");
+
+    // The city answers; the app picks it up as a change.
+    let staff = reqwest::Client::new()
+        .post(format!("{base}/admin/requests/{server_id}/updates"))
+        .header("X-Admin-Key", "demo-admin")
+        .json(&serde_json::json!({"status": "fixed", "description": "Đã vá xong"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(staff.status(), 200);
+    let changes = core.refresh_reports().await.unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!((changes[0].status.as_str(), changes[0].description.as_str()), ("fixed", "Đã vá xong"));
+    let mine = core.my_reports().unwrap();
+    assert_eq!(mine[0].status, "fixed");
+    assert_eq!(mine[0].events.len(), 1);
+    assert!(core.refresh_reports().await.unwrap().is_empty(), "nothing new the second time");
+    srv.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn bad_drafts_are_refused_before_anything_is_queued() {
+    let (_d, core) = core(None);
+    core.set_city("da-nang").unwrap();
+    let mut cases: Vec<(Draft, &str)> = vec![];
+    let mut d = pothole("x");
+    d.description = "ô".repeat(4001);
+    cases.push((d, "4001 characters"));
+    let mut d = pothole("x");
+    d.position = Some(LatLon { lat: 10.77, lon: 106.70 });
+    cases.push((d, "outside the city"));
+    let mut d = pothole("x");
+    d.position = None;
+    cases.push((d, "place the report"));
+    let mut d = pothole("x");
+    d.service_code = "unicorns".into();
+    cases.push((d, "choose a category"));
+    let mut d = pothole("x");
+    d.photos = vec![vec![0xFF, 0xD8, 0xFF]; 6];
+    cases.push((d, "at most 5 photos"));
+    let mut d = pothole("");
+    d.photos.clear();
+    cases.push((d, "describe the problem"));
+    for (draft, says) in cases {
+        match core.submit_report(&draft) {
+            Err(Error::InvalidInput(m)) => assert!(m.contains(says), "{says}: {m}"),
+            other => panic!("{says}: expected a refusal, got {other:?}"),
+        }
+    }
+    assert_eq!(core.waiting().unwrap(), 0);
+    assert!(core.my_reports().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn offline_reports_arrive_in_order_exactly_once_when_the_server_returns() {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let (_d, core) = core(Some(base.clone()));
+    core.set_city("da-nang").unwrap();
+    for i in 1..=3 {
+        core.submit_report(&pothole(&format!("report {i}"))).unwrap();
+    }
+    let flush = core.flush_outbox().await.unwrap();
+    assert_eq!(flush.sent, 0);
+    assert!(flush.stopped.is_some());
+    assert_eq!(core.waiting().unwrap(), 3);
+    assert!(core
+        .my_reports()
+        .unwrap()
+        .iter()
+        .all(|r| r.server_id.is_none() && r.last_error.is_some() == (r.description == "report 1")));
+
+    let srv = mycity_server::serve(([127, 0, 0, 1], port).into(), Default::default()).await.unwrap();
+    // The first retry waits the backoff (2 s ± 25 %).
+    tokio::time::sleep(std::time::Duration::from_millis(2600)).await;
+    let flush = core.flush_outbox().await.unwrap();
+    assert_eq!((flush.sent, flush.waiting), (3, 0), "{flush:?}");
+    assert_eq!(core.flush_outbox().await.unwrap().sent, 0, "nothing sent twice");
+    let texts: Vec<String> =
+        server_requests(&base).await.iter().map(|r| r["description"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(texts, ["report 1", "report 2", "report 3"]);
+    srv.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_send_cut_off_after_the_server_accepted_it_is_not_duplicated() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let (_d, core) = core(Some(base.clone()));
+    core.set_city("da-nang").unwrap();
+    let id = core.submit_report(&pothole("đứt kết nối")).unwrap();
+    // The app reached the server, which stored the report, and was killed
+    // before it could record the answer: the row is still 'sending'.
+    core.store().read(|c| Ok(c.execute("UPDATE outbox SET state = 'sending' WHERE id = ?1", [&id])?)).unwrap();
+    let first = reqwest::Client::new()
+        .post(format!("{base}/open311/v2/requests.json"))
+        .header("Idempotency-Key", &id)
+        .form(&[
+            ("api_key", "demo-key"),
+            ("jurisdiction_id", "da-nang"),
+            ("service_code", "pothole"),
+            ("lat", "16.0612"),
+            ("long", "108.2272"),
+            ("attribute[size]", "large"),
+            ("attribute[traffic_blocked]", "no"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let flush = core.flush_outbox().await.unwrap();
+    assert_eq!(flush.sent, 1);
+    assert_eq!(server_requests(&base).await.len(), 1, "one report on the server");
+    assert_eq!(core.my_reports().unwrap()[0].server_id.as_deref(), first[0]["service_request_id"].as_str());
+    srv.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_refusal_is_shown_and_does_not_block_the_queue() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let (_d, core) = core(Some(base.clone()));
+    core.set_city("da-nang").unwrap();
+    // Without the server's questions cached, the app cannot know "size" is required.
+    let mut incomplete = pothole("thiếu thông tin");
+    incomplete.answers.clear();
+    core.submit_report(&incomplete).unwrap();
+    core.submit_report(&pothole("đầy đủ")).unwrap();
+    let flush = core.flush_outbox().await.unwrap();
+    assert_eq!((flush.sent, flush.rejected, flush.waiting), (1, 1, 0));
+    let mine = core.my_reports().unwrap();
+    let refused = mine.iter().find(|r| r.description == "thiếu thông tin").unwrap();
+    assert_eq!((refused.status.as_str(), refused.delivery.as_str()), ("rejected", "rejected"));
+    assert!(refused.last_error.as_deref().unwrap().contains("attribute[size]"), "{refused:?}");
+    srv.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn server_errors_retry_and_never_mark_sent() {
+    // A server that fails every request with 500.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = s.read(&mut buf).await;
+                let body = r#"[{"code":500,"description":"database down"}]"#;
+                let head = format!(
+                    "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = s.write_all(head.as_bytes()).await;
+                let _ = s.write_all(body.as_bytes()).await;
+            });
+        }
+    });
+    let (_d, core) = core(Some(format!("http://{addr}")));
+    core.set_city("da-nang").unwrap();
+    core.submit_report(&pothole("500")).unwrap();
+    let flush = core.flush_outbox().await.unwrap();
+    assert_eq!((flush.sent, flush.rejected, flush.waiting), (0, 0, 1));
+    let r = &core.my_reports().unwrap()[0];
+    assert_eq!((r.delivery.as_str(), r.server_id.as_deref()), ("pending", None));
+    assert!(r.last_error.as_deref().unwrap().contains("database down"));
+    // Inside the backoff window nothing is tried.
+    let again = core.flush_outbox().await.unwrap();
+    assert_eq!(again.stopped.as_deref(), Some("waiting to retry"));
+}
