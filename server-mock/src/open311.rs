@@ -460,14 +460,18 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
                 return Ok((status, root_of(stem), body));
             }
         }
+        // The record and the remembered answer commit together: after a crash
+        // either both exist (a resend gets the answer) or neither (it is stored anew).
+        let tx = conn.unchecked_transaction()?;
         let answer = match stem {
-            "requests" => create_request(&conn, &j, &p, media)?,
-            "servicerequestupdates" => create_update(&conn, &j, &p, media)?,
+            "requests" => create_request(&tx, &j, &p, media)?,
+            "servicerequestupdates" => create_update(&tx, &j, &p, media)?,
             other => return Err(Error::NotFound(format!("cannot POST to {other:?}"))),
         };
         if let Some(k) = &key {
-            reports::remember(&conn, k, &endpoint, answer.0.as_u16(), &answer.2)?;
+            reports::remember(&tx, k, &endpoint, answer.0.as_u16(), &answer.2)?;
         }
+        tx.commit()?;
         Ok(answer)
     }
     .await;

@@ -1,0 +1,88 @@
+//! The app process killed with SIGKILL at random moments while it sends:
+//! afterwards every report is on the server exactly once.
+
+use std::{
+    collections::BTreeMap,
+    process::Command,
+    time::{Duration, Instant},
+};
+
+use mycity_core::{Answer, Config, Draft, LatLon, MyCity};
+use serde_json::Value;
+
+const REPORTS: usize = 300;
+const KILLS: usize = 20;
+
+fn draft(i: usize) -> Draft {
+    let mut answers = BTreeMap::new();
+    answers.insert("size".to_owned(), Answer::One("small".into()));
+    answers.insert("traffic_blocked".to_owned(), Answer::One("no".into()));
+    Draft {
+        service_code: "pothole".into(),
+        description: format!("report {i:03}"),
+        position: Some(LatLon { lat: 16.0612, lon: 108.2272 }),
+        answers,
+        photos: vec![[&[0xFF, 0xD8, 0xFF, 0xE0][..], &vec![i as u8; 100_000][..]].concat()],
+        ..Draft::default()
+    }
+}
+
+/// Milliseconds in 1..=`max`, from the clock's low bits (no RNG crate needed for a test).
+fn random_ms(max: u64) -> u64 {
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(7);
+    1 + (nanos as u64 * 2_654_435_761) % max
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_flush_loses_and_duplicates_nothing() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let config = Config { data_dir: dir.path().to_owned(), server_url: Some(base.clone()), ..Default::default() };
+        let core = MyCity::open(config).unwrap();
+        core.set_city("da-nang").unwrap();
+        for i in 0..REPORTS {
+            core.submit_report(&draft(i)).unwrap();
+        }
+    }
+
+    let worker = env!("CARGO_BIN_EXE_flush-worker");
+    let mut killed_mid_flush = 0;
+    for _ in 0..KILLS {
+        let mut child = Command::new(worker).arg(dir.path()).arg(&base).spawn().unwrap();
+        let started = Instant::now();
+        std::thread::sleep(Duration::from_millis(20 + random_ms(80)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL on Unix
+            killed_mid_flush += 1;
+        }
+        child.wait().unwrap();
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+    let url = format!("{base}/open311/v2/requests.json?jurisdiction_id=da-nang");
+    let before: Vec<Value> = reqwest::get(&url).await.unwrap().json().await.unwrap();
+    println!(
+        "{killed_mid_flush} of {KILLS} kills landed while the worker ran; {} of {REPORTS} reports had arrived",
+        before.len()
+    );
+    // Finally let one run to the end.
+    let status = Command::new(worker).arg(dir.path()).arg(&base).status().unwrap();
+    assert!(status.success());
+
+    let on_server: Vec<Value> = reqwest::get(url).await.unwrap().json().await.unwrap();
+    let mut texts: Vec<&str> = on_server.iter().map(|r| r["description"].as_str().unwrap()).collect();
+    texts.sort();
+    let want: Vec<String> = (0..REPORTS).map(|i| format!("report {i:03}")).collect();
+    assert_eq!(texts, want, "every report exactly once ({killed_mid_flush} kills landed mid-run)");
+
+    let core =
+        MyCity::open(Config { data_dir: dir.path().to_owned(), server_url: Some(base), ..Default::default() }).unwrap();
+    assert_eq!(core.waiting().unwrap(), 0);
+    let mine = core.my_reports().unwrap();
+    assert_eq!(mine.len(), REPORTS);
+    assert!(mine.iter().all(|r| r.server_id.is_some() && r.delivery == "sent"));
+    assert!(killed_mid_flush >= KILLS / 2, "only {killed_mid_flush} of {KILLS} kills hit a running flush");
+    srv.shutdown().await.unwrap();
+}
