@@ -104,6 +104,40 @@ impl WardIndex {
     }
 }
 
+/// A ward's outline, for drawing the map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WardShape {
+    /// The ward.
+    pub ward: Ward,
+    /// Polygons (outer ring first, then holes) of `[lon, lat]` pairs.
+    pub polygons: Vec<Vec<Vec<[f64; 2]>>>,
+}
+
+/// Every ward outline of a city, for the SVG map.
+pub fn shapes(conn: &Connection, city: &str) -> Result<Vec<WardShape>> {
+    let mut stmt = conn
+        .prepare("SELECT code, name_vi, name_en, kind, approximate, geometry FROM wards WHERE city = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([city], |r| {
+        Ok((
+            Ward {
+                code: r.get(0)?,
+                name: Localized { vi: r.get(1)?, en: r.get(2)? },
+                kind: r.get(3)?,
+                approximate: r.get(4)?,
+            },
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (ward, geometry) = row?;
+        let polygons = serde_json::from_str(&geometry)
+            .map_err(|e| Error::Storage(format!("stored geometry of ward {}: {e}", ward.code)))?;
+        out.push(WardShape { ward, polygons });
+    }
+    Ok(out)
+}
+
 fn to_multipolygon(polys: &[Vec<Vec<[f64; 2]>>]) -> MultiPolygon<f64> {
     let ring = |r: &Vec<[f64; 2]>| LineString::new(r.iter().map(|&[x, y]| Coord { x, y }).collect());
     MultiPolygon::new(

@@ -257,6 +257,12 @@ impl MyCity {
         Ok(self.ward_index()?.locate(p).cloned())
     }
 
+    /// The outlines of the city's wards, for the map.
+    pub fn ward_shapes(&self) -> Result<Vec<geo::WardShape>> {
+        let slug = self.city_slug();
+        self.store.read(|c| geo::shapes(c, &slug))
+    }
+
     fn ward_index(&self) -> Result<Arc<WardIndex>> {
         let slug = self.city_slug();
         let mut cache = self.wards.lock().unwrap_or_else(|p| p.into_inner());

@@ -33,8 +33,11 @@ export async function startApp(extraArgs = []) {
     proc.stderr.on('data', (c) => { log += c; });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`app exited with ${code}:\n${log}`)); });
   });
+  // The embedded demo server prints its address first (absent with --server).
+  const server = /demo server on (http:\/\/[0-9.:]+)/.exec(log);
   return {
     url,
+    serverUrl: server ? server[1] : null,
     log: () => log,
     async stop() {
       proc.kill('SIGTERM');

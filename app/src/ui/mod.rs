@@ -4,6 +4,7 @@
 mod dossier;
 mod home;
 mod icons;
+mod map;
 mod report;
 mod settings;
 mod sos;
@@ -17,6 +18,9 @@ use mycity_core::{MyCity, Refresh, Texts};
 use crate::platform::Platform;
 
 const CSS: &str = include_str!("../../../assets/ui/app.css");
+
+/// How often the app retries queued sends and checks reports' statuses.
+const SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What the UI gets from its host: the core and the platform.
 #[derive(Clone)]
@@ -72,7 +76,8 @@ pub fn App() -> Element {
     let texts = use_signal(|| Arc::new(services.core.texts()));
     let ui = use_context_provider(|| Ui { screen, revision, texts });
 
-    // Check the city's server once at start; the screens show stored data meanwhile.
+    // Check the city's server at start, then keep the outbox moving and the
+    // reports' statuses current; the screens show stored data meanwhile.
     let core = services.core.clone();
     use_future(move || {
         let core = core.clone();
@@ -82,9 +87,22 @@ pub fn App() -> Element {
                 Ok(Refresh::Unchanged { .. }) => {}
                 Err(e) => tracing::info!(%e, "pack refresh failed; using stored data"),
             }
+            if let Err(e) = core.refresh_services().await {
+                tracing::info!(%e, "services not refreshed; using stored categories");
+            }
             // Sync state changed either way (checked time or error).
-            let mut rev = ui.revision;
-            rev += 1;
+            ui.changed(&core);
+            loop {
+                let mut changed = false;
+                if core.waiting().unwrap_or(0) > 0 {
+                    changed |= core.flush_outbox().await.is_ok_and(|f| f.sent + f.rejected > 0);
+                }
+                changed |= core.refresh_reports().await.is_ok_and(|c| !c.is_empty());
+                if changed {
+                    ui.changed(&core);
+                }
+                tokio::time::sleep(SYNC_EVERY).await;
+            }
         }
     });
 

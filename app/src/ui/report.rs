@@ -1,32 +1,298 @@
-//! Phản ánh: the city's report categories. Composing and sending a report is
-//! the next step of this screen (photos, location, outbox).
+//! Phản ánh: pick a category, answer its questions, place it on the map,
+//! describe it, send. Sending queues it in the core (it leaves the phone when
+//! the network allows); "My reports" shows each report's way through the city.
+
+use std::collections::BTreeMap;
 
 use dioxus::prelude::*;
+use mycity_core::{Answer, Contact, Draft, LatLon, Report as MyReport, Service};
 
-use super::{icons::Icon, ErrorNote, Services, TitleBar, Ui};
+use super::{icons::Icon, map::CityMap, ErrorNote, Services, TitleBar, Ui};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    New,
+    Mine,
+}
 
 #[component]
 pub fn Report() -> Element {
-    let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
-    let categories = use_memo(move || {
+    let mut tab = use_signal(|| Tab::New);
+    let core = use_context::<Services>().core;
+    let waiting = use_memo(move || {
         ui.revision.read();
-        core.categories().map_err(|e| e.to_string())
+        core.waiting().unwrap_or(0)
     });
     let t = ui.texts.read();
-    let l = t.lang().code();
-    let categories = match &*categories.read() {
-        Ok(c) => c.clone(),
-        Err(e) => return rsx! { ErrorNote { message: e.clone() } },
-    };
     rsx! {
         TitleBar { title: t.get("report-title") }
-        p { class: "lead", {t.get("report-intro")} }
-        div { class: "category-grid", "data-testid": "categories",
-            for c in categories {
-                div { key: "{c.code}", class: "category", "data-testid": "category-{c.code}",
-                    Icon { name: c.icon.clone() }
-                    span { {c.name.get(l)} }
+        if waiting() > 0 {
+            p { class: "banner offline", "data-testid": "waiting-banner",
+                Icon { name: "offline" }
+                {t.args("report-waiting", &[("count", &waiting().to_string())])}
+            }
+        }
+        div { class: "segmented",
+            button { r#type: "button", "data-testid": "report-new",
+                class: if tab() == Tab::New { "selected" } else { "" },
+                onclick: move |_| tab.set(Tab::New), {t.get("report-new")} }
+            button { r#type: "button", "data-testid": "report-mine",
+                class: if tab() == Tab::Mine { "selected" } else { "" },
+                onclick: move |_| tab.set(Tab::Mine), {t.get("report-mine")} }
+        }
+        match tab() {
+            Tab::New => rsx! { NewReport { on_sent: move |_| tab.set(Tab::Mine) } },
+            Tab::Mine => rsx! { MyReports {} },
+        }
+    }
+}
+
+#[component]
+fn NewReport(on_sent: EventHandler<()>) -> Element {
+    let Services { core, .. } = use_context::<Services>();
+    let ui = use_context::<Ui>();
+    let services = {
+        let core = core.clone();
+        use_memo(move || {
+            ui.revision.read();
+            core.services().map_err(|e| e.to_string())
+        })
+    };
+    let mut code = use_signal(|| None::<String>);
+    let mut answers = use_signal(BTreeMap::<String, Answer>::new);
+    let mut description = use_signal(String::new);
+    let mut pin = use_signal(|| None::<LatLon>);
+    let mut anonymous = use_signal(|| true);
+    let mut show_name = use_signal(|| false);
+    let mut name = use_signal(String::new);
+    let mut email = use_signal(String::new);
+    let mut phone = use_signal(String::new);
+    let mut error = use_signal(|| None::<String>);
+    let t = ui.texts.read();
+    let l = t.lang().code();
+    let services: Vec<Service> = match &*services.read() {
+        Ok(s) => s.clone(),
+        Err(e) => return rsx! { ErrorNote { message: e.clone() } },
+    };
+    let Some(selected) = code().and_then(|c| services.iter().find(|s| s.code == c).cloned()) else {
+        return rsx! {
+            p { class: "lead", {t.get("report-intro")} }
+            div { class: "category-grid", "data-testid": "categories",
+                for s in services {
+                    button { key: "{s.code}", r#type: "button", class: "category", "data-testid": "category-{s.code}",
+                        onclick: {
+                            let c = s.code.clone();
+                            move |_| { code.set(Some(c.clone())); answers.set(BTreeMap::new()); error.set(None); }
+                        },
+                        Icon { name: s.code.clone() }
+                        span { "{s.name}" }
+                    }
+                }
+            }
+        };
+    };
+    let city = core.city().ok();
+    let shapes = core.ward_shapes().unwrap_or_default();
+    let ward = pin().and_then(|p| core.ward_at(p).ok().flatten());
+    let chars = description.read().chars().count();
+    rsx! {
+        div { class: "card form", "data-testid": "report-form",
+            div { class: "chosen",
+                Icon { name: selected.code.clone() }
+                strong { "data-testid": "chosen-category", "{selected.name}" }
+                button { r#type: "button", class: "link", "data-testid": "change-category",
+                    onclick: move |_| code.set(None), {t.get("report-change")} }
+            }
+            for a in selected.attributes.iter().cloned() {
+                label { key: "{a.code}", class: "field", "data-testid": "attr-{a.code}",
+                    span { "{a.description}" if a.required { " *" } }
+                    match a.datatype.as_str() {
+                        "singlevaluelist" => rsx! {
+                            select {
+                                onchange: {
+                                    let k = a.code.clone();
+                                    move |e: FormEvent| { answers.write().insert(k.clone(), Answer::One(e.value())); }
+                                },
+                                option { value: "", {t.get("report-choose")} }
+                                for (key, label) in a.values.iter() {
+                                    option { key: "{key}", value: "{key}", "{label}" }
+                                }
+                            }
+                        },
+                        "multivaluelist" => rsx! {
+                            div { class: "checks",
+                                for (key, label) in a.values.iter().cloned() {
+                                    label { key: "{key}",
+                                        input { r#type: "checkbox",
+                                            onchange: {
+                                                let (k, key) = (a.code.clone(), key.clone());
+                                                move |e: FormEvent| {
+                                                    let mut all = answers.write();
+                                                    let entry = all.entry(k.clone()).or_insert(Answer::Many(vec![]));
+                                                    if let Answer::Many(v) = entry {
+                                                        v.retain(|x| *x != key);
+                                                        if e.checked() { v.push(key.clone()); }
+                                                    }
+                                                }
+                                            },
+                                        }
+                                        " {label}"
+                                    }
+                                }
+                            }
+                        },
+                        other => rsx! {
+                            input {
+                                r#type: if other == "number" { "number" } else { "text" },
+                                placeholder: if other == "datetime" { "2026-11-23T08:00:00+07:00" } else { "" },
+                                oninput: {
+                                    let k = a.code.clone();
+                                    move |e: FormEvent| { answers.write().insert(k.clone(), Answer::One(e.value())); }
+                                },
+                            }
+                        },
+                    }
+                }
+            }
+            label { class: "field",
+                span { {t.get("report-description")} }
+                textarea { "data-testid": "report-description", rows: "4", maxlength: "4000",
+                    value: "{description}", oninput: move |e| description.set(e.value()) }
+                small { class: if chars > 4000 { "over" } else { "muted" }, "{chars}/4000" }
+            }
+        }
+        section { class: "card", "data-testid": "report-place",
+            h2 { Icon { name: "location" } {t.get("report-where")} }
+            p { class: "muted", {t.get("report-where-help")} }
+            if let Some(c) = city.clone() {
+                CityMap { bbox: c.bbox, shapes, pin: pin(), lang: lang_static(l),
+                    on_pick: move |p: LatLon| pin.set(Some(p)) }
+            }
+            button { r#type: "button", class: "secondary", "data-testid": "report-locate",
+                onclick: move |_| async move {
+                    if let Ok(Some([lat, lon, _])) = document::eval(super::sos::LOCATE_JS).join::<Option<[f64; 3]>>().await {
+                        pin.set(Some(LatLon { lat, lon }));
+                    }
+                },
+                Icon { name: "location" } {t.get("sos-locate")}
+            }
+            match (pin(), &ward) {
+                (Some(p), Some(w)) => rsx! { p { class: "ward", "data-testid": "report-ward", "{w.name.get(l)} · {p.lat:.5}, {p.lon:.5}" } },
+                (Some(p), None) => rsx! { p { class: "ward", "data-testid": "report-ward", {t.get("sos-outside")} " · {p.lat:.5}, {p.lon:.5}" } },
+                _ => rsx! {},
+            }
+        }
+        section { class: "card", "data-testid": "report-contact",
+            label { class: "check",
+                input { r#type: "checkbox", "data-testid": "report-anonymous", checked: anonymous(),
+                    onchange: move |e| anonymous.set(e.checked()) }
+                " " {t.get("report-anonymous")}
+            }
+            if !anonymous() {
+                input { r#type: "text", placeholder: t.get("report-name"), value: "{name}", oninput: move |e| name.set(e.value()) }
+                input { r#type: "text", inputmode: "email", placeholder: "Email", value: "{email}", oninput: move |e| email.set(e.value()) }
+                input { r#type: "text", inputmode: "tel", placeholder: t.get("report-phone"), value: "{phone}", oninput: move |e| phone.set(e.value()) }
+                label { class: "check",
+                    input { r#type: "checkbox", checked: show_name(), onchange: move |e| show_name.set(e.checked()) }
+                    " " {t.get("report-show-name")}
+                }
+            }
+        }
+        if let Some(e) = error() { p { class: "banner offline", role: "alert", "data-testid": "report-error", "{e}" } }
+        button { r#type: "button", class: "primary", "data-testid": "report-send",
+            onclick: move |_| {
+                let draft = Draft {
+                    service_code: selected.code.clone(),
+                    description: description(),
+                    position: pin(),
+                    answers: answers(),
+                    photos: vec![],
+                    contact: (!anonymous()).then(|| Contact { name: name(), email: email(), phone: phone() }),
+                    show_name: show_name(),
+                };
+                match core.submit_report(&draft) {
+                    Ok(_) => {
+                        error.set(None);
+                        code.set(None);
+                        description.set(String::new());
+                        pin.set(None);
+                        ui.changed(&core);
+                        let core = core.clone();
+                        // Outlives this form, which closes right away.
+                        dioxus::core::spawn_forever(async move {
+                            if let Err(e) = core.flush_outbox().await {
+                                tracing::info!(%e, "flush after submit");
+                            }
+                            ui.changed(&core);
+                        });
+                        on_sent.call(());
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            },
+            Icon { name: "report" } {t.get("report-send")}
+        }
+    }
+}
+
+fn lang_static(l: &str) -> &'static str {
+    if l == "en" {
+        "en"
+    } else {
+        "vi"
+    }
+}
+
+#[component]
+fn MyReports() -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let reports = {
+        let core = core.clone();
+        use_memo(move || {
+            ui.revision.read();
+            core.my_reports().map_err(|e| e.to_string())
+        })
+    };
+    let names: BTreeMap<String, String> =
+        core.services().unwrap_or_default().into_iter().map(|s| (s.code, s.name)).collect();
+    let t = ui.texts.read();
+    let reports: Vec<MyReport> = match &*reports.read() {
+        Ok(r) => r.clone(),
+        Err(e) => return rsx! { ErrorNote { message: e.clone() } },
+    };
+    if reports.is_empty() {
+        return rsx! { p { class: "muted", "data-testid": "no-reports", {t.get("report-none")} } };
+    }
+    rsx! {
+        ul { class: "list reports", "data-testid": "my-reports",
+            for r in reports {
+                li { key: "{r.id}", class: "report-item", "data-testid": "my-report",
+                    div { class: "report-head",
+                        Icon { name: r.service_code.clone() }
+                        strong { {names.get(&r.service_code).cloned().unwrap_or(r.service_code.clone())} }
+                        span { class: "status {r.status}", "data-testid": "report-status", {t.get(&format!("status-{}", r.status))} }
+                    }
+                    p { "{r.description}" }
+                    if let Some(w) = &r.ward { small { class: "muted", "{w}" } }
+                    if r.delivery == "rejected" {
+                        p { class: "banner offline", "data-testid": "report-rejected",
+                            {t.args("report-rejected", &[("reason", r.last_error.as_deref().unwrap_or(""))])} }
+                    } else if r.server_id.is_none() {
+                        p { class: "muted", "data-testid": "report-pending", {t.get("report-pending")} }
+                    }
+                    if !r.events.is_empty() {
+                        ol { class: "timeline", "data-testid": "timeline",
+                            for e in r.events.iter() {
+                                li { key: "{e.at}{e.status}",
+                                    strong { {t.get(&format!("status-{}", e.status))} }
+                                    " · " small { "{e.at}" }
+                                    if !e.description.is_empty() { p { "{e.description}" } }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -52,10 +52,14 @@ pub fn Settings() -> Element {
                                     Ok(_) => { outcome.set(None); ui.changed(&core) }
                                     Err(e) => outcome.set(Some(e.to_string())),
                                 }
-                                // A city switch fetches that city's newest pack in the background.
+                                // A city switch fetches that city's newest pack and services in the background.
                                 let core = core.clone();
-                                spawn(async move {
-                                    if let Ok(Refresh::Updated { .. }) = core.refresh_city().await {
+                                // Outlives this screen: the user may leave Settings at once.
+                                dioxus::core::spawn_forever(async move {
+                                    let updated = matches!(core.refresh_city().await, Ok(Refresh::Updated { .. }));
+                                    // The new city's report categories and their questions.
+                                    let services = core.refresh_services().await.is_ok();
+                                    if updated || services {
                                         ui.changed(&core);
                                     }
                                 });

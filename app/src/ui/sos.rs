@@ -7,7 +7,7 @@ use mycity_core::{emergency, Fix, LatLon};
 use super::{icons::Icon, ErrorNote, Services, TitleBar, Ui};
 
 /// Asks the webview for a position; resolves to `[lat, lon, accuracy]` or null.
-const LOCATE_JS: &str = r#"
+pub(super) const LOCATE_JS: &str = r#"
 return await new Promise((resolve) => {
   if (!navigator.geolocation) { resolve(null); return; }
   navigator.geolocation.getCurrentPosition(

@@ -1,0 +1,62 @@
+// Journey: a resident of Đà Nẵng reports a pothole: picks the category,
+// answers its questions, taps the map, describes it, sends, and follows it
+// in "My reports" while the city moves it to "fixed".
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp, openBrowser, byTest, shot } from './harness.js';
+
+let app;
+let b;
+
+before(async () => {
+  app = await startApp();
+  b = await openBrowser();
+});
+
+after(async () => {
+  await b?.browser.close();
+  await app?.stop();
+});
+
+test('report a pothole and see it received, then fixed', async () => {
+  const { page } = b;
+  await page.goto(app.url);
+  await byTest(page, 'app').waitFor();
+  await byTest(page, 'open-settings').click();
+  await byTest(page, 'city-da-nang').click();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="city-da-nang"]')?.getAttribute('aria-pressed') === 'true');
+  await byTest(page, 'tab-report').click();
+  await byTest(page, 'category-pothole').click();
+  await byTest(page, 'report-form').waitFor();
+  // The server's questions for potholes arrive with the services refresh at start.
+  await byTest(page, 'attr-size').locator('select').selectOption('large');
+  await byTest(page, 'attr-traffic_blocked').locator('select').selectOption('yes');
+  await byTest(page, 'report-description').fill('Ổ gà sâu giữa làn xe máy, đường Bạch Đằng');
+  const map = byTest(page, 'city-map');
+  const box = await map.boundingBox();
+  await map.click({ position: { x: box.width * 0.62, y: box.height * 0.55 } });
+  await byTest(page, 'map-pin').waitFor();
+  await byTest(page, 'report-ward').waitFor();
+  await shot(page, '10-report-form');
+  await byTest(page, 'report-send').click();
+  await byTest(page, 'my-reports').waitFor();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã tiếp nhận'), null, { timeout: 15000 });
+  await shot(page, '11-my-reports-received');
+
+  // The city fixes it (staff endpoint of the server the app talks to).
+  const requests = await (await fetch(`${app.serverUrl}/open311/v2/requests.json?jurisdiction_id=da-nang`)).json();
+  assert.equal(requests.length, 1);
+  const id = requests[0].service_request_id;
+  const r = await fetch(`${app.serverUrl}/admin/requests/${id}/updates`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-admin-key': 'demo-admin' },
+    body: JSON.stringify({ status: 'fixed', description: 'Đội duy tu đã vá xong ổ gà.' }),
+  });
+  assert.equal(r.status, 200);
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã xử lý xong'), null, { timeout: 20000 });
+  assert.match(await byTest(page, 'timeline').innerText(), /Đội duy tu đã vá xong/);
+  await shot(page, '12-my-reports-fixed');
+});
