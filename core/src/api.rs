@@ -107,10 +107,21 @@ impl Api {
 
     /// `POST requests.json`; returns the `service_request_id`.
     pub async fn post_request(&self, p: Open311Post<'_>) -> Result<String> {
+        self.post_open311("requests.json", p, "service_request_id").await
+    }
+
+    /// `POST servicerequestupdates.json`; returns the server's `update_id`.
+    pub async fn post_update(&self, p: Open311Post<'_>) -> Result<String> {
+        self.post_open311("servicerequestupdates.json", p, "update_id").await
+    }
+
+    /// POSTs a form (multipart when a photo goes along) with its
+    /// Idempotency-Key and returns the id field of the first answer row.
+    async fn post_open311(&self, path: &str, p: Open311Post<'_>, id_field: &str) -> Result<String> {
         let mut fields = p.fields;
         fields.push(("jurisdiction_id".into(), p.jurisdiction.into()));
         fields.push(("api_key".into(), p.api_key.into()));
-        let req = self.http.post(self.open311("requests.json")).header("Idempotency-Key", p.idempotency_key);
+        let req = self.http.post(self.open311(path)).header("Idempotency-Key", p.idempotency_key);
         let req = match p.photo {
             Some(jpeg) => {
                 let form = fields.into_iter().fold(reqwest::multipart::Form::new(), |f, (k, v)| f.text(k, v));
@@ -128,9 +139,15 @@ impl Api {
         }
         let body: serde_json::Value = resp.json().await?;
         body.get(0)
-            .and_then(|r| r.get("service_request_id"))
+            .and_then(|r| r.get(id_field))
             .and_then(|id| id.as_str().map(str::to_owned).or_else(|| id.as_i64().map(|n| n.to_string())))
-            .ok_or_else(|| Error::Server { status: 200, message: "the answer carries no service_request_id".into() })
+            .ok_or_else(|| Error::Server { status: 200, message: format!("the answer carries no {id_field}") })
+    }
+
+    /// Open requests of one service (for "already reported nearby?").
+    pub async fn open_requests(&self, jurisdiction: &str, service_code: &str) -> Result<Vec<serde_json::Value>> {
+        let q = [("service_code", service_code.to_owned()), ("status", "open".to_owned())];
+        self.get_json(&self.open311("requests.json"), jurisdiction, &q).await
     }
 
     /// `GET requests.json` for these ids.

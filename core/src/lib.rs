@@ -402,6 +402,42 @@ impl MyCity {
         result
     }
 
+    /// Open reports of the same category within `radius_m` of `at`, nearest
+    /// first, so the person can say "me too" instead of reporting it again.
+    /// Needs the network; offline the error says so and the report can still be made.
+    pub async fn nearby_open(&self, service_code: &str, at: LatLon, radius_m: f64) -> Result<Vec<reports::Nearby>> {
+        let city = self.city()?;
+        let list = self.api(&city)?.open_requests(&city.slug, service_code).await?;
+        Ok(reports::nearby(&list, at, radius_m))
+    }
+
+    /// Queues "me too" (or any comment) on an existing report by its Open311 id.
+    pub fn me_too(&self, server_id: &str, comment: &str) -> Result<String> {
+        let slug = self.city_slug();
+        self.store.write(|tx| reports::queue_update(tx, &slug, server_id, "open", comment, None))
+    }
+
+    /// Reopens one of my reports that the city marked fixed but is not, with a
+    /// comment and optionally a photo.
+    pub fn reopen(&self, report_id: &str, comment: &str, photo: Option<&[u8]>) -> Result<String> {
+        let slug = self.city_slug();
+        self.store.write(|tx| {
+            let server_id: Option<String> = tx
+                .query_row("SELECT server_id FROM reports WHERE id = ?1 AND city = ?2", [report_id, &slug], |r| {
+                    r.get(0)
+                })
+                .map_err(|_| Error::InvalidInput(format!("no report {report_id}")))?;
+            let server_id =
+                server_id.ok_or_else(|| Error::InvalidInput("this report has not reached the city yet".into()))?;
+            let id = reports::queue_update(tx, &slug, &server_id, "reopen", comment, photo)?;
+            tx.execute(
+                "UPDATE reports SET status = 'reopen', updated_at = ?2 WHERE id = ?1",
+                rusqlite::params![report_id, city::now()],
+            )?;
+            Ok(id)
+        })
+    }
+
     /// How many sends wait in the outbox.
     pub fn waiting(&self) -> Result<usize> {
         self.store.read(|c| {

@@ -300,6 +300,69 @@ pub fn queue(
     Ok(id)
 }
 
+/// Queues a citizen update on a report: `open` for a comment or "me too",
+/// `reopen` for a report the city marked fixed that is not. Returns its id.
+pub fn queue_update(
+    tx: &rusqlite::Transaction<'_>,
+    city: &str,
+    server_id: &str,
+    status: &str,
+    description: &str,
+    photo: Option<&[u8]>,
+) -> Result<String> {
+    if description.trim().is_empty() {
+        return Err(Error::InvalidInput("write a comment".into()));
+    }
+    if description.chars().count() > MAX_DESCRIPTION {
+        return Err(Error::InvalidInput(format!("a comment has at most {MAX_DESCRIPTION} characters")));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = crate::city::now();
+    tx.execute(
+        "INSERT INTO report_updates (id, city, server_id, status, description, photo, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        rusqlite::params![id, city, server_id, status, description, photo, now],
+    )?;
+    tx.execute(
+        "INSERT INTO outbox (id, kind, ref, state, next_attempt_at, created_at) VALUES (?1, 'update', ?1, 'pending', ?2, ?2)",
+        rusqlite::params![id, now],
+    )?;
+    Ok(id)
+}
+
+/// An open report near where someone is about to report the same thing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Nearby {
+    /// Its Open311 id.
+    pub server_id: String,
+    /// What it says.
+    pub description: String,
+    /// How far from the new report's position, in metres.
+    pub distance_m: f64,
+    /// Its extended status.
+    pub status: String,
+}
+
+/// The open requests within `radius_m` of `at`, nearest first.
+pub fn nearby(requests: &[Value], at: LatLon, radius_m: f64) -> Vec<Nearby> {
+    let mut out: Vec<Nearby> = requests
+        .iter()
+        .filter_map(|r| {
+            let p = LatLon { lat: r["lat"].as_f64()?, lon: r["long"].as_f64()? };
+            let d = crate::geo::distance_m(at, p);
+            let server_id = r["service_request_id"].as_str()?.to_owned();
+            (d <= radius_m).then(|| Nearby {
+                server_id,
+                description: r["description"].as_str().unwrap_or_default().to_owned(),
+                distance_m: d,
+                status: r["extended_status"].as_str().or(r["status"].as_str()).unwrap_or("open").to_owned(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+    out
+}
+
 /// One step of a report's timeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Event {

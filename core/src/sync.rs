@@ -86,6 +86,7 @@ pub fn backoff(attempts: i64, jitter_unit: f64) -> i64 {
 struct Due {
     seq: i64,
     id: String,
+    kind: String,
     report: String,
     attempts: i64,
     next_attempt_at: i64,
@@ -101,16 +102,17 @@ pub async fn flush_outbox(store: &Store, api: &Api, api_key: &str, device_id: &s
         let due: Option<Due> = store.read(|c| {
             use rusqlite::OptionalExtension;
             Ok(c.query_row(
-                "SELECT seq, id, ref, attempts, next_attempt_at FROM outbox
+                "SELECT seq, id, kind, ref, attempts, next_attempt_at FROM outbox
                  WHERE state IN ('pending', 'sending') ORDER BY seq LIMIT 1",
                 [],
                 |r| {
                     Ok(Due {
                         seq: r.get(0)?,
                         id: r.get(1)?,
-                        report: r.get(2)?,
-                        attempts: r.get(3)?,
-                        next_attempt_at: r.get(4)?,
+                        kind: r.get(2)?,
+                        report: r.get(3)?,
+                        attempts: r.get(4)?,
+                        next_attempt_at: r.get(5)?,
                     })
                 },
             )
@@ -124,7 +126,14 @@ pub async fn flush_outbox(store: &Store, api: &Api, api_key: &str, device_id: &s
         // 'sending' survives a crash; the next flush resends with the same key,
         // and the server answers with the id it gave the first time.
         store.read(|c| Ok(c.execute("UPDATE outbox SET state = 'sending' WHERE seq = ?1", [due.seq])?))?;
-        let outgoing = store.read(|c| outgoing(c, &due.report, device_id))?;
+        let is_update = due.kind == "update";
+        let outgoing = store.read(|c| {
+            if is_update {
+                outgoing_update(c, &due.report)
+            } else {
+                outgoing(c, &due.report, device_id)
+            }
+        })?;
         let post = crate::api::Open311Post {
             jurisdiction: &outgoing.city,
             api_key,
@@ -132,14 +141,22 @@ pub async fn flush_outbox(store: &Store, api: &Api, api_key: &str, device_id: &s
             fields: outgoing.fields,
             photo: outgoing.photo,
         };
-        match api.post_request(post).await {
+        let sent = if is_update { api.post_update(post).await } else { api.post_request(post).await };
+        match sent {
             Ok(server_id) => {
                 store.write(|tx| {
                     tx.execute("UPDATE outbox SET state = 'sent', last_error = NULL WHERE seq = ?1", [due.seq])?;
-                    tx.execute(
-                        "UPDATE reports SET server_id = ?2, status = 'open', updated_at = ?3 WHERE id = ?1",
-                        rusqlite::params![due.report, server_id, city::now()],
-                    )?;
+                    if is_update {
+                        tx.execute(
+                            "UPDATE report_updates SET update_id = ?2 WHERE id = ?1",
+                            rusqlite::params![due.report, server_id],
+                        )?;
+                    } else {
+                        tx.execute(
+                            "UPDATE reports SET server_id = ?2, status = 'open', updated_at = ?3 WHERE id = ?1",
+                            rusqlite::params![due.report, server_id, city::now()],
+                        )?;
+                    }
                     Ok(())
                 })?;
                 out.sent += 1;
@@ -167,10 +184,12 @@ pub async fn flush_outbox(store: &Store, api: &Api, api_key: &str, device_id: &s
                         "UPDATE outbox SET state = 'rejected', attempts = attempts + 1, last_error = ?2 WHERE seq = ?1",
                         rusqlite::params![due.seq, reason],
                     )?;
-                    tx.execute(
-                        "UPDATE reports SET status = 'rejected', status_notes = ?2, updated_at = ?3 WHERE id = ?1",
-                        rusqlite::params![due.report, reason, city::now()],
-                    )?;
+                    if !is_update {
+                        tx.execute(
+                            "UPDATE reports SET status = 'rejected', status_notes = ?2, updated_at = ?3 WHERE id = ?1",
+                            rusqlite::params![due.report, reason, city::now()],
+                        )?;
+                    }
                     Ok(())
                 })?;
                 out.rejected += 1;
@@ -190,6 +209,23 @@ struct Outgoing {
     city: String,
     fields: Vec<(String, String)>,
     photo: Option<Vec<u8>>,
+}
+
+/// Reads a stored citizen update as an Open311 `servicerequestupdates` form.
+fn outgoing_update(c: &rusqlite::Connection, id: &str) -> Result<Outgoing> {
+    let (city, server_id, status, description, photo): (String, String, String, String, Option<Vec<u8>>) = c
+        .query_row(
+            "SELECT city, server_id, status, description, photo FROM report_updates WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+    let fields = vec![
+        ("service_request_id".into(), server_id),
+        ("status".into(), status),
+        ("description".into(), description),
+        ("update_id".into(), id.to_owned()),
+    ];
+    Ok(Outgoing { city, fields, photo })
 }
 
 /// Reads a stored report as an Open311 form.

@@ -235,3 +235,53 @@ async fn server_errors_retry_and_never_mark_sent() {
     let again = core.flush_outbox().await.unwrap();
     assert_eq!(again.stopped.as_deref(), Some("waiting to retry"));
 }
+
+#[tokio::test]
+async fn me_too_on_a_nearby_report_and_reopening_a_fixed_one() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let (_a, alice) = core(Some(base.clone()));
+    let (_b, bao) = core(Some(base.clone()));
+    for c in [&alice, &bao] {
+        c.set_city("da-nang").unwrap();
+    }
+    let mine = alice.submit_report(&pothole("ổ gà ở cầu Rồng")).unwrap();
+    alice.flush_outbox().await.unwrap();
+    let server_id = alice.my_reports().unwrap()[0].server_id.clone().unwrap();
+
+    // Bảo is ~50 m away and about to report the same pothole.
+    let near = bao.nearby_open("pothole", LatLon { lat: 16.0616, lon: 108.2273 }, 150.0).await.unwrap();
+    assert_eq!(near.len(), 1);
+    assert_eq!(near[0].server_id, server_id);
+    assert!(near[0].distance_m > 20.0 && near[0].distance_m < 80.0, "{}", near[0].distance_m);
+    assert!(bao.nearby_open("tree", DRAGON_BRIDGE, 150.0).await.unwrap().is_empty());
+    assert!(matches!(bao.me_too(&server_id, "  "), Err(Error::InvalidInput(_))));
+    bao.me_too(&server_id, "Tôi cũng gặp ổ gà này").unwrap();
+    assert_eq!(bao.flush_outbox().await.unwrap().sent, 1);
+
+    // The city says fixed; Alice finds it is not, and reopens it with a photo.
+    let http = reqwest::Client::new();
+    http.post(format!("{base}/admin/requests/{server_id}/updates"))
+        .header("X-Admin-Key", "demo-admin")
+        .json(&serde_json::json!({"status": "fixed", "description": "Đã vá"}))
+        .send()
+        .await
+        .unwrap();
+    alice.refresh_reports().await.unwrap();
+    assert_eq!(alice.my_reports().unwrap()[0].status, "fixed");
+    let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[1u8; 64][..]].concat();
+    alice.reopen(&mine, "Vẫn còn ổ gà", Some(&photo)).unwrap();
+    assert_eq!(alice.my_reports().unwrap()[0].status, "reopen");
+    assert_eq!(alice.flush_outbox().await.unwrap().sent, 1);
+
+    let url = format!("{base}/open311/v2/requests/{server_id}.json?jurisdiction_id=da-nang");
+    let r: Vec<Value> = reqwest::get(url).await.unwrap().json().await.unwrap();
+    assert_eq!(r[0]["extended_status"], "reopen");
+    let url = format!("{base}/open311/v2/servicerequestupdates.json?jurisdiction_id=da-nang");
+    let updates: Vec<Value> = reqwest::get(url).await.unwrap().json().await.unwrap();
+    let seen: Vec<(&str, &str)> =
+        updates.iter().map(|u| (u["status"].as_str().unwrap(), u["description"].as_str().unwrap())).collect();
+    assert_eq!(seen, [("open", "Tôi cũng gặp ổ gà này"), ("fixed", "Đã vá"), ("reopen", "Vẫn còn ổ gà")]);
+    assert!(updates[2]["media_url"].as_str().is_some(), "the reopen photo went along");
+    srv.shutdown().await.unwrap();
+}

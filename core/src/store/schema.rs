@@ -170,12 +170,25 @@ CREATE TABLE report_events (
     PRIMARY KEY (report_id, update_id)
 ) WITHOUT ROWID;
 
+-- A citizen's update on a report: "me too" on someone's report, a comment, or
+-- reopening one the city marked fixed (Open311 servicerequestupdates).
+CREATE TABLE report_updates (
+    id          TEXT PRIMARY KEY,   -- client UUID, also the Idempotency-Key
+    city        TEXT NOT NULL,
+    server_id   TEXT NOT NULL,      -- the report's service_request_id
+    status      TEXT NOT NULL,      -- open (comment, me too) | reopen
+    description TEXT NOT NULL,
+    photo       BLOB,
+    created_at  INTEGER NOT NULL,
+    update_id   TEXT                -- the server's id once accepted
+);
+
 -- Everything that must reach a server, written with its record in one transaction.
 CREATE TABLE outbox (
     seq             INTEGER PRIMARY KEY,  -- send order
     id              TEXT NOT NULL UNIQUE, -- Idempotency-Key
-    kind            TEXT NOT NULL,        -- report
-    ref             TEXT NOT NULL,        -- the record it sends (reports.id)
+    kind            TEXT NOT NULL,        -- report | update
+    ref             TEXT NOT NULL,        -- the record it sends (reports.id, report_updates.id)
     state           TEXT NOT NULL,        -- pending | sending | sent | rejected
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL,
