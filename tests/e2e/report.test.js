@@ -59,4 +59,19 @@ test('report a pothole and see it received, then fixed', async () => {
     document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã xử lý xong'), null, { timeout: 20000 });
   assert.match(await byTest(page, 'timeline').innerText(), /Đội duy tu đã vá xong/);
   await shot(page, '12-my-reports-fixed');
+
+  // Not fixed after all: reopen it with a comment.
+  await byTest(page, 'reopen').click();
+  await byTest(page, 'reopen-text').fill('Vẫn còn ổ gà, nước đọng sâu hơn.');
+  await byTest(page, 'reopen-send').click();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Mở lại'), null, { timeout: 15000 });
+  let reopened;
+  for (let i = 0; i < 30; i++) {
+    reopened = await (await fetch(`${app.serverUrl}/open311/v2/requests/${id}.json?jurisdiction_id=da-nang`)).json();
+    if (reopened[0].extended_status === 'reopen') break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  assert.equal(reopened[0].extended_status, 'reopen');
+  await shot(page, '13-my-reports-reopened');
 });

@@ -183,6 +183,9 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
                 _ => rsx! {},
             }
         }
+        if let Some(at) = pin() {
+            Nearby { code: selected.code.clone(), at, on_done: move |_| { code.set(None); pin.set(None); on_sent.call(()); } }
+        }
         section { class: "card", "data-testid": "report-contact",
             label { class: "check",
                 input { r#type: "checkbox", "data-testid": "report-anonymous", checked: anonymous(),
@@ -244,6 +247,58 @@ fn lang_static(l: &str) -> &'static str {
     }
 }
 
+/// Open reports of the same kind close to the pin: "me too" instead of a duplicate.
+#[component]
+fn Nearby(code: String, at: LatLon, on_done: EventHandler<()>) -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let found = {
+        let core = core.clone();
+        use_resource(move || {
+            let (core, code) = (core.clone(), code.clone());
+            async move { core.nearby_open(&code, at, NEARBY_M).await }
+        })
+    };
+    let t = ui.texts.read();
+    let list = match &*found.read() {
+        Some(Ok(list)) if !list.is_empty() => list.clone(),
+        // Offline or nothing near: the report goes ahead as usual.
+        _ => return rsx! {},
+    };
+    rsx! {
+        section { class: "card nearby", "data-testid": "nearby",
+            h2 { {t.get("report-nearby-title")} }
+            for n in list {
+                div { key: "{n.server_id}", class: "nearby-item",
+                    p { "{n.description}" }
+                    small { class: "muted", {t.args("report-nearby-distance", &[("m", &format!("{:.0}", n.distance_m))])} }
+                    button { r#type: "button", class: "secondary", "data-testid": "me-too",
+                        onclick: {
+                            let (core, id) = (core.clone(), n.server_id.clone());
+                            let text = t.get("report-me-too-default");
+                            move |_| {
+                                if core.me_too(&id, &text).is_ok() {
+                                    ui.changed(&core);
+                                    let core = core.clone();
+                                    dioxus::core::spawn_forever(async move {
+                                        let _ = core.flush_outbox().await;
+                                        ui.changed(&core);
+                                    });
+                                    on_done.call(());
+                                }
+                            }
+                        },
+                        {t.get("report-me-too")}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How close an open report must be to offer "me too".
+const NEARBY_M: f64 = 150.0;
+
 #[component]
 fn MyReports() -> Element {
     let core = use_context::<Services>().core;
@@ -282,6 +337,9 @@ fn MyReports() -> Element {
                     } else if r.server_id.is_none() {
                         p { class: "muted", "data-testid": "report-pending", {t.get("report-pending")} }
                     }
+                    if r.status == "fixed" || r.status == "closed" {
+                        Reopen { id: r.id.clone() }
+                    }
                     if !r.events.is_empty() {
                         ol { class: "timeline", "data-testid": "timeline",
                             for e in r.events.iter() {
@@ -294,6 +352,44 @@ fn MyReports() -> Element {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// "Not fixed after all": reopen with a comment.
+#[component]
+fn Reopen(id: String) -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let mut open = use_signal(|| false);
+    let mut text = use_signal(String::new);
+    let mut error = use_signal(|| None::<String>);
+    let t = ui.texts.read();
+    if !open() {
+        return rsx! {
+            button { r#type: "button", class: "link", "data-testid": "reopen", onclick: move |_| open.set(true), {t.get("report-reopen")} }
+        };
+    }
+    rsx! {
+        div { class: "reopen", "data-testid": "reopen-form",
+            textarea { rows: "2", placeholder: t.get("report-reopen-placeholder"), value: "{text}",
+                "data-testid": "reopen-text", oninput: move |e| text.set(e.value()) }
+            if let Some(e) = error() { p { class: "banner offline", "{e}" } }
+            button { r#type: "button", class: "secondary", "data-testid": "reopen-send",
+                onclick: move |_| match core.reopen(&id, &text(), None) {
+                    Ok(_) => {
+                        open.set(false);
+                        ui.changed(&core);
+                        let core = core.clone();
+                        dioxus::core::spawn_forever(async move {
+                            let _ = core.flush_outbox().await;
+                            ui.changed(&core);
+                        });
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                },
+                {t.get("report-reopen-send")}
             }
         }
     }
