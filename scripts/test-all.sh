@@ -12,7 +12,7 @@ echo "== clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== build"
 cargo test --workspace --no-run
-cargo build -p mycity-app
+cargo build -p mycity-app -p mycity-server
 echo "== unit and integration tests"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast

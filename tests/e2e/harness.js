@@ -12,6 +12,7 @@ export const shotsDir = join(here, 'screenshots');
 mkdirSync(shotsDir, { recursive: true });
 
 const APP = process.env.MYCITY_APP || join(here, '../../target/debug/mycity-app');
+const SERVER = process.env.MYCITY_SERVER || join(dirname(APP), 'mycity-server');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 /** Starts `mycity-app --web` on a free port; resolves once it prints its URL. */
@@ -43,6 +44,32 @@ export async function startApp(extraArgs = []) {
       proc.kill('SIGTERM');
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the reference server as its own process on `port` (0 = any) with a database file. */
+export async function startServer(dbPath, port = 0) {
+  const proc = spawn(SERVER, ['--addr', `127.0.0.1:${port}`, '--db', dbPath, '--seed'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${log}`)), 30_000);
+    proc.stdout.on('data', (c) => {
+      log += c;
+      const m = /listening on (http:\/\/[0-9.:]+)/.exec(log);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.stderr.on('data', (c) => { log += c; });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${log}`)); });
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
     },
   };
 }

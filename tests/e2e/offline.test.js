@@ -1,0 +1,77 @@
+// Journey: a resident reports a pothole while the city's server is down.
+// The report waits on the phone; when the server comes back it is sent,
+// once, and the city's answer shows in "My reports".
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp, startServer, openBrowser, byTest, shot } from './harness.js';
+
+let server;
+let app;
+let b;
+const dir = mkdtempSync(join(tmpdir(), 'mycity-e2e-server-'));
+const db = join(dir, 'server.sqlite');
+
+before(async () => {
+  server = await startServer(db);
+  app = await startApp(['--server', server.url]);
+  b = await openBrowser();
+});
+
+after(async () => {
+  await b?.browser.close();
+  await app?.stop();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a report made offline is delivered when the server returns', async () => {
+  const { page } = b;
+  await page.goto(app.url);
+  await byTest(page, 'app').waitFor();
+  await byTest(page, 'open-settings').click();
+  await byTest(page, 'city-da-nang').click();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="city-da-nang"]')?.getAttribute('aria-pressed') === 'true');
+  await byTest(page, 'tab-report').click();
+  await byTest(page, 'category-pothole').click();
+  await byTest(page, 'attr-size').locator('select').selectOption('medium');
+  await byTest(page, 'attr-traffic_blocked').locator('select').selectOption('no');
+
+  // The city's server goes down.
+  const port = server.port;
+  await server.stop();
+
+  await byTest(page, 'report-description').fill('Ổ gà trước chợ Hàn');
+  const map = byTest(page, 'city-map');
+  const box = await map.boundingBox();
+  await map.click({ position: { x: box.width * 0.6, y: box.height * 0.55 } });
+  await byTest(page, 'report-send').click();
+  await byTest(page, 'waiting-banner').waitFor();
+  assert.match(await byTest(page, 'waiting-banner').innerText(), /Đang chờ gửi \(1\)/);
+  assert.match(await byTest(page, 'report-status').innerText(), /Đang chờ gửi/);
+  await shot(page, '20-offline-waiting');
+
+  // It comes back on the same address, with its data.
+  server = await startServer(db, port);
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã tiếp nhận'), null, { timeout: 30000 });
+  assert.equal(await byTest(page, 'waiting-banner').count(), 0);
+  const requests = await (await fetch(`${server.url}/open311/v2/requests.json?jurisdiction_id=da-nang`)).json();
+  assert.equal(requests.length, 1, 'delivered exactly once');
+  assert.equal(requests[0].description, 'Ổ gà trước chợ Hàn');
+  await shot(page, '21-online-sent');
+
+  const r = await fetch(`${server.url}/admin/requests/${requests[0].service_request_id}/updates`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-admin-key': 'demo-admin' },
+    body: JSON.stringify({ status: 'fixed', description: 'Đã thảm lại mặt đường.' }),
+  });
+  assert.equal(r.status, 200);
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã xử lý xong'), null, { timeout: 20000 });
+  assert.match(await byTest(page, 'timeline').innerText(), /Đã thảm lại mặt đường/);
+  await shot(page, '22-fixed');
+});
