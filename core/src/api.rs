@@ -20,6 +20,9 @@ pub enum Fetched {
     },
 }
 
+/// Default limit for one request, photo upload included, on a slow mobile network.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// A client bound to one server.
 #[derive(Clone)]
 pub struct Api {
@@ -28,15 +31,17 @@ pub struct Api {
 }
 
 impl Api {
-    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
-    pub fn new(base: &str) -> Result<Api> {
+    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`),
+    /// giving up on a request after `timeout` (a hung server must not hold the
+    /// outbox forever; the send is retried later).
+    pub fn new(base: &str, timeout: Duration) -> Result<Api> {
         let base = base.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(Error::InvalidInput(format!("server URL must start with http:// or https://, got {base:?}")));
         }
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .timeout(timeout)
             .gzip(true)
             .user_agent(concat!("MyCity/", env!("CARGO_PKG_VERSION")))
             .build()

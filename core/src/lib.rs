@@ -47,6 +47,8 @@ pub struct Config {
     /// The Open311 `api_key` the city gave this app; `None` uses the
     /// reference server's demo key.
     pub open311_key: Option<String>,
+    /// Longest wait for one server request; `None` means [`api::DEFAULT_TIMEOUT`].
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// The reference server's Open311 key with `--seed`.
@@ -129,7 +131,7 @@ impl MyCity {
     /// Opens the core on an already opened store (tests, benchmarks).
     pub fn with_store(store: Store, config: Config) -> Result<MyCity> {
         if let Some(url) = &config.server_url {
-            Api::new(url)?;
+            Api::new(url, api::DEFAULT_TIMEOUT)?;
         }
         import_bundled(&store)?;
         let mut city = store.setting(KEY_CITY)?.unwrap_or_else(|| pack::DEFAULT_CITY.to_owned());
@@ -346,7 +348,7 @@ impl MyCity {
         if let Some(api) = clients.get(&url) {
             return Ok(api.clone());
         }
-        let api = Api::new(&url)?;
+        let api = Api::new(&url, self.config.timeout.unwrap_or(api::DEFAULT_TIMEOUT))?;
         clients.insert(url, api.clone());
         Ok(api)
     }

@@ -285,3 +285,51 @@ async fn me_too_on_a_nearby_report_and_reopening_a_fixed_one() {
     assert!(updates[2]["media_url"].as_str().is_some(), "the reopen photo went along");
     srv.shutdown().await.unwrap();
 }
+
+/// A server that reads a little of each request, then hangs (`hang`) or
+/// drops the connection mid-upload.
+async fn broken_server(hang: bool) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        use tokio::io::AsyncReadExt;
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                if hang {
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                }
+                drop(s);
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn hanging_or_dropping_servers_never_mark_a_report_sent() {
+    for hang in [true, false] {
+        let addr = broken_server(hang).await;
+        let dir = tempfile::tempdir().unwrap();
+        let config = mycity_core::Config {
+            data_dir: dir.path().to_owned(),
+            server_url: Some(format!("http://{addr}")),
+            timeout: Some(std::time::Duration::from_millis(800)),
+            ..Default::default()
+        };
+        let core = mycity_core::MyCity::open(config).unwrap();
+        core.set_city("da-nang").unwrap();
+        // A big photo, so a dropped connection cuts the upload half-way.
+        let mut d = pothole("mạng chập chờn");
+        d.photos = vec![[&[0xFF, 0xD8, 0xFF, 0xE0][..], &vec![9u8; 2_000_000][..]].concat()];
+        core.submit_report(&d).unwrap();
+        let t = std::time::Instant::now();
+        let flush = core.flush_outbox().await.unwrap();
+        assert!(t.elapsed() < std::time::Duration::from_secs(10), "hang={hang}: gave up in time");
+        assert_eq!((flush.sent, flush.rejected, flush.waiting), (0, 0, 1), "hang={hang}: {flush:?}");
+        let r = &core.my_reports().unwrap()[0];
+        assert_eq!((r.delivery.as_str(), r.server_id.as_deref()), ("pending", None), "hang={hang}");
+        assert!(r.last_error.is_some());
+    }
+}
