@@ -4,7 +4,7 @@
 #   scripts/ensure-packages.sh e2e       browser tests (chromium, node, npm)
 #   scripts/ensure-packages.sh bench     benchmark peers (imagemagick, hyperfine)
 set -euo pipefail
-want=(pkg-config build-essential)
+want=(pkg-config build-essential nasm)
 for group in "$@"; do
   case "$group" in
     desktop) want+=(libwebkit2gtk-4.1-dev libxdo-dev libssl-dev xvfb xauth) ;;

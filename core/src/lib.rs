@@ -13,6 +13,7 @@ mod error;
 pub mod geo;
 pub mod i18n;
 pub mod pack;
+pub mod photos;
 pub mod reports;
 pub mod store;
 pub mod sync;
