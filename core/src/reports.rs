@@ -181,7 +181,7 @@ pub struct Draft {
     pub position: Option<LatLon>,
     /// Answers to the category's questions.
     pub answers: std::collections::BTreeMap<String, Answer>,
-    /// Photos (JPEG), already processed.
+    /// Photos as prepared by [`crate::MyCity::prepare_photo`] (metadata-free JPEG).
     pub photos: Vec<Vec<u8>>,
     /// Contact details; `None` sends anonymously.
     pub contact: Option<Contact>,
@@ -193,6 +193,8 @@ pub struct Draft {
 pub const MAX_DESCRIPTION: usize = 4000;
 /// Most photos one report carries.
 pub const MAX_PHOTOS: usize = 5;
+/// Largest prepared photo accepted (a prepared 1600 px JPEG is ~150–400 KB).
+pub const MAX_PREPARED_PHOTO: usize = 3 * 1024 * 1024;
 
 /// Checks a draft before anything is queued; the error says what to fix.
 pub fn validate(draft: &Draft, services: &[Service], bbox: &crate::pack::BBox) -> Result<LatLon> {
@@ -213,6 +215,12 @@ pub fn validate(draft: &Draft, services: &[Service], bbox: &crate::pack::BBox) -
     }
     if draft.photos.len() > MAX_PHOTOS {
         return Err(Error::InvalidInput(format!("at most {MAX_PHOTOS} photos")));
+    }
+    for (i, p) in draft.photos.iter().enumerate() {
+        // Raw camera files would leak their GPS tags and cost ten times the upload.
+        if !p.starts_with(&[0xFF, 0xD8, 0xFF]) || p.len() > MAX_PREPARED_PHOTO {
+            return Err(Error::InvalidInput(format!("photo {} was not prepared (prepare_photo)", i + 1)));
+        }
     }
     for a in &service.attributes {
         let answer = draft.answers.get(&a.code).filter(|v| match v {

@@ -5,6 +5,7 @@ mod dossier;
 mod home;
 mod icons;
 mod map;
+mod photo;
 mod report;
 mod settings;
 mod sos;

@@ -7,7 +7,12 @@ use std::collections::BTreeMap;
 use dioxus::prelude::*;
 use mycity_core::{Answer, Contact, Draft, LatLon, Report as MyReport, Service};
 
-use super::{icons::Icon, map::CityMap, ErrorNote, Services, TitleBar, Ui};
+use super::{
+    icons::Icon,
+    map::CityMap,
+    photo::{data_url, PhotoPicker},
+    ErrorNote, Services, TitleBar, Ui,
+};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
@@ -69,6 +74,8 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
     let mut email = use_signal(String::new);
     let mut phone = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
+    let mut photos = use_signal(Vec::<mycity_core::photos::Processed>::new);
+    let mut from_photo = use_signal(|| false);
     let t = ui.texts.read();
     let l = t.lang().code();
     let services: Vec<Service> = match &*services.read() {
@@ -93,6 +100,10 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
         };
     };
     let city = core.city().ok();
+    let core_city_bbox = {
+        let bbox = city.as_ref().map(|c| c.bbox);
+        move || bbox
+    };
     let shapes = core.ward_shapes().unwrap_or_default();
     let ward = pin().and_then(|p| core.ward_at(p).ok().flatten());
     let chars = description.read().chars().count();
@@ -162,12 +173,43 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
                 small { class: if chars > 4000 { "over" } else { "muted" }, "{chars}/4000" }
             }
         }
+        section { class: "card", "data-testid": "report-photos",
+            h2 { {t.args("photo-title", &[("n", &photos.read().len().to_string())])} }
+            div { class: "thumbs",
+                for (i, p) in photos.read().iter().enumerate() {
+                    div { key: "{i}", class: "thumb", "data-testid": "photo-thumb",
+                        img { src: data_url(&p.thumbnail), alt: "" }
+                        button { r#type: "button", class: "remove", "aria-label": t.get("photo-remove"),
+                            onclick: move |_| { photos.write().remove(i); }, "×" }
+                    }
+                }
+            }
+            if photos.read().len() < mycity_core::reports::MAX_PHOTOS {
+                PhotoPicker {
+                    id: "report-photo",
+                    on_photo: move |p: mycity_core::photos::Processed| {
+                        // The photo's own GPS proposes the place when none is set yet.
+                        if pin().is_none() {
+                            if let (Some(gps), Some(c)) = (p.gps, core_city_bbox()) {
+                                if c.contains(gps) {
+                                    pin.set(Some(gps));
+                                    from_photo.set(true);
+                                }
+                            }
+                        }
+                        photos.write().push(p);
+                        error.set(None);
+                    },
+                    on_error: move |e: String| error.set(Some(e)),
+                }
+            }
+        }
         section { class: "card", "data-testid": "report-place",
             h2 { Icon { name: "location" } {t.get("report-where")} }
             p { class: "muted", {t.get("report-where-help")} }
             if let Some(c) = city.clone() {
                 CityMap { bbox: c.bbox, shapes, pin: pin(), lang: lang_static(l),
-                    on_pick: move |p: LatLon| pin.set(Some(p)) }
+                    on_pick: move |p: LatLon| { pin.set(Some(p)); from_photo.set(false); } }
             }
             button { r#type: "button", class: "secondary", "data-testid": "report-locate",
                 onclick: move |_| async move {
@@ -176,6 +218,9 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
                     }
                 },
                 Icon { name: "location" } {t.get("sos-locate")}
+            }
+            if from_photo() && pin().is_some() {
+                p { class: "muted", "data-testid": "pin-from-photo", {t.get("photo-place")} }
             }
             match (pin(), &ward) {
                 (Some(p), Some(w)) => rsx! { p { class: "ward", "data-testid": "report-ward", "{w.name.get(l)} · {p.lat:.5}, {p.lon:.5}" } },
@@ -210,7 +255,7 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
                     description: description(),
                     position: pin(),
                     answers: answers(),
-                    photos: vec![],
+                    photos: photos.read().iter().map(|p| p.jpeg.clone()).collect(),
                     contact: (!anonymous()).then(|| Contact { name: name(), email: email(), phone: phone() }),
                     show_name: show_name(),
                 };
@@ -220,6 +265,7 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
                         code.set(None);
                         description.set(String::new());
                         pin.set(None);
+                        photos.set(vec![]);
                         ui.changed(&core);
                         let core = core.clone();
                         // Outlives this form, which closes right away.

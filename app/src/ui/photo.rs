@@ -1,0 +1,89 @@
+//! Picking photos. The file input's bytes reach Rust through an eval channel
+//! in chunks, which works the same in the desktop webview and in the browser
+//! mode (where Dioxus liveview delivers no files from an `<input type=file>`).
+
+use base64::Engine;
+use dioxus::prelude::*;
+use mycity_core::photos::{Processed, MAX_INPUT_BYTES};
+
+use super::{Services, Ui};
+
+/// Bytes per message: well under the websocket frame limit once base64-encoded.
+const CHUNK: usize = 512 * 1024;
+
+fn picker_js(id: &str) -> String {
+    format!(
+        r#"
+const input = document.getElementById("{id}");
+const b64 = (bytes) => {{
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}};
+while (input) {{
+  const file = await new Promise((r) => input.addEventListener("change", () => r(input.files[0]), {{ once: true }}));
+  if (!file) continue;
+  if (file.size > {MAX_INPUT_BYTES}) {{ dioxus.send({{ too_large: file.size }}); input.value = ""; continue; }}
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  dioxus.send({{ start: bytes.length }});
+  for (let i = 0; i < bytes.length; i += {CHUNK}) dioxus.send({{ chunk: b64(bytes.subarray(i, i + {CHUNK})) }});
+  dioxus.send({{ end: true }});
+  input.value = "";
+}}
+"#
+    )
+}
+
+/// A photo button; each chosen photo is prepared by the core (upright,
+/// shrunk, metadata stripped) and handed to `on_photo`.
+#[component]
+pub fn PhotoPicker(id: String, on_photo: EventHandler<Processed>, on_error: EventHandler<String>) -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let mut busy = use_signal(|| false);
+    let js = picker_js(&id);
+    use_future(move || {
+        let (core, js) = (core.clone(), js.clone());
+        async move {
+            let mut channel = document::eval(&js);
+            let mut buf: Vec<u8> = Vec::new();
+            while let Ok(msg) = channel.recv::<serde_json::Value>().await {
+                if let Some(size) = msg["too_large"].as_u64() {
+                    let mb = size / (1024 * 1024);
+                    on_error.call(ui.texts.peek().args("photo-too-large", &[("mb", &mb.to_string())]));
+                } else if let Some(n) = msg["start"].as_u64() {
+                    busy.set(true);
+                    buf = Vec::with_capacity(n as usize);
+                } else if let Some(c) = msg["chunk"].as_str() {
+                    match base64::engine::general_purpose::STANDARD.decode(c) {
+                        Ok(bytes) => buf.extend(bytes),
+                        Err(e) => tracing::warn!(%e, "photo chunk"),
+                    }
+                } else if msg["end"].as_bool() == Some(true) {
+                    let raw = std::mem::take(&mut buf);
+                    let core = core.clone();
+                    // ~80 ms of CPU for a 12 MP photo: keep it off the UI's thread.
+                    let done = tokio::task::spawn_blocking(move || core.prepare_photo(&raw)).await;
+                    busy.set(false);
+                    match done {
+                        Ok(Ok(p)) => on_photo.call(p),
+                        Ok(Err(e)) => on_error.call(e.to_string()),
+                        Err(e) => on_error.call(e.to_string()),
+                    }
+                }
+            }
+        }
+    });
+    let t = ui.texts.read();
+    rsx! {
+        label { class: "photo-pick",
+            input { id: "{id}", r#type: "file", accept: "image/jpeg,image/png,image/webp", "data-testid": "photo-input" }
+            span { class: "secondary button-like", if busy() { {t.get("photo-working")} } else { {t.get("photo-add")} } }
+        }
+    }
+}
+
+/// A prepared photo as an `<img>` source.
+pub fn data_url(jpeg: &[u8]) -> String {
+    format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(jpeg))
+}
