@@ -68,6 +68,7 @@ photo-working = Preparing the photo…
 photo-remove = Remove photo
 photo-place = Place taken from the photo; tap the map to change it.
 photo-too-large = The photo is { $mb } MB, too large (at most 40 MB).
+notice-report = Your report: { $status }. { $comment }
 status-queued = Waiting to send
 status-rejected = Refused
 status-open = Received

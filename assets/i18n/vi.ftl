@@ -65,6 +65,7 @@ photo-working = Đang xử lý ảnh…
 photo-remove = Bỏ ảnh
 photo-place = Vị trí lấy từ ảnh; chạm bản đồ để sửa.
 photo-too-large = Ảnh { $mb } MB quá lớn (tối đa 40 MB).
+notice-report = Phản ánh của bạn: { $status }. { $comment }
 status-queued = Đang chờ gửi
 status-rejected = Bị từ chối
 status-open = Đã tiếp nhận

@@ -156,6 +156,7 @@ pub async fn flush_outbox(store: &Store, api: &Api, api_key: &str, device_id: &s
                             "UPDATE reports SET server_id = ?2, status = 'open', updated_at = ?3 WHERE id = ?1",
                             rusqlite::params![due.report, server_id, city::now()],
                         )?;
+                        queue_extra_photos(tx, &due.report, &server_id)?;
                     }
                     Ok(())
                 })?;
@@ -202,6 +203,28 @@ pub async fn flush_outbox(store: &Store, api: &Api, api_key: &str, device_id: &s
         })?)
     })? as usize;
     Ok(out)
+}
+
+/// Open311 carries one photo per request; the report's other photos follow
+/// as updates on it, queued in the same transaction that records the request.
+fn queue_extra_photos(tx: &rusqlite::Transaction<'_>, report: &str, server_id: &str) -> Result<()> {
+    let (city_slug, total): (String, i64) = tx.query_row(
+        "SELECT city, (SELECT count(*) FROM report_photos WHERE report_id = ?1) FROM reports WHERE id = ?1",
+        [report],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let extra: Vec<(i64, Vec<u8>)> = {
+        let mut st = tx.prepare(
+            "SELECT position, jpeg FROM report_photos WHERE report_id = ?1 AND position > 0 ORDER BY position",
+        )?;
+        let rows = st.query_map([report], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (position, jpeg) in extra {
+        let text = format!("Ảnh {}/{total} / Photo {}/{total}", position + 1, position + 1);
+        crate::reports::queue_update(tx, &city_slug, server_id, "open", &text, Some(&jpeg))?;
+    }
+    Ok(())
 }
 
 /// A stored report in the shape Open311 `POST requests` takes.

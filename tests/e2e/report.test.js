@@ -83,6 +83,8 @@ test('report a pothole and see it received, then fixed', async () => {
   await page.waitForFunction(() =>
     document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã xử lý xong'), null, { timeout: 20000 });
   assert.match(await byTest(page, 'timeline').innerText(), /Đội duy tu đã vá xong/);
+  await byTest(page, 'notice').waitFor();
+  assert.match(await byTest(page, 'notice').innerText(), /Đã xử lý xong/);
   await shot(page, '12-my-reports-fixed');
 
   // Not fixed after all: reopen it with a comment.

@@ -333,3 +333,24 @@ async fn hanging_or_dropping_servers_never_mark_a_report_sent() {
         assert!(r.last_error.is_some());
     }
 }
+
+#[tokio::test]
+async fn every_photo_of_a_report_reaches_the_city() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let (_d, core) = core(Some(base.clone()));
+    core.set_city("da-nang").unwrap();
+    let mut d = pothole("ba ảnh");
+    d.photos = (1..=3u8).map(|i| [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[i; 500][..]].concat()).collect();
+    core.submit_report(&d).unwrap();
+    let flush = core.flush_outbox().await.unwrap();
+    assert_eq!((flush.sent, flush.waiting), (3, 0), "the report, then two photo updates: {flush:?}");
+    let url = format!("{base}/open311/v2/servicerequestupdates.json?jurisdiction_id=da-nang");
+    let updates: Vec<Value> = reqwest::get(url).await.unwrap().json().await.unwrap();
+    assert_eq!(updates.len(), 2);
+    for (u, n) in updates.iter().zip([2u8, 3]) {
+        let photo = reqwest::get(u["media_url"].as_str().unwrap()).await.unwrap().bytes().await.unwrap();
+        assert_eq!(photo[4..], [n; 500][..]);
+    }
+    srv.shutdown().await.unwrap();
+}

@@ -58,6 +58,8 @@ pub struct Ui {
     pub revision: Signal<u64>,
     /// Strings in the current language.
     pub texts: Signal<Arc<Texts>>,
+    /// The latest news about the user's reports, shown on every screen until dismissed.
+    pub notice: Signal<Option<String>>,
 }
 
 impl Ui {
@@ -75,7 +77,8 @@ pub fn App() -> Element {
     let screen = use_signal(|| Screen::Home);
     let revision = use_signal(|| 0u64);
     let texts = use_signal(|| Arc::new(services.core.texts()));
-    let ui = use_context_provider(|| Ui { screen, revision, texts });
+    let notice = use_signal(|| None::<String>);
+    let ui = use_context_provider(|| Ui { screen, revision, texts, notice });
 
     // Check the city's server at start, then keep the outbox moving and the
     // reports' statuses current; the screens show stored data meanwhile.
@@ -98,7 +101,16 @@ pub fn App() -> Element {
                 if core.waiting().unwrap_or(0) > 0 {
                     changed |= core.flush_outbox().await.is_ok_and(|f| f.sent + f.rejected > 0);
                 }
-                changed |= core.refresh_reports().await.is_ok_and(|c| !c.is_empty());
+                if let Ok(news) = core.refresh_reports().await {
+                    if let Some(last) = news.last() {
+                        let t = ui.texts.peek().clone();
+                        let status = t.get(&format!("status-{}", last.status));
+                        let mut notice = ui.notice;
+                        notice
+                            .set(Some(t.args("notice-report", &[("status", &status), ("comment", &last.description)])));
+                        changed = true;
+                    }
+                }
                 if changed {
                     ui.changed(&core);
                 }
@@ -111,6 +123,7 @@ pub fn App() -> Element {
     rsx! {
         style { {CSS} }
         div { class: "app", lang: "{lang}", "data-testid": "app",
+            Notice {}
             main { class: "screen", "data-testid": "screen-{screen:?}",
                 ScreenView { screen: screen() }
             }
@@ -130,6 +143,23 @@ fn ScreenView(screen: Screen) -> Element {
         Screen::Tourism => rsx! { tourism::Tourism {} },
         Screen::Sos => rsx! { sos::Sos {} },
         Screen::Settings => rsx! { settings::Settings {} },
+    }
+}
+
+/// News about the user's reports; a tap opens them.
+#[component]
+fn Notice() -> Element {
+    let ui = use_context::<Ui>();
+    let (mut notice, mut screen) = (ui.notice, ui.screen);
+    let Some(text) = notice() else { return rsx! {} };
+    rsx! {
+        div { class: "notice", role: "status", "data-testid": "notice",
+            button { r#type: "button", class: "notice-text", onclick: move |_| { screen.set(Screen::Report); notice.set(None); },
+                icons::Icon { name: "report" }
+                span { "{text}" }
+            }
+            button { r#type: "button", class: "notice-close", "aria-label": "×", onclick: move |_| notice.set(None), "×" }
+        }
     }
 }
 
@@ -268,7 +298,8 @@ pub(crate) mod tests {
         let s = use_signal(|| screen);
         let revision = use_signal(|| 0u64);
         let texts = use_signal(|| Arc::new(services.core.texts()));
-        use_context_provider(|| Ui { screen: s, revision, texts });
+        let notice = use_signal(|| None::<String>);
+        use_context_provider(|| Ui { screen: s, revision, texts, notice });
         rsx! { ScreenView { screen } }
     }
 
