@@ -69,6 +69,7 @@ photo-remove = Remove photo
 photo-place = Place taken from the photo; tap the map to change it.
 photo-too-large = The photo is { $mb } MB, too large (at most 40 MB).
 notice-report = Your report: { $status }. { $comment }
+report-bad-coords = Those coordinates are not valid (latitude −90…90, longitude −180…180).
 status-queued = Waiting to send
 status-rejected = Refused
 status-open = Received

@@ -66,6 +66,7 @@ photo-remove = Bỏ ảnh
 photo-place = Vị trí lấy từ ảnh; chạm bản đồ để sửa.
 photo-too-large = Ảnh { $mb } MB quá lớn (tối đa 40 MB).
 notice-report = Phản ánh của bạn: { $status }. { $comment }
+report-bad-coords = Tọa độ chưa đúng (vĩ độ −90…90, kinh độ −180…180).
 status-queued = Đang chờ gửi
 status-rejected = Bị từ chối
 status-open = Đã tiếp nhận

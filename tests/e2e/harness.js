@@ -97,3 +97,24 @@ export const byTest = (page, id) => page.locator(`[data-testid="${id}"]`);
 export async function shot(page, name) {
   await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: false });
 }
+
+/** Picks a 2400×1800 photo, made by the browser itself, through the page's real file input. */
+export async function addPhoto(page) {
+  await page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 2400; c.height = 1800;
+    const g = c.getContext('2d');
+    const grad = g.createLinearGradient(0, 0, 2400, 1800);
+    grad.addColorStop(0, '#6b6f73'); grad.addColorStop(1, '#3d4145');
+    g.fillStyle = grad; g.fillRect(0, 0, 2400, 1800);
+    for (let i = 0; i < 4000; i++) { g.fillStyle = `hsl(30, 10%, ${20 + (i * 37) % 50}%)`; g.fillRect((i * 613) % 2400, (i * 877) % 1800, 9, 9); }
+    g.fillStyle = '#1c1c1c'; g.beginPath(); g.ellipse(1200, 900, 420, 260, 0, 0, Math.PI * 2); g.fill();
+    const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.92));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], 'pothole.jpg', { type: 'image/jpeg' }));
+    const input = document.querySelector('[data-testid="photo-input"]');
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change'));
+  });
+  await page.locator('[data-testid="photo-thumb"]').first().waitFor({ timeout: 20000 });
+}

@@ -1,4 +1,4 @@
-// Journey: a resident reports a pothole while the city's server is down.
+// Journey: a resident reports a pothole, with a photo, while the city's server is down.
 // The report waits on the phone; when the server comes back it is sent,
 // once, and the city's answer shows in "My reports".
 import { test, before, after } from 'node:test';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, startServer, openBrowser, byTest, shot } from './harness.js';
+import { startApp, startServer, openBrowser, byTest, shot, addPhoto } from './harness.js';
 
 let server;
 let app;
@@ -45,6 +45,7 @@ test('a report made offline is delivered when the server returns', async () => {
   await server.stop();
 
   await byTest(page, 'report-description').fill('Ổ gà trước chợ Hàn');
+  await addPhoto(page);
   const map = byTest(page, 'city-map');
   const box = await map.boundingBox();
   await map.click({ position: { x: box.width * 0.6, y: box.height * 0.55 } });
@@ -62,6 +63,8 @@ test('a report made offline is delivered when the server returns', async () => {
   const requests = await (await fetch(`${server.url}/open311/v2/requests.json?jurisdiction_id=da-nang`)).json();
   assert.equal(requests.length, 1, 'delivered exactly once');
   assert.equal(requests[0].description, 'Ổ gà trước chợ Hàn');
+  const photo = await fetch(requests[0].media_url);
+  assert.equal(photo.headers.get('content-type'), 'image/jpeg', 'the photo went along');
   await shot(page, '21-online-sent');
 
   const r = await fetch(`${server.url}/admin/requests/${requests[0].service_request_id}/updates`, {

@@ -3,7 +3,7 @@
 // in "My reports" while the city moves it to "fixed".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openBrowser, byTest, shot } from './harness.js';
+import { startApp, openBrowser, byTest, shot, addPhoto } from './harness.js';
 
 let app;
 let b;
@@ -33,24 +33,7 @@ test('report a pothole and see it received, then fixed', async () => {
   await byTest(page, 'attr-size').locator('select').selectOption('large');
   await byTest(page, 'attr-traffic_blocked').locator('select').selectOption('yes');
   await byTest(page, 'report-description').fill('Ổ gà sâu giữa làn xe máy, đường Bạch Đằng');
-  // A 2400×1800 photo made by the browser itself, picked through the real file input.
-  await page.evaluate(async () => {
-    const c = document.createElement('canvas');
-    c.width = 2400; c.height = 1800;
-    const g = c.getContext('2d');
-    const grad = g.createLinearGradient(0, 0, 2400, 1800);
-    grad.addColorStop(0, '#6b6f73'); grad.addColorStop(1, '#3d4145');
-    g.fillStyle = grad; g.fillRect(0, 0, 2400, 1800);
-    for (let i = 0; i < 4000; i++) { g.fillStyle = `hsl(30, 10%, ${20 + (i * 37) % 50}%)`; g.fillRect((i * 613) % 2400, (i * 877) % 1800, 9, 9); }
-    g.fillStyle = '#1c1c1c'; g.beginPath(); g.ellipse(1200, 900, 420, 260, 0, 0, Math.PI * 2); g.fill();
-    const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.92));
-    const dt = new DataTransfer();
-    dt.items.add(new File([blob], 'pothole.jpg', { type: 'image/jpeg' }));
-    const input = document.querySelector('[data-testid="photo-input"]');
-    input.files = dt.files;
-    input.dispatchEvent(new Event('change'));
-  });
-  await byTest(page, 'photo-thumb').waitFor({ timeout: 20000 });
+  await addPhoto(page);
   await byTest(page, 'report-photos').scrollIntoViewIfNeeded();
   await shot(page, '09-report-photo');
   const map = byTest(page, 'city-map');

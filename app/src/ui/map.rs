@@ -90,9 +90,49 @@ pub fn CityMap(
     }
 }
 
+/// Coordinates typed by hand ("lat, lon"): for a desktop without GPS, or a
+/// position read off another map. `on_set` gets `None` for input that is not
+/// a valid latitude and longitude.
+#[component]
+pub fn CoordsInput(on_set: EventHandler<Option<LatLon>>) -> Element {
+    let t = use_context::<super::Ui>().texts;
+    let mut lat = use_signal(String::new);
+    let mut lon = use_signal(String::new);
+    rsx! {
+        details { class: "manual",
+            summary { {t.read().get("sos-manual")} }
+            div { class: "row",
+                input { r#type: "text", inputmode: "decimal", placeholder: "lat", "data-testid": "lat",
+                    value: "{lat}", oninput: move |e| lat.set(e.value()) }
+                input { r#type: "text", inputmode: "decimal", placeholder: "lon", "data-testid": "lon",
+                    value: "{lon}", oninput: move |e| lon.set(e.value()) }
+                button { r#type: "button", class: "secondary", "data-testid": "set-position",
+                    onclick: move |_| on_set.call(parse_coords(&lat.read(), &lon.read())),
+                    "OK"
+                }
+            }
+        }
+    }
+}
+
+/// A latitude and longitude typed by hand, if both are numbers in range.
+pub fn parse_coords(lat: &str, lon: &str) -> Option<LatLon> {
+    let (lat, lon) =
+        (lat.trim().replace(',', ".").parse::<f64>().ok()?, lon.trim().replace(',', ".").parse::<f64>().ok()?);
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some(LatLon { lat, lon })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_coordinates_accept_comma_decimals_and_refuse_nonsense() {
+        assert_eq!(parse_coords(" 16,0612 ", "108.2272"), Some(LatLon { lat: 16.0612, lon: 108.2272 }));
+        assert_eq!(parse_coords("91", "0"), None);
+        assert_eq!(parse_coords("abc", "1"), None);
+        assert_eq!(parse_coords("NaN", "1"), None);
+    }
 
     #[test]
     fn projection_round_trips() {

@@ -9,7 +9,7 @@ use mycity_core::{Answer, Contact, Draft, LatLon, Report as MyReport, Service};
 
 use super::{
     icons::Icon,
-    map::CityMap,
+    map::{CityMap, CoordsInput},
     photo::{data_url, PhotoPicker},
     ErrorNote, Services, TitleBar, Ui,
 };
@@ -219,6 +219,12 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
                 },
                 Icon { name: "location" } {t.get("sos-locate")}
             }
+            CoordsInput {
+                on_set: move |p: Option<LatLon>| match p {
+                    Some(p) => { pin.set(Some(p)); from_photo.set(false); error.set(None); }
+                    None => error.set(Some(ui.texts.peek().get("report-bad-coords"))),
+                },
+            }
             if from_photo() && pin().is_some() {
                 p { class: "muted", "data-testid": "pin-from-photo", {t.get("photo-place")} }
             }
@@ -411,6 +417,7 @@ fn Reopen(id: String) -> Element {
     let mut open = use_signal(|| false);
     let mut text = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
+    let mut photo = use_signal(|| None::<mycity_core::photos::Processed>);
     let t = ui.texts.read();
     if !open() {
         return rsx! {
@@ -421,9 +428,14 @@ fn Reopen(id: String) -> Element {
         div { class: "reopen", "data-testid": "reopen-form",
             textarea { rows: "2", placeholder: t.get("report-reopen-placeholder"), value: "{text}",
                 "data-testid": "reopen-text", oninput: move |e| text.set(e.value()) }
+            if let Some(p) = photo() {
+                div { class: "thumb", "data-testid": "photo-thumb", img { src: data_url(&p.thumbnail), alt: "" } }
+            } else {
+                PhotoPicker { id: "reopen-photo-{id}", on_photo: move |p| photo.set(Some(p)), on_error: move |e| error.set(Some(e)) }
+            }
             if let Some(e) = error() { p { class: "banner offline", "{e}" } }
             button { r#type: "button", class: "secondary", "data-testid": "reopen-send",
-                onclick: move |_| match core.reopen(&id, &text(), None) {
+                onclick: move |_| match core.reopen(&id, &text(), photo.read().as_ref().map(|p| p.jpeg.as_slice())) {
                     Ok(_) => {
                         open.set(false);
                         ui.changed(&core);

@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 use mycity_core::{emergency, Fix, LatLon};
 
-use super::{icons::Icon, ErrorNote, Services, TitleBar, Ui};
+use super::{icons::Icon, map::CoordsInput, ErrorNote, Services, TitleBar, Ui};
 
 /// Asks the webview for a position; resolves to `[lat, lon, accuracy]` or null.
 pub(super) const LOCATE_JS: &str = r#"
@@ -38,8 +38,6 @@ pub fn Sos() -> Element {
     };
     let mut position = use_signal(|| Position::Unknown);
     let mut dialled = use_signal(|| None::<String>);
-    let mut lat_input = use_signal(String::new);
-    let mut lon_input = use_signal(String::new);
     let t = ui.texts.read();
     let l = t.lang().code();
 
@@ -117,25 +115,11 @@ pub fn Sos() -> Element {
                 Icon { name: "location" }
                 if position() == Position::Locating { {t.get("sos-locating")} } else { {t.get("sos-locate")} }
             }
-            details { class: "manual",
-                summary { {t.get("sos-manual")} }
-                div { class: "row",
-                    input { r#type: "text", inputmode: "decimal", placeholder: "lat", "data-testid": "lat",
-                        value: "{lat_input}", oninput: move |e| lat_input.set(e.value()) }
-                    input { r#type: "text", inputmode: "decimal", placeholder: "lon", "data-testid": "lon",
-                        value: "{lon_input}", oninput: move |e| lon_input.set(e.value()) }
-                    button { r#type: "button", class: "secondary", "data-testid": "set-position",
-                        onclick: move |_| {
-                            let parsed = (lat_input.read().trim().parse::<f64>(), lon_input.read().trim().parse::<f64>());
-                            position.set(match parsed {
-                                (Ok(lat), Ok(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
-                                    Position::Known(Fix { position: LatLon { lat, lon }, accuracy_m: None }),
-                                _ => Position::Failed,
-                            });
-                        },
-                        "OK"
-                    }
-                }
+            CoordsInput {
+                on_set: move |p: Option<LatLon>| position.set(match p {
+                    Some(p) => Position::Known(Fix { position: p, accuracy_m: None }),
+                    None => Position::Failed,
+                }),
             }
             match (&position(), &ward) {
                 (Position::Known(_), Some(w)) => rsx! {
