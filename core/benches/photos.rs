@@ -21,6 +21,10 @@ use fast_image_resize::{PixelType, Resizer};
 use mozjpeg::{ColorSpace, Compress, Decompress, Marker};
 use mycity_core::photos;
 
+#[path = "../src/exif_fixture.rs"]
+mod exif_fixture;
+use exif_fixture::{ifd_len, rationals, write_ifd, Entry};
+
 const WIDTH: u32 = 4000;
 const HEIGHT: u32 = 3000;
 const RUNS: usize = 9;
@@ -340,41 +344,6 @@ fn camera_jpeg() -> Vec<u8> {
     c.write_marker(Marker::APP(1), &app1);
     c.write_scanlines(&rgb).expect("write the test JPEG");
     c.finish().expect("finish the test JPEG")
-}
-
-/// (tag, type, count, value bytes) of a TIFF IFD entry.
-type Entry = (u16, u16, u32, Vec<u8>);
-
-fn write_ifd(out: &mut Vec<u8>, entries: &[Entry]) {
-    let data_at = out.len() + 2 + 12 * entries.len() + 4;
-    let mut data = Vec::new();
-    out.extend((entries.len() as u16).to_le_bytes());
-    for (tag, kind, count, value) in entries {
-        out.extend(tag.to_le_bytes());
-        out.extend(kind.to_le_bytes());
-        out.extend(count.to_le_bytes());
-        if value.len() <= 4 {
-            let mut v = value.clone();
-            v.resize(4, 0);
-            out.extend(v);
-        } else {
-            out.extend(((data_at + data.len()) as u32).to_le_bytes());
-            data.extend(value);
-            if value.len() % 2 == 1 {
-                data.push(0);
-            }
-        }
-    }
-    out.extend(0u32.to_le_bytes());
-    out.extend(data);
-}
-
-fn ifd_len(entries: &[Entry]) -> usize {
-    2 + 12 * entries.len() + 4 + entries.iter().filter(|e| e.3.len() > 4).map(|e| (e.3.len() + 1) & !1).sum::<usize>()
-}
-
-fn rationals(parts: &[(u32, u32)]) -> Vec<u8> {
-    parts.iter().flat_map(|(n, d)| n.to_le_bytes().into_iter().chain(d.to_le_bytes())).collect()
 }
 
 /// Little-endian TIFF with IFD0 (make, model, orientation 6, GPS pointer) and a

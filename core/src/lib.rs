@@ -10,6 +10,8 @@ pub mod city;
 pub mod dossier;
 pub mod emergency;
 mod error;
+#[cfg(test)]
+mod exif_fixture;
 pub mod geo;
 pub mod i18n;
 pub mod pack;

@@ -468,44 +468,7 @@ mod tests {
     /// seconds as (numerator, denominator).
     type Coord = (u8, [(u32, u32); 3]);
 
-    /// One IFD: (tag, type, count, value bytes).
-    type Entry = (u16, u16, u32, Vec<u8>);
-
-    fn ifd_len(entries: &[Entry]) -> usize {
-        2 + 12 * entries.len()
-            + 4
-            + entries.iter().filter(|e| e.3.len() > 4).map(|e| (e.3.len() + 1) & !1).sum::<usize>()
-    }
-
-    /// Writes a little-endian TIFF IFD at the end of `out` (offsets count from
-    /// the start of `out`, the TIFF header), values over 4 bytes right after it.
-    fn write_ifd(out: &mut Vec<u8>, entries: &[Entry]) {
-        let data_at = out.len() + 2 + 12 * entries.len() + 4;
-        let mut data = Vec::new();
-        out.extend((entries.len() as u16).to_le_bytes());
-        for (tag, kind, count, value) in entries {
-            out.extend(tag.to_le_bytes());
-            out.extend(kind.to_le_bytes());
-            out.extend(count.to_le_bytes());
-            if value.len() <= 4 {
-                let mut v = value.clone();
-                v.resize(4, 0);
-                out.extend(v);
-            } else {
-                out.extend(((data_at + data.len()) as u32).to_le_bytes());
-                data.extend(value);
-                if value.len() % 2 == 1 {
-                    data.push(0);
-                }
-            }
-        }
-        out.extend(0u32.to_le_bytes());
-        out.extend(data);
-    }
-
-    fn rationals(parts: &[(u32, u32)]) -> Vec<u8> {
-        parts.iter().flat_map(|(n, d)| n.to_le_bytes().into_iter().chain(d.to_le_bytes())).collect()
-    }
+    use crate::exif_fixture::{ifd_len, rationals, write_ifd, Entry};
 
     /// An EXIF block (TIFF structure) with the given orientation, camera make and position.
     fn exif(orientation: Option<u16>, make: Option<&str>, gps: Option<(Coord, Coord)>) -> Vec<u8> {

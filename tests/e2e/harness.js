@@ -94,6 +94,14 @@ export async function openBrowser({ geolocation } = {}) {
 
 export const byTest = (page, id) => page.locator(`[data-testid="${id}"]`);
 
+/** Opens Settings and switches to the city `slug`, waiting until it is the chosen one. */
+export async function switchCity(page, slug) {
+  await byTest(page, 'open-settings').click();
+  await byTest(page, `city-${slug}`).click();
+  await page.waitForFunction((s) =>
+    document.querySelector(`[data-testid="city-${s}"]`)?.getAttribute('aria-pressed') === 'true', slug);
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: false });
 }

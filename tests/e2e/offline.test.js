@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, startServer, openBrowser, byTest, shot, addPhoto } from './harness.js';
+import { startApp, startServer, openBrowser, byTest, switchCity, shot, addPhoto } from './harness.js';
 
 let server;
 let app;
@@ -31,10 +31,7 @@ test('a report made offline is delivered when the server returns', async () => {
   const { page } = b;
   await page.goto(app.url);
   await byTest(page, 'app').waitFor();
-  await byTest(page, 'open-settings').click();
-  await byTest(page, 'city-da-nang').click();
-  await page.waitForFunction(() =>
-    document.querySelector('[data-testid="city-da-nang"]')?.getAttribute('aria-pressed') === 'true');
+  await switchCity(page, 'da-nang');
   await byTest(page, 'tab-report').click();
   await byTest(page, 'category-pothole').click();
   await byTest(page, 'attr-size').locator('select').selectOption('medium');

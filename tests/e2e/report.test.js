@@ -3,7 +3,7 @@
 // in "My reports" while the city moves it to "fixed".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openBrowser, byTest, shot, addPhoto } from './harness.js';
+import { startApp, openBrowser, byTest, switchCity, shot, addPhoto } from './harness.js';
 
 let app;
 let b;
@@ -22,10 +22,7 @@ test('report a pothole and see it received, then fixed', async () => {
   const { page } = b;
   await page.goto(app.url);
   await byTest(page, 'app').waitFor();
-  await byTest(page, 'open-settings').click();
-  await byTest(page, 'city-da-nang').click();
-  await page.waitForFunction(() =>
-    document.querySelector('[data-testid="city-da-nang"]')?.getAttribute('aria-pressed') === 'true');
+  await switchCity(page, 'da-nang');
   await byTest(page, 'tab-report').click();
   await byTest(page, 'category-pothole').click();
   await byTest(page, 'report-form').waitFor();

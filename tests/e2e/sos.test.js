@@ -3,7 +3,7 @@
 // each is a real tel: link, and prepare an SMS carrying position and ward.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openBrowser, byTest, shot } from './harness.js';
+import { startApp, openBrowser, byTest, switchCity, shot } from './harness.js';
 
 let app;
 let b;
@@ -31,10 +31,7 @@ test('home opens on the default city with the SOS button visible', async () => {
 
 test('switching the city to Đà Nẵng', async () => {
   const { page } = b;
-  await byTest(page, 'open-settings').click();
-  await byTest(page, 'city-da-nang').click();
-  await page.waitForFunction(() =>
-    document.querySelector('[data-testid="city-da-nang"]')?.getAttribute('aria-pressed') === 'true');
+  await switchCity(page, 'da-nang');
   await shot(page, '02-settings-da-nang');
   await byTest(page, 'tab-home').click();
   await page.waitForFunction(() => /Đà Nẵng/.test(document.querySelector('[data-testid="title"]')?.textContent ?? ''));
