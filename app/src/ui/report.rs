@@ -153,10 +153,19 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
                                 }
                             }
                         },
+                        "datetime" => rsx! {
+                            input {
+                                r#type: "datetime-local",
+                                oninput: {
+                                    let k = a.code.clone();
+                                    // The picker gives local wall time; the city is on Vietnam time.
+                                    move |e: FormEvent| { answers.write().insert(k.clone(), Answer::One(with_vietnam_offset(&e.value()))); }
+                                },
+                            }
+                        },
                         other => rsx! {
                             input {
                                 r#type: if other == "number" { "number" } else { "text" },
-                                placeholder: if other == "datetime" { "2026-11-23T08:00:00+07:00" } else { "" },
                                 oninput: {
                                     let k = a.code.clone();
                                     move |e: FormEvent| { answers.write().insert(k.clone(), Answer::One(e.value())); }
@@ -288,6 +297,15 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
             },
             Icon { name: "report" } {t.get("report-send")}
         }
+    }
+}
+
+/// `2026-11-23T08:00` (an HTML datetime-local value) → `2026-11-23T08:00:00+07:00`.
+fn with_vietnam_offset(local: &str) -> String {
+    match local.len() {
+        16 => format!("{local}:00+07:00"),
+        19 => format!("{local}+07:00"),
+        _ => local.to_owned(),
     }
 }
 
@@ -450,5 +468,17 @@ fn Reopen(id: String) -> Element {
                 {t.get("report-reopen-send")}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_picker_times_get_the_vietnam_offset() {
+        assert_eq!(with_vietnam_offset("2026-11-23T08:00"), "2026-11-23T08:00:00+07:00");
+        assert_eq!(with_vietnam_offset("2026-11-23T08:00:30"), "2026-11-23T08:00:30+07:00");
+        assert_eq!(with_vietnam_offset(""), "");
     }
 }
