@@ -330,7 +330,17 @@ pub async fn refresh_reports(store: &Store, api: &Api, city_slug: &str) -> Resul
     }
     let local = |server_id: &str| sent.iter().find(|(s, _)| s == server_id).map(|(_, l)| l.clone());
     let mut changes = Vec::new();
-    let updates = api.updates(city_slug, None).await?;
+    // Only what is new since the last update stored (the server's filter is
+    // inclusive; the repeat is ignored on insert), not the city's whole history
+    // on every refresh.
+    let since: Option<String> = store.read(|c| {
+        Ok(c.query_row(
+            "SELECT max(e.at) FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.city = ?1",
+            [city_slug],
+            |r| r.get(0),
+        )?)
+    })?;
+    let updates = api.updates(city_slug, since.as_deref()).await?;
     let ids: Vec<String> = sent.iter().map(|(s, _)| s.clone()).collect();
     let mut requests = Vec::new();
     for chunk in ids.chunks(100) {

@@ -76,6 +76,14 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
     let mut error = use_signal(|| None::<String>);
     let mut photos = use_signal(Vec::<mycity_core::photos::Processed>::new);
     let mut from_photo = use_signal(|| false);
+    // The map's geometry changes only with the city: not re-read on every keystroke.
+    let map_data = {
+        let core = core.clone();
+        use_memo(move || {
+            ui.revision.read();
+            (core.city().ok(), core.ward_shapes().unwrap_or_default())
+        })
+    };
     let t = ui.texts.read();
     let l = t.lang().code();
     let services: Vec<Service> = match &*services.read() {
@@ -99,12 +107,11 @@ fn NewReport(on_sent: EventHandler<()>) -> Element {
             }
         };
     };
-    let city = core.city().ok();
+    let (city, shapes) = map_data();
     let core_city_bbox = {
         let bbox = city.as_ref().map(|c| c.bbox);
         move || bbox
     };
-    let shapes = core.ward_shapes().unwrap_or_default();
     let ward = pin().and_then(|p| core.ward_at(p).ok().flatten());
     let chars = description.read().chars().count();
     rsx! {
