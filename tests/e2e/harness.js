@@ -106,6 +106,19 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: false });
 }
 
+/** Opens the app in Đà Nẵng and starts a pothole report with its two questions answered. */
+export async function startPotholeReport(page, url, { size, trafficBlocked }) {
+  await page.goto(url);
+  await byTest(page, 'app').waitFor();
+  await switchCity(page, 'da-nang');
+  await byTest(page, 'tab-report').click();
+  await byTest(page, 'category-pothole').click();
+  await byTest(page, 'report-form').waitFor();
+  // The server's questions for potholes arrive with the services refresh after the city switch.
+  await byTest(page, 'attr-size').locator('select').selectOption(size);
+  await byTest(page, 'attr-traffic_blocked').locator('select').selectOption(trafficBlocked);
+}
+
 /** Picks a 2400×1800 photo, made by the browser itself, through the page's real file input. */
 export async function addPhoto(page) {
   await page.evaluate(async () => {

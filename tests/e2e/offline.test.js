@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, startServer, openBrowser, byTest, switchCity, shot, addPhoto } from './harness.js';
+import { startApp, startServer, openBrowser, byTest, shot, addPhoto, startPotholeReport } from './harness.js';
 
 let server;
 let app;
@@ -29,13 +29,7 @@ after(async () => {
 
 test('a report made offline is delivered when the server returns', async () => {
   const { page } = b;
-  await page.goto(app.url);
-  await byTest(page, 'app').waitFor();
-  await switchCity(page, 'da-nang');
-  await byTest(page, 'tab-report').click();
-  await byTest(page, 'category-pothole').click();
-  await byTest(page, 'attr-size').locator('select').selectOption('medium');
-  await byTest(page, 'attr-traffic_blocked').locator('select').selectOption('no');
+  await startPotholeReport(page, app.url, { size: 'medium', trafficBlocked: 'no' });
 
   // The city's server goes down.
   const port = server.port;

@@ -3,7 +3,7 @@
 // in "My reports" while the city moves it to "fixed".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openBrowser, byTest, switchCity, shot, addPhoto } from './harness.js';
+import { startApp, openBrowser, byTest, shot, addPhoto, startPotholeReport } from './harness.js';
 
 let app;
 let b;
@@ -20,15 +20,7 @@ after(async () => {
 
 test('report a pothole and see it received, then fixed', async () => {
   const { page } = b;
-  await page.goto(app.url);
-  await byTest(page, 'app').waitFor();
-  await switchCity(page, 'da-nang');
-  await byTest(page, 'tab-report').click();
-  await byTest(page, 'category-pothole').click();
-  await byTest(page, 'report-form').waitFor();
-  // The server's questions for potholes arrive with the services refresh at start.
-  await byTest(page, 'attr-size').locator('select').selectOption('large');
-  await byTest(page, 'attr-traffic_blocked').locator('select').selectOption('yes');
+  await startPotholeReport(page, app.url, { size: 'large', trafficBlocked: 'yes' });
   await byTest(page, 'report-description').fill('Ổ gà sâu giữa làn xe máy, đường Bạch Đằng');
   await addPhoto(page);
   await byTest(page, 'report-photos').scrollIntoViewIfNeeded();
