@@ -136,6 +136,15 @@ fn respond(format: Format, r: Result<Answer, Error>) -> Response {
     }
 }
 
+/// Splits the format off `file` (`services.xml`), runs `f` on the rest, and
+/// renders its answer or its error in that format.
+fn answer(file: &str, f: impl FnOnce(&str) -> Result<Answer, Error>) -> Response {
+    match split_format(file) {
+        Ok((stem, format)) => respond(format, f(stem)),
+        Err(e) => render_error(Format::Json, e),
+    }
+}
+
 fn base_url(headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     format!("http://{host}")
@@ -183,11 +192,7 @@ pub async fn get_root(
     Query(p): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let (stem, format) = match split_format(&file) {
-        Ok(x) => x,
-        Err(e) => return render_error(Format::Json, e),
-    };
-    let r = (|| -> Result<Answer, Error> {
+    answer(&file, |stem| {
         let j = jurisdiction(&s, &p)?;
         match stem {
             "services" => {
@@ -233,8 +238,7 @@ pub async fn get_root(
             }
             other => Err(Error::NotFound(format!("no Open311 resource {other:?}"))),
         }
-    })();
-    respond(format, r)
+    })
 }
 
 /// `GET /open311/v2/services/{code}.{fmt}`: a service definition.
@@ -244,19 +248,14 @@ pub async fn get_service(
     Query(p): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let (code, format) = match split_format(&file) {
-        Ok(x) => x,
-        Err(e) => return render_error(Format::Json, e),
-    };
-    let r = (|| -> Result<Answer, Error> {
+    answer(&file, |code| {
         let j = jurisdiction(&s, &p)?;
         let sv = reports::services(&s.db.conn(), &j, english(&headers))?
             .into_iter()
             .find(|sv| sv.code == code)
             .ok_or_else(|| Error::NotFound(format!("service_code {code:?} not found")))?;
         Ok((StatusCode::OK, "service_definition", json!({ "service_code": sv.code, "attributes": sv.attributes })))
-    })();
-    respond(format, r)
+    })
 }
 
 /// `GET /open311/v2/requests/{id}.{fmt}`.
@@ -266,11 +265,7 @@ pub async fn get_request(
     Query(p): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let (id, format) = match split_format(&file) {
-        Ok(x) => x,
-        Err(e) => return render_error(Format::Json, e),
-    };
-    let r = (|| -> Result<Answer, Error> {
+    answer(&file, |id| {
         let j = jurisdiction(&s, &p)?;
         let id: i64 = id.parse().map_err(|_| Error::NotFound(format!("service_request_id {id:?} not found")))?;
         let filter = RequestFilter { ids: Some(vec![id]), ..Default::default() };
@@ -279,23 +274,17 @@ pub async fn get_request(
             return Err(Error::NotFound(format!("service_request_id {id} not found")));
         }
         Ok((StatusCode::OK, "service_requests", Value::Array(found)))
-    })();
-    respond(format, r)
+    })
 }
 
 /// `GET /open311/v2/tokens/{token}.{fmt}`.
 pub async fn get_token(State(s): State<Arc<AppState>>, Path(file): Path<String>, Query(p): Query<Params>) -> Response {
-    let (token, format) = match split_format(&file) {
-        Ok(x) => x,
-        Err(e) => return render_error(Format::Json, e),
-    };
-    let r = (|| -> Result<Answer, Error> {
+    answer(&file, |token| {
         let j = jurisdiction(&s, &p)?;
         let id = reports::by_token(&s.db.conn(), &j, token)?
             .ok_or_else(|| Error::NotFound(format!("token {token:?} not found")))?;
         Ok((StatusCode::OK, "service_requests", json!([{ "service_request_id": id.to_string(), "token": token }])))
-    })();
-    respond(format, r)
+    })
 }
 
 /// `GET /open311/v2/media/{id}.jpg`: a stored photo.
