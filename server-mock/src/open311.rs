@@ -11,17 +11,20 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use serde_json::{json, Map, Value};
+use mycity_protocol::{
+    attributes,
+    limits::{self, MAX_DESCRIPTION},
+    media,
+    open311::{ErrorItem, RequestCreated, Service, ServiceDefinition, UpdateCreated},
+    Status,
+};
+use serde::Serialize;
+use serde_json::{json, Value};
 
 use crate::{
     reports::{self, NewRequest, RequestFilter},
     AppState, Error,
 };
-
-/// Open311's longest description.
-pub const MAX_DESCRIPTION: usize = 4000;
-/// Largest photo accepted in a request.
-pub const MAX_PHOTO: usize = 10 * 1024 * 1024;
 
 /// Response format, from the path's suffix.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -122,12 +125,18 @@ fn render_error(format: Format, e: Error) -> Response {
     if status.is_server_error() {
         tracing::error!(%e, "open311 request failed");
     }
-    let body = json!([{ "code": status.as_u16(), "description": e.to_string() }]);
-    render(format, status, "errors", &body)
+    let body = [ErrorItem { code: Some(status.as_u16().into()), description: e.to_string() }];
+    render(format, status, "errors", &to_value(&body))
 }
 
 /// An answer: status, XML root and body.
 type Answer = (StatusCode, &'static str, Value);
+
+/// A typed answer as the JSON value both renderers start from.
+fn to_value<T: Serialize>(v: &T) -> Value {
+    // Serialising these plain structs cannot fail; Null would show if it did.
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
 
 fn respond(format: Format, r: Result<Answer, Error>) -> Response {
     match r {
@@ -197,17 +206,19 @@ pub async fn get_root(
         match stem {
             "services" => {
                 let conn = s.db.conn();
-                let list: Vec<Value> = reports::services(&conn, &j, english(&headers))?
+                let list: Vec<Service> = reports::services(&conn, &j, english(&headers))?
                     .into_iter()
-                    .map(|sv| {
-                        json!({
-                            "service_code": sv.code, "service_name": sv.name, "description": sv.description,
-                            "metadata": sv.attributes.as_array().is_some_and(|a| !a.is_empty()),
-                            "type": "realtime", "keywords": sv.group, "group": sv.group,
-                        })
+                    .map(|sv| Service {
+                        service_code: sv.code,
+                        service_name: sv.name,
+                        description: sv.description,
+                        metadata: !sv.attributes.is_empty(),
+                        kind: "realtime".into(),
+                        keywords: sv.group.clone(),
+                        group: sv.group,
                     })
                     .collect();
-                Ok((StatusCode::OK, "services", Value::Array(list)))
+                Ok((StatusCode::OK, "services", to_value(&list)))
             }
             "requests" => {
                 let ids = match list(&p, "service_request_id") {
@@ -228,13 +239,13 @@ pub async fn get_root(
                     statuses: list(&p, "status"),
                 };
                 let found = reports::find_requests(&s.db.conn(), &j, &filter, &base_url(&headers))?;
-                Ok((StatusCode::OK, "service_requests", Value::Array(found)))
+                Ok((StatusCode::OK, "service_requests", to_value(&found)))
             }
             "servicerequestupdates" => {
                 let (start, end) = (date_param(&p, "start_date")?, date_param(&p, "end_date")?);
                 let found =
                     reports::find_updates(&s.db.conn(), &j, start.as_deref(), end.as_deref(), &base_url(&headers))?;
-                Ok((StatusCode::OK, "service_request_updates", Value::Array(found)))
+                Ok((StatusCode::OK, "service_request_updates", to_value(&found)))
             }
             other => Err(Error::NotFound(format!("no Open311 resource {other:?}"))),
         }
@@ -254,7 +265,8 @@ pub async fn get_service(
             .into_iter()
             .find(|sv| sv.code == code)
             .ok_or_else(|| Error::NotFound(format!("service_code {code:?} not found")))?;
-        Ok((StatusCode::OK, "service_definition", json!({ "service_code": sv.code, "attributes": sv.attributes })))
+        let def = ServiceDefinition { service_code: sv.code, attributes: sv.attributes };
+        Ok((StatusCode::OK, "service_definition", to_value(&def)))
     })
 }
 
@@ -273,7 +285,7 @@ pub async fn get_request(
         if found.is_empty() {
             return Err(Error::NotFound(format!("service_request_id {id} not found")));
         }
-        Ok((StatusCode::OK, "service_requests", Value::Array(found)))
+        Ok((StatusCode::OK, "service_requests", to_value(&found)))
     })
 }
 
@@ -283,7 +295,13 @@ pub async fn get_token(State(s): State<Arc<AppState>>, Path(file): Path<String>,
         let j = jurisdiction(&s, &p)?;
         let id = reports::by_token(&s.db.conn(), &j, token)?
             .ok_or_else(|| Error::NotFound(format!("token {token:?} not found")))?;
-        Ok((StatusCode::OK, "service_requests", json!([{ "service_request_id": id.to_string(), "token": token }])))
+        let found = [RequestCreated {
+            service_request_id: Some(id.to_string()),
+            token: Some(token.to_owned()),
+            service_notice: None,
+            account_id: None,
+        }];
+        Ok((StatusCode::OK, "service_requests", to_value(&found)))
     })
 }
 
@@ -298,19 +316,6 @@ pub async fn get_media(State(s): State<Arc<AppState>>, Path(file): Path<String>)
         }
         Some(Err(e)) => e.into_response(),
         _ => Error::NotFound(format!("no photo {file:?}")).into_response(),
-    }
-}
-
-/// What a photo's first bytes say it is.
-pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
     }
 }
 
@@ -334,12 +339,13 @@ async fn read_form(state: &Arc<AppState>, req: Request) -> Result<(Params, Optio
         let name = field.name().unwrap_or_default().to_owned();
         if name == "media" {
             let bytes = field.bytes().await.map_err(|e| Error::TooLarge(format!("media: {e}")))?;
-            if bytes.len() > MAX_PHOTO {
-                return Err(Error::TooLarge(format!("media is {} bytes; at most {MAX_PHOTO}", bytes.len())));
+            if bytes.len() > limits::MAX_MEDIA_BYTES {
+                let max = limits::MAX_MEDIA_BYTES;
+                return Err(Error::TooLarge(format!("media is {} bytes; at most {max}", bytes.len())));
             }
-            let ct = sniff_image(&bytes)
+            let kind = media::sniff_image(&bytes)
                 .ok_or_else(|| Error::BadRequest("media must be a JPEG, PNG or WebP image".into()))?;
-            media = Some((ct.to_owned(), bytes.to_vec()));
+            media = Some((kind.mime().to_owned(), bytes.to_vec()));
         } else {
             let text = field.text().await.map_err(|e| Error::BadRequest(format!("field {name}: {e}")))?;
             params.push((name, text));
@@ -363,66 +369,26 @@ fn optional_text(p: &Params, key: &str, max: usize) -> Result<Option<String>, Er
     }
 }
 
-/// Checks the answers against the service's attribute definitions.
-fn attributes(defs: &Value, p: &Params) -> Result<Value, Error> {
-    let mut out = Map::new();
-    for def in defs.as_array().into_iter().flatten() {
-        let code = def["code"].as_str().unwrap_or_default();
-        let datatype = def["datatype"].as_str().unwrap_or("string");
-        let label = def["description"].as_str().unwrap_or(code);
-        let one = format!("attribute[{code}]");
-        let many = format!("attribute[{code}][]");
-        let keys: Vec<&str> =
-            def["values"].as_array().into_iter().flatten().filter_map(|v| v["key"].as_str()).collect();
-        let given: Vec<&str> = p
-            .iter()
-            .filter(|(k, _)| *k == one || *k == many)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-            .collect();
-        if given.is_empty() {
-            if def["required"].as_bool().unwrap_or(false) {
-                return Err(Error::BadRequest(format!("{one} is required ({label})")));
-            }
-            continue;
-        }
-        let bad = |v: &str| Error::BadRequest(format!("{one} = {v:?} is not valid for {datatype} ({label})"));
-        let value = match datatype {
-            "singlevaluelist" => {
-                let v = given[0];
-                if !keys.contains(&v) {
-                    return Err(bad(v));
-                }
-                json!(v)
-            }
-            "multivaluelist" => {
-                let vals: Vec<&str> = given.iter().flat_map(|v| v.split(',')).map(str::trim).collect();
-                if let Some(v) = vals.iter().find(|v| !keys.contains(v)) {
-                    return Err(bad(v));
-                }
-                json!(vals)
-            }
-            "number" => json!(given[0].parse::<f64>().ok().filter(|n| n.is_finite()).ok_or_else(|| bad(given[0]))?),
-            "datetime" => {
-                crate::instant(given[0]).ok_or_else(|| bad(given[0]))?;
-                json!(given[0])
-            }
-            _ => {
-                if given[0].chars().count() > MAX_DESCRIPTION {
-                    return Err(bad("(too long)"));
-                }
-                json!(given[0])
-            }
-        };
-        out.insert(code.to_owned(), value);
-    }
-    Ok(Value::Object(out))
+/// Checks the `attribute[…]` fields against the service's questions.
+fn checked_attributes(defs: &[mycity_protocol::open311::AttributeDef], p: &Params) -> Result<Value, Error> {
+    let answers = attributes::from_form(p);
+    let stored = attributes::check(defs, &answers).map_err(|e| {
+        use attributes::Problem::*;
+        let field = format!("attribute[{}]", e.code);
+        Error::BadRequest(match e.problem {
+            Missing => format!("{field} is required ({})", e.label),
+            NotAChoice(v) | NotANumber(v) | NotADateTime(v) => format!("{field} = {v:?} is not valid ({})", e.label),
+            TooLong => format!("{field} is longer than {MAX_DESCRIPTION} characters ({})", e.label),
+            OneOnly => format!("{field} takes one value ({})", e.label),
+        })
+    })?;
+    Ok(to_value(&stored))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Error> {
     match headers.get("idempotency-key").map(|v| v.to_str()) {
         None => Ok(None),
-        Some(Ok(k)) if !k.trim().is_empty() && k.len() <= 200 => Ok(Some(k.trim().to_owned())),
+        Some(Ok(k)) if !k.trim().is_empty() && k.len() <= limits::MAX_CLIENT_ID => Ok(Some(k.trim().to_owned())),
         Some(_) => Err(Error::BadRequest("Idempotency-Key must be 1–200 visible characters".into())),
     }
 }
@@ -497,7 +463,7 @@ fn create_request(
             .transpose()
     };
     let (lat, long) = (coord("lat")?, coord("long")?);
-    let address = optional_text(p, "address_string", 500)?;
+    let address = optional_text(p, "address_string", limits::MAX_ADDRESS)?;
     match (lat, long) {
         (Some(lat), Some(long)) => {
             let bbox = crate::db::bbox(conn, j)?;
@@ -514,8 +480,8 @@ fn create_request(
         _ => return Err(Error::BadRequest("lat and long go together".into())),
     }
     let description = optional_text(p, "description", MAX_DESCRIPTION)?.unwrap_or_default();
-    let email = optional_text(p, "email", 254)?;
-    if email.as_deref().is_some_and(|e| !e.contains('@')) {
+    let email = optional_text(p, "email", limits::MAX_EMAIL)?;
+    if email.as_deref().is_some_and(|e| !limits::plausible_email(e)) {
         return Err(Error::BadRequest("email is not an e-mail address".into()));
     }
     let new = NewRequest {
@@ -525,24 +491,25 @@ fn create_request(
         lat,
         long,
         address,
-        attributes: attributes(&service.attributes, p)?,
+        attributes: checked_attributes(&service.attributes, p)?,
         email,
-        first_name: optional_text(p, "first_name", 100)?,
-        last_name: optional_text(p, "last_name", 100)?,
-        phone: optional_text(p, "phone", 30)?,
-        device_id: optional_text(p, "device_id", 200)?,
-        account_id: optional_text(p, "account_id", 200)?,
+        first_name: optional_text(p, "first_name", limits::MAX_NAME)?,
+        last_name: optional_text(p, "last_name", limits::MAX_NAME)?,
+        phone: optional_text(p, "phone", limits::MAX_PHONE)?,
+        device_id: optional_text(p, "device_id", limits::MAX_CLIENT_ID)?,
+        account_id: optional_text(p, "account_id", limits::MAX_CLIENT_ID)?,
         media_url: optional_text(p, "media_url", 2000)?,
         media,
     };
     let token = uuid::Uuid::new_v4().to_string();
     let id = reports::insert_request(conn, &new, &crate::now_iso(), &token)?;
-    let notice = "Đã tiếp nhận phản ánh. Thành phố sẽ xử lý và trả lời qua ứng dụng.";
-    Ok((
-        StatusCode::OK,
-        "service_requests",
-        json!([{ "service_request_id": id.to_string(), "token": token, "service_notice": notice, "account_id": new.account_id }]),
-    ))
+    let created = [RequestCreated {
+        service_request_id: Some(id.to_string()),
+        token: Some(token),
+        service_notice: Some("Đã tiếp nhận phản ánh. Thành phố sẽ xử lý và trả lời qua ứng dụng.".into()),
+        account_id: new.account_id,
+    }];
+    Ok((StatusCode::OK, "service_requests", to_value(&created)))
 }
 
 fn create_update(
@@ -557,22 +524,29 @@ fn create_update(
     if reports::request_jurisdiction(conn, id)?.as_deref() != Some(j) {
         return Err(Error::NotFound(format!("service_request_id {id} not found")));
     }
-    let status = param(p, "status").unwrap_or("open").to_ascii_lowercase();
+    let asked = param(p, "status").unwrap_or("open");
     // Citizens comment ("me too") or reopen; moving a report forward is the city's job.
-    if status != "open" && status != "reopen" {
-        return Err(Error::BadRequest(format!("status {status:?}: a citizen update may be open or reopen")));
-    }
+    let status = Status::parse(asked)
+        .filter(|s| s.citizen_may_send())
+        .ok_or_else(|| Error::BadRequest(format!("status {asked:?}: a citizen update may be open or reopen")))?;
     let description = optional_text(p, "description", MAX_DESCRIPTION)?
         .ok_or_else(|| Error::BadRequest("description is required".into()))?;
-    let current: String = conn.query_row("SELECT status FROM requests WHERE id = ?1", [id], |r| r.get(0))?;
-    let new_status = if status == "reopen" { "reopen".to_owned() } else { current };
+    let current =
+        reports::status_of(conn, id)?.ok_or_else(|| Error::NotFound(format!("service_request_id {id} not found")))?;
+    let new_status = match status {
+        Status::Reopen if current == Status::Reopen || current.citizen_may_reopen() => Status::Reopen,
+        Status::Reopen => {
+            return Err(Error::BadRequest(format!("a report that is {current} cannot be reopened; comment instead")))
+        }
+        _ => current,
+    };
     let media_id = match media {
         Some((ct, bytes)) => Some(reports::insert_media(conn, &ct, &bytes)?),
         None => None,
     };
     let update = reports::Update {
         request_id: id,
-        status: &new_status,
+        status: new_status,
         description: &description,
         media_id,
         author: "citizen",
@@ -580,7 +554,8 @@ fn create_update(
         email: param(p, "email"),
     };
     let update_id = reports::add_update(conn, &update, &crate::now_iso())?;
-    Ok((StatusCode::OK, "service_request_updates", json!([{ "update_id": update_id.to_string() }])))
+    let created = [UpdateCreated { update_id: update_id.to_string() }];
+    Ok((StatusCode::OK, "service_request_updates", to_value(&created)))
 }
 
 /// `GET /open311/discovery.json`.
@@ -609,10 +584,11 @@ pub async fn staff_update(
     Json(body): Json<Value>,
 ) -> Result<Response, Error> {
     crate::check_admin(&headers, &s.config)?;
-    let status = body["status"].as_str().unwrap_or_default();
-    if !reports::STATUSES.contains(&status) {
-        return Err(Error::BadRequest(format!("status must be one of {}", reports::STATUSES.join(", "))));
-    }
+    let asked = body["status"].as_str().unwrap_or_default();
+    let status = Status::parse(asked).ok_or_else(|| {
+        let all: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        Error::BadRequest(format!("status must be one of {}", all.join(", ")))
+    })?;
     let description = body["description"].as_str().unwrap_or_default();
     if description.chars().count() > MAX_DESCRIPTION {
         return Err(Error::BadRequest(format!("description is longer than {MAX_DESCRIPTION} characters")));
@@ -631,8 +607,10 @@ pub async fn staff_update(
         email: None,
     };
     let update_id = reports::add_update(&conn, &update, &crate::now_iso())?;
-    Ok(Json(json!({ "update_id": update_id.to_string(), "service_request_id": id.to_string(), "status": status }))
-        .into_response())
+    Ok(Json(
+        json!({ "update_id": update_id.to_string(), "service_request_id": id.to_string(), "status": status.as_str() }),
+    )
+    .into_response())
 }
 
 #[cfg(test)]
@@ -658,39 +636,5 @@ mod tests {
         assert_eq!(split_format("12.xml").unwrap(), ("12", Format::Xml));
         assert_eq!(split_format("requests").unwrap(), ("requests", Format::Json));
         assert!(split_format("requests.csv").is_err());
-    }
-
-    #[test]
-    fn photos_are_recognised_by_content() {
-        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
-        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        assert_eq!(sniff_image(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
-        assert_eq!(sniff_image(b"GIF89a"), None);
-        assert_eq!(sniff_image(b"<svg"), None);
-    }
-
-    #[test]
-    fn attributes_are_checked_against_their_definitions() {
-        let defs = json!([
-            {"code": "size", "datatype": "singlevaluelist", "required": true, "description": "Size",
-             "values": [{"key": "small"}, {"key": "large"}]},
-            {"code": "kind", "datatype": "multivaluelist", "required": false, "values": [{"key": "a"}, {"key": "b"}]},
-            {"code": "depth", "datatype": "number", "required": false, "values": []}
-        ]);
-        let p = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Params>();
-        let ok = attributes(
-            &defs,
-            &p(&[
-                ("attribute[size]", "small"),
-                ("attribute[kind][]", "a"),
-                ("attribute[kind][]", "b"),
-                ("attribute[depth]", "12.5"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(ok, json!({"size": "small", "kind": ["a", "b"], "depth": 12.5}));
-        assert!(attributes(&defs, &p(&[])).unwrap_err().to_string().contains("attribute[size] is required"));
-        assert!(attributes(&defs, &p(&[("attribute[size]", "huge")])).is_err());
-        assert!(attributes(&defs, &p(&[("attribute[size]", "small"), ("attribute[depth]", "deep")])).is_err());
     }
 }

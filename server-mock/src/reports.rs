@@ -2,8 +2,12 @@
 //! attributes), service requests, their updates and photos, and the
 //! idempotency keys that make a resent POST return the first answer.
 
+use mycity_protocol::{
+    open311::{AttributeDef, AttributeValue, Datatype, ServiceRequest, ServiceRequestUpdate},
+    Status,
+};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::Error;
 
@@ -70,105 +74,79 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 "#;
 
-/// The extended statuses (FixMyStreet style); the first four read as "open".
-pub const STATUSES: &[&str] = &[
-    "open",
-    "in_progress",
-    "planned",
-    "action_scheduled",
-    "investigating",
-    "reopen",
-    "fixed",
-    "closed",
-    "duplicate",
-    "not_councils_responsibility",
-    "no_further_action",
-    "internal_referral",
-    "cancelled",
-];
-
-/// Open311's base status for an extended one.
-pub fn base_status(extended: &str) -> &'static str {
-    match extended {
-        "open" | "in_progress" | "planned" | "action_scheduled" | "investigating" | "reopen" | "internal_referral" => {
-            "open"
-        }
-        _ => "closed",
-    }
-}
-
-/// The attributes a city asks for, per category code.
-fn attributes_for(code: &str) -> Value {
-    let yes_no = json!([{"key": "yes", "name": "Có"}, {"key": "no", "name": "Không"}]);
-    let attr = |code: &str, datatype: &str, required: bool, order: i64, desc: &str, values: Value| {
-        json!({
-            "variable": true, "code": code, "datatype": datatype, "required": required,
-            "datatype_description": Value::Null, "order": order, "description": desc, "values": values,
-        })
+/// The questions a city asks, per category code.
+fn attributes_for(code: &str) -> Vec<AttributeDef> {
+    let choices = |pairs: &[(&str, &str)]| -> Vec<AttributeValue> {
+        pairs.iter().map(|(k, n)| AttributeValue { key: (*k).into(), name: (*n).into() }).collect()
     };
-    let list = match code {
+    let yes_no = choices(&[("yes", "Có"), ("no", "Không")]);
+    let attr = |code: &str, datatype: Datatype, required: bool, order: i64, desc: &str, values: Vec<AttributeValue>| {
+        AttributeDef {
+            variable: true,
+            code: code.into(),
+            datatype,
+            required,
+            datatype_description: None,
+            order,
+            description: desc.into(),
+            values,
+        }
+    };
+    use Datatype::*;
+    match code {
         "pothole" => vec![
             attr(
                 "size",
-                "singlevaluelist",
+                Singlevaluelist,
                 true,
                 1,
                 "Kích thước ổ gà",
-                json!([
-                    {"key": "small", "name": "Nhỏ (dưới 30 cm)"},
-                    {"key": "medium", "name": "Vừa (30–100 cm)"},
-                    {"key": "large", "name": "Lớn (trên 1 m)"}
-                ]),
+                choices(&[("small", "Nhỏ (dưới 30 cm)"), ("medium", "Vừa (30–100 cm)"), ("large", "Lớn (trên 1 m)")]),
             ),
-            attr("traffic_blocked", "singlevaluelist", true, 2, "Có cản trở giao thông không?", yes_no.clone()),
+            attr("traffic_blocked", Singlevaluelist, true, 2, "Có cản trở giao thông không?", yes_no.clone()),
         ],
         "street-light" => vec![
             attr(
                 "state",
-                "singlevaluelist",
+                Singlevaluelist,
                 true,
                 1,
                 "Tình trạng đèn",
-                json!([
-                    {"key": "off", "name": "Không sáng"},
-                    {"key": "flickering", "name": "Chập chờn"},
-                    {"key": "on_daytime", "name": "Sáng cả ban ngày"}
-                ]),
+                choices(&[("off", "Không sáng"), ("flickering", "Chập chờn"), ("on_daytime", "Sáng cả ban ngày")]),
             ),
-            attr("pole_number", "string", false, 2, "Số hiệu cột đèn (nếu có)", json!([])),
+            attr("pole_number", String, false, 2, "Số hiệu cột đèn (nếu có)", vec![]),
         ],
         "tree" => vec![attr(
             "hazard",
-            "singlevaluelist",
+            Singlevaluelist,
             true,
             1,
             "Nguy cơ",
-            json!([
-                {"key": "fallen", "name": "Cây đã đổ"},
-                {"key": "leaning", "name": "Cây nghiêng, sắp đổ"},
-                {"key": "branch", "name": "Cành gãy, treo lơ lửng"}
+            choices(&[
+                ("fallen", "Cây đã đổ"),
+                ("leaning", "Cây nghiêng, sắp đổ"),
+                ("branch", "Cành gãy, treo lơ lửng"),
             ]),
         )],
         "flooding" => vec![
-            attr("depth_cm", "number", true, 1, "Độ sâu nước ước tính (cm)", json!([])),
-            attr("traffic_blocked", "singlevaluelist", false, 2, "Có cản trở giao thông không?", yes_no),
+            attr("depth_cm", Number, true, 1, "Độ sâu nước ước tính (cm)", vec![]),
+            attr("traffic_blocked", Singlevaluelist, false, 2, "Có cản trở giao thông không?", yes_no),
         ],
         "waste" => vec![attr(
             "kind",
-            "multivaluelist",
+            Multivaluelist,
             false,
             1,
             "Loại rác",
-            json!([
-                {"key": "household", "name": "Rác sinh hoạt"},
-                {"key": "construction", "name": "Phế thải xây dựng"},
-                {"key": "hazardous", "name": "Rác nguy hại"},
-                {"key": "bulky", "name": "Đồ cồng kềnh"}
+            choices(&[
+                ("household", "Rác sinh hoạt"),
+                ("construction", "Phế thải xây dựng"),
+                ("hazardous", "Rác nguy hại"),
+                ("bulky", "Đồ cồng kềnh"),
             ]),
         )],
-        _ => vec![attr("occurred_at", "datetime", false, 1, "Thời điểm xảy ra (nếu biết)", json!([]))],
-    };
-    Value::Array(list)
+        _ => vec![attr("occurred_at", Datetime, false, 1, "Thời điểm xảy ra (nếu biết)", vec![])],
+    }
 }
 
 /// Loads a pack's report categories as services (the seed does this for every pack).
@@ -193,7 +171,7 @@ pub fn seed_services(conn: &Connection, jurisdiction: &str, pack: &Value) -> Res
             s("/name/vi"),
             s("/name/en"),
             s("/description/vi"),
-            attributes_for(&code).to_string()
+            serde_json::to_string(&attributes_for(&code)).map_err(|e| Error::Internal(e.to_string()))?
         ])?;
     }
     Ok(())
@@ -209,8 +187,8 @@ pub struct Service {
     pub name: String,
     /// Description.
     pub description: String,
-    /// Attribute definitions.
-    pub attributes: Value,
+    /// Its questions.
+    pub attributes: Vec<AttributeDef>,
 }
 
 /// The jurisdiction's services in order.
@@ -227,7 +205,7 @@ pub fn services(conn: &Connection, jurisdiction: &str, en: bool) -> Result<Vec<S
             group: r.get(1)?,
             name: if en && !en_name.is_empty() { en_name } else { vi },
             description: r.get(4)?,
-            attributes: serde_json::from_str(&attrs).unwrap_or(Value::Array(vec![])),
+            attributes: serde_json::from_str(&attrs).unwrap_or_default(),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -328,7 +306,7 @@ pub fn find_requests(
     jurisdiction: &str,
     f: &RequestFilter,
     base_url: &str,
-) -> Result<Vec<Value>, Error> {
+) -> Result<Vec<ServiceRequest>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.status, r.status_notes, r.service_code, COALESCE(s.name_vi, r.service_code), r.description,
                 r.requested_at, r.updated_at, r.address, r.lat, r.long, r.media_id, r.media_url
@@ -339,12 +317,14 @@ pub fn find_requests(
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        let status: String = r.get(1)?;
+        let stored: String = r.get(1)?;
+        let status = Status::parse(&stored).unwrap_or(Status::Open);
         let code: String = r.get(3)?;
         let requested: String = r.get(6)?;
+        let wanted_status = |s: &String| s == status.as_str() || s == status.base().as_str();
         if f.ids.as_ref().is_some_and(|ids| !ids.contains(&id))
             || f.service_codes.as_ref().is_some_and(|c| !c.contains(&code))
-            || f.statuses.as_ref().is_some_and(|s| !s.iter().any(|s| s == &status || s == base_status(&status)))
+            || f.statuses.as_ref().is_some_and(|s| !s.iter().any(wanted_status))
             || f.start.as_ref().is_some_and(|s| crate::instant(&requested) < crate::instant(s))
             || f.end.as_ref().is_some_and(|e| crate::instant(&requested) > crate::instant(e))
         {
@@ -352,31 +332,38 @@ pub fn find_requests(
         }
         let media_id: Option<i64> = r.get(11)?;
         let media_url: Option<String> = r.get(12)?;
-        out.push(json!({
-            "service_request_id": id.to_string(),
-            "status": base_status(&status),
-            "extended_status": status,
-            "status_notes": r.get::<_, Option<String>>(2)?,
-            "service_name": r.get::<_, String>(4)?,
-            "service_code": code,
-            "description": r.get::<_, String>(5)?,
-            "agency_responsible": Value::Null,
-            "service_notice": Value::Null,
-            "requested_datetime": requested,
-            "updated_datetime": r.get::<_, String>(7)?,
-            "expected_datetime": Value::Null,
-            "address": r.get::<_, Option<String>>(8)?,
-            "address_id": Value::Null,
-            "zipcode": Value::Null,
-            "lat": r.get::<_, Option<f64>>(9)?,
-            "long": r.get::<_, Option<f64>>(10)?,
-            "media_url": media_id.map(|m| media_url_of(base_url, m)).or(media_url),
-        }));
+        out.push(ServiceRequest {
+            service_request_id: id.to_string(),
+            status: status.base(),
+            extended_status: Some(status),
+            status_notes: r.get(2)?,
+            service_name: Some(r.get(4)?),
+            service_code: Some(code),
+            description: Some(r.get(5)?),
+            agency_responsible: None,
+            service_notice: None,
+            requested_datetime: Some(requested),
+            updated_datetime: Some(r.get(7)?),
+            expected_datetime: None,
+            address: r.get(8)?,
+            address_id: None,
+            zipcode: None,
+            lat: r.get(9)?,
+            long: r.get(10)?,
+            media_url: media_id.map(|m| media_url_of(base_url, m)).or(media_url),
+        });
         if out.len() == 1000 {
             break;
         }
     }
     Ok(out)
+}
+
+/// A request's current status.
+pub fn status_of(conn: &Connection, id: i64) -> Result<Option<Status>, Error> {
+    let s: Option<String> =
+        conn.query_row("SELECT status FROM requests WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    Ok(s.map(|s| Status::parse(&s).unwrap_or(Status::Open)))
 }
 
 /// The public URL of a stored photo.
@@ -411,8 +398,8 @@ pub fn request_jurisdiction(conn: &Connection, id: i64) -> Result<Option<String>
 pub struct Update<'a> {
     /// The request.
     pub request_id: i64,
-    /// The request's status after this update (extended).
-    pub status: &'a str,
+    /// The request's status after this update.
+    pub status: Status,
     /// The comment.
     pub description: &'a str,
     /// A photo.
@@ -430,13 +417,13 @@ pub fn add_update(conn: &Connection, u: &Update<'_>, now: &str) -> Result<i64, E
     conn.execute(
         "INSERT INTO updates (request_id, status, description, media_id, author, client_update_id, email, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![u.request_id, u.status, u.description, u.media_id, u.author, u.client_update_id, u.email, now],
+        params![u.request_id, u.status.as_str(), u.description, u.media_id, u.author, u.client_update_id, u.email, now],
     )?;
     let id = conn.last_insert_rowid();
     let notes = (u.author == "staff").then_some(u.description);
     conn.execute(
         "UPDATE requests SET status = ?2, updated_at = ?3, status_notes = COALESCE(?4, status_notes) WHERE id = ?1",
-        params![u.request_id, u.status, now, notes],
+        params![u.request_id, u.status.as_str(), now, notes],
     )?;
     Ok(id)
 }
@@ -448,9 +435,9 @@ pub fn find_updates(
     start: Option<&str>,
     end: Option<&str>,
     base_url: &str,
-) -> Result<Vec<Value>, Error> {
+) -> Result<Vec<ServiceRequestUpdate>, Error> {
     let mut stmt = conn.prepare_cached(
-        "SELECT u.id, u.request_id, u.status, u.updated_at, u.description, u.media_id, u.author
+        "SELECT u.id, u.request_id, u.status, u.updated_at, u.description, u.media_id
          FROM updates u JOIN requests r ON r.id = u.request_id
          WHERE r.jurisdiction = ?1 ORDER BY u.id",
     )?;
@@ -464,15 +451,14 @@ pub fn find_updates(
             continue;
         }
         let media_id: Option<i64> = r.get(5)?;
-        out.push(json!({
-            "update_id": r.get::<_, i64>(0)?.to_string(),
-            "service_request_id": r.get::<_, i64>(1)?.to_string(),
-            "status": r.get::<_, String>(2)?,
-            "updated_datetime": at,
-            "description": r.get::<_, String>(4)?,
-            "media_url": media_id.map(|m| media_url_of(base_url, m)),
-            "author": r.get::<_, String>(6)?,
-        }));
+        out.push(ServiceRequestUpdate {
+            update_id: r.get::<_, i64>(0)?.to_string(),
+            service_request_id: r.get::<_, i64>(1)?.to_string(),
+            status: Status::parse(&r.get::<_, String>(2)?).unwrap_or(Status::Open),
+            updated_datetime: at,
+            description: r.get(4)?,
+            media_url: media_id.map(|m| media_url_of(base_url, m)),
+        });
     }
     Ok(out)
 }
