@@ -183,6 +183,7 @@ impl MyCity {
     pub fn refresh_city(&self) -> Result<i64, MyCityError> {
         Ok(match self.runtime.block_on(self.inner.refresh_city())? {
             core::Refresh::Updated { version } | core::Refresh::Unchanged { version } => version,
+            core::Refresh::Unreachable { error } => return Err(MyCityError::Unavailable { message: error }),
         })
     }
 }

@@ -92,8 +92,26 @@ pub struct City {
     pub last_error: Option<String>,
 }
 
-pub(crate) fn now() -> i64 {
+impl City {
+    /// The city's offset from UTC (+07:00 for every Vietnamese city).
+    pub fn utc_offset(&self) -> time::UtcOffset {
+        // Packs with an unknown zone are refused on import, so this is their offset.
+        crate::pack::utc_offset_of(&self.timezone).unwrap_or(time::UtcOffset::UTC)
+    }
+}
+
+/// The phone's clock, in unix seconds.
+pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// The phone's clock as ISO 8601 (UTC), the form Open311 dates take.
+pub fn now_iso() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// Imports a validated pack. A newer version replaces the older in one
@@ -259,24 +277,24 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
     Ok(())
 }
 
-/// Folds each text into `out`, space-separated, skipping a text whose folded
-/// form repeats the previous one (an English name equal to the Vietnamese one
-/// would only double the index).
+/// Folds each text into `out` as its search terms, space-separated (so
+/// punctuation such as `_` never reaches the index, where `_` marks pair
+/// tokens), skipping a text whose terms repeat the previous one's (an English
+/// name equal to the Vietnamese one would only double the index).
 fn fold_into(out: &mut String, texts: &[&str]) {
     out.clear();
-    let mut last_start = 0;
+    let mut last = String::new();
     for t in texts {
-        let start = out.len();
-        if start > 0 {
+        let folded = text::fold(t);
+        let terms = text::terms(&folded).collect::<Vec<_>>().join(" ");
+        if terms.is_empty() || terms == last {
+            continue;
+        }
+        if !out.is_empty() {
             out.push(' ');
         }
-        let folded_start = out.len();
-        out.push_str(&text::fold(t));
-        if start > 0 && out[folded_start..] == out[last_start..start] {
-            out.truncate(start);
-        } else {
-            last_start = folded_start;
-        }
+        out.push_str(&terms);
+        last = terms;
     }
 }
 
@@ -343,15 +361,28 @@ pub fn etag(conn: &Connection, slug: &str) -> Result<Option<(i64, Option<String>
         .optional()?)
 }
 
-/// Records the outcome of a refresh attempt, shown on the sync screen.
-pub fn record_check(conn: &Connection, slug: &str, error: Option<&str>) -> Result<()> {
+/// Records the outcome of a pack check, shown on the sync screen.
+pub fn record_check(tx: &Transaction<'_>, slug: &str, error: Option<&str>, now: i64) -> Result<()> {
     match error {
         None => {
-            conn.execute("UPDATE cities SET checked_at = ?2, last_error = NULL WHERE slug = ?1", params![slug, now()])?
+            tx.execute("UPDATE cities SET checked_at = ?2, last_error = NULL WHERE slug = ?1", params![slug, now])?
         }
-        Some(e) => conn.execute("UPDATE cities SET last_error = ?2 WHERE slug = ?1", params![slug, e])?,
+        Some(e) => tx.execute("UPDATE cities SET last_error = ?2 WHERE slug = ?1", params![slug, e])?,
     };
     Ok(())
+}
+
+/// Every stored city, for the city chooser.
+pub fn choices(conn: &Connection) -> Result<Vec<crate::CityChoice>> {
+    let mut stmt = conn.prepare_cached("SELECT slug, name_vi, name_en, region_vi, region_en FROM cities")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(crate::CityChoice {
+            slug: r.get(0)?,
+            name: Localized { vi: r.get(1)?, en: r.get(2)? },
+            region: Localized { vi: r.get(3)?, en: r.get(4)? },
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 #[cfg(test)]
@@ -404,6 +435,8 @@ mod tests {
         assert_eq!(s, "ha giang");
         fold_into(&mut s, &["", "x"]);
         assert_eq!(s, "x");
+        fold_into(&mut s, &["Bến_Thủy (cũ)", "Ben Thuy"]);
+        assert_eq!(s, "ben thuy cu ben thuy");
     }
 
     #[test]

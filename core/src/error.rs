@@ -28,6 +28,8 @@ pub enum Error {
         status: u16,
         /// The server's own explanation, or the status text.
         message: String,
+        /// How long the server asked us to wait (`Retry-After`, seconds).
+        retry_after_s: Option<u64>,
     },
     /// No server URL is configured for this city, so only bundled data is available.
     #[error("no server configured")]
@@ -46,6 +48,14 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+impl From<mycity_protocol::Error> for Error {
+    fn from(e: mycity_protocol::Error) -> Self {
+        match e {
+            mycity_protocol::Error::InvalidPack(m) => Error::InvalidPack(m),
+        }
+    }
+}
+
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Error::Io(e.to_string())
@@ -58,6 +68,7 @@ impl From<reqwest::Error> for Error {
             Some(status) => Error::Server {
                 status: status.as_u16(),
                 message: status.canonical_reason().unwrap_or("error").to_owned(),
+                retry_after_s: None,
             },
             None => Error::Network(display_chain(&e)),
         }
@@ -78,12 +89,36 @@ fn display_chain(e: &dyn std::error::Error) -> String {
 }
 
 impl Error {
-    /// True when retrying later may succeed (network down, server overloaded).
+    /// True when retrying later may succeed: the network is down, the server
+    /// is overloaded or asked us to wait, or it accepted a send without an id yet.
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Network(_) => true,
-            Error::Server { status, .. } => *status >= 500 || *status == 429 || *status == 408,
+            Error::Server { status, .. } => *status >= 500 || matches!(*status, 429 | 408 | 202),
             _ => false,
+        }
+    }
+
+    /// A stable code for the kind of error, for logs, tests and the bindings
+    /// (the message itself may change wording).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Storage(_) => "storage",
+            Error::InvalidPack(_) => "invalid_pack",
+            Error::UnknownCity(_) => "unknown_city",
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Network(_) => "network",
+            Error::Server { .. } => "server",
+            Error::NoServer => "no_server",
+            Error::Io(_) => "io",
+        }
+    }
+
+    /// The server's requested wait, if it gave one.
+    pub fn retry_after_s(&self) -> Option<u64> {
+        match self {
+            Error::Server { retry_after_s, .. } => *retry_after_s,
+            _ => None,
         }
     }
 

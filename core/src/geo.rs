@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::{
-    pack::{LatLon, Localized, WardDef},
+    pack::{BBox, LatLon, Localized, WardDef},
     Error, Result,
 };
 
@@ -113,11 +113,18 @@ pub struct WardShape {
     pub polygons: Vec<Vec<Vec<[f64; 2]>>>,
 }
 
-/// Every ward outline of a city, for the SVG map.
-pub fn shapes(conn: &Connection, city: &str) -> Result<Vec<WardShape>> {
-    let mut stmt = conn
-        .prepare("SELECT code, name_vi, name_en, kind, approximate, geometry FROM wards WHERE city = ?1 ORDER BY id")?;
-    let rows = stmt.query_map([city], |r| {
+/// The ward outlines of a city that show in `view` (all of them for `None`),
+/// for the SVG map. The view's test is the stored R*Tree of the wards'
+/// bounding boxes, so a map zoomed into one street reads one or two wards.
+pub fn shapes(conn: &Connection, city: &str, view: Option<BBox>) -> Result<Vec<WardShape>> {
+    let v = view.unwrap_or(BBox { min_lat: -90.0, min_lon: -180.0, max_lat: 90.0, max_lon: 180.0 });
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.code, w.name_vi, w.name_en, w.kind, w.approximate, w.geometry
+         FROM wards w JOIN wards_rtree b ON b.id = w.id
+         WHERE w.city = ?1 AND b.max_lat >= ?2 AND b.min_lat <= ?3 AND b.max_lon >= ?4 AND b.min_lon <= ?5
+         ORDER BY w.id",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![city, v.min_lat, v.max_lat, v.min_lon, v.max_lon], |r| {
         Ok((
             Ward {
                 code: r.get(0)?,

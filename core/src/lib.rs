@@ -2,8 +2,13 @@
 //!
 //! Open a [`MyCity`] on a data directory; it keeps one SQLite store with the
 //! city packs (bundled ones are imported on first use, so the app works with
-//! no network), answers the screens' questions, and refreshes from the city's
-//! server when it can.
+//! no network), answers the screens' questions, takes their intents, and
+//! keeps in step with the city's server through its sync engine
+//! ([`MyCity::start_sync`]), which tells listeners what changed.
+//!
+//! Screens and native shells call one method per user intent and render what
+//! comes back; every decision (what a draft needs, what a status allows, when
+//! to retry) is made here and tested here.
 
 pub mod api;
 pub mod city;
@@ -33,25 +38,33 @@ pub use emergency::{Fix, SosMessage};
 pub use error::{Error, Result};
 pub use geo::Ward;
 pub use i18n::{Lang, Texts};
+pub use mycity_protocol as protocol;
 pub use pack::{Category, CityPack, Hotline, HotlineKind, LatLon, Localized, Place};
-pub use reports::{Answer, Contact, Draft, Report, Service};
-pub use sync::{Flush, Refresh, StatusChange};
+pub use reports::{
+    Answer, Contact, Draft, Nearby, PhotoAdded, PlaceSource, Report, ReportStatus, Service, Status, StatusChange,
+};
+pub use sync::{Flush, ListenerHandle, Refresh, Subscription, SyncEvent, SyncListener, SyncPolicy, SyncState};
 
-use crate::{api::Api, geo::WardIndex, store::Store};
+use crate::{api::Api, geo::WardIndex, store::Store, sync::machine::Signal};
 
 /// How to open the core.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     /// Directory for the database (created if missing).
     pub data_dir: PathBuf,
-    /// A server to use for every city, overriding the packs' own URLs
-    /// (the desktop demo server, a staging server, a test server).
+    /// A server to use for every city, over anything else (the desktop demo
+    /// server, a staging server, a test server).
     pub server_url: Option<String>,
+    /// The server this build uses when neither the person nor the city's pack
+    /// names one (a phone build's `MYCITY_SERVER_URL`).
+    pub default_server: Option<String>,
     /// The Open311 `api_key` the city gave this app; `None` uses the
     /// reference server's demo key.
     pub open311_key: Option<String>,
     /// Longest wait for one server request; `None` means [`api::DEFAULT_TIMEOUT`].
     pub timeout: Option<std::time::Duration>,
+    /// How often the sync engine checks for news.
+    pub sync: SyncPolicy,
 }
 
 /// The reference server's Open311 key with `--seed`.
@@ -83,7 +96,39 @@ pub struct CityChoice {
     pub region: Localized,
 }
 
-/// What the sync screen shows.
+/// Where the server in use comes from, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServerOrigin {
+    /// Given when the app was started (`--server`, a test).
+    Override,
+    /// Chosen by the person in Settings.
+    Chosen,
+    /// Named by the city's pack.
+    Pack,
+    /// This build's default.
+    BuildDefault,
+}
+
+/// The server a city talks to: the first of the override, the person's
+/// choice, the city's pack and the build's default; `None` when none is set.
+pub fn server_choice(
+    override_url: Option<&str>,
+    chosen: Option<&str>,
+    pack: Option<&str>,
+    build_default: Option<&str>,
+) -> Option<(String, ServerOrigin)> {
+    [
+        (override_url, ServerOrigin::Override),
+        (chosen, ServerOrigin::Chosen),
+        (pack, ServerOrigin::Pack),
+        (build_default, ServerOrigin::BuildDefault),
+    ]
+    .into_iter()
+    .find_map(|(url, origin)| url.filter(|u| !u.trim().is_empty()).map(|u| (u.trim().to_owned(), origin)))
+}
+
+/// What the Settings screen shows about data and sync.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SyncStatus {
     /// Pack version in use.
@@ -92,10 +137,16 @@ pub struct SyncStatus {
     pub source: PackSource,
     /// Last time the server confirmed the pack (unix seconds).
     pub checked_at: Option<i64>,
-    /// The last failed refresh.
+    /// The last failed pack check.
     pub last_error: Option<String>,
+    /// When the categories were last fetched from the server (unix seconds).
+    pub services_fetched_at: Option<i64>,
     /// The server the city talks to, if any.
     pub server: Option<String>,
+    /// Where that server comes from.
+    pub server_origin: Option<ServerOrigin>,
+    /// The sync engine's state.
+    pub engine: SyncState,
 }
 
 struct State {
@@ -103,15 +154,22 @@ struct State {
     lang: Lang,
 }
 
-/// The core, opened on one data directory. Cheap calls are synchronous;
-/// network calls are `async` and need a tokio runtime.
-pub struct MyCity {
+/// What the core holds; [`MyCity`] is a cheap handle to it.
+pub(crate) struct Inner {
     store: Store,
     config: Config,
     state: RwLock<State>,
     wards: Mutex<Option<(String, Arc<WardIndex>)>>,
     clients: Mutex<HashMap<String, Api>>,
-    flushing: std::sync::atomic::AtomicBool,
+    sync: sync::engine::Engine,
+}
+
+/// The core, opened on one data directory. Cheap to clone (every clone is
+/// the same core). Reads and intents are synchronous and short; network
+/// calls are `async` and need a tokio runtime.
+#[derive(Clone)]
+pub struct MyCity {
+    inner: Arc<Inner>,
 }
 
 const DB_FILE: &str = "mycity.sqlite";
@@ -119,6 +177,7 @@ const KEY_CITY: &str = "city";
 const KEY_LANG: &str = "lang";
 const KEY_BUNDLE: &str = "bundle-fingerprint";
 const KEY_DEVICE: &str = "device-id";
+const KEY_SERVER: &str = "server-url";
 
 impl MyCity {
     /// Opens the core: creates the data directory and database if needed,
@@ -133,8 +192,8 @@ impl MyCity {
 
     /// Opens the core on an already opened store (tests, benchmarks).
     pub fn with_store(store: Store, config: Config) -> Result<MyCity> {
-        if let Some(url) = &config.server_url {
-            Api::new(url, api::DEFAULT_TIMEOUT)?;
+        for url in [&config.server_url, &config.default_server].into_iter().flatten() {
+            api::normalize_url(url)?;
         }
         import_bundled(&store)?;
         let mut city = store.setting(KEY_CITY)?.unwrap_or_else(|| pack::DEFAULT_CITY.to_owned());
@@ -143,35 +202,42 @@ impl MyCity {
             city = pack::DEFAULT_CITY.to_owned();
         }
         let lang = store.setting(KEY_LANG)?.map(|l| Lang::parse(&l)).unwrap_or_default();
+        let sync = sync::engine::Engine::new(config.sync);
         Ok(MyCity {
-            store,
-            config,
-            state: RwLock::new(State { city, lang }),
-            wards: Mutex::new(None),
-            clients: Mutex::new(HashMap::new()),
-            flushing: std::sync::atomic::AtomicBool::new(false),
+            inner: Arc::new(Inner {
+                store,
+                config,
+                state: RwLock::new(State { city, lang }),
+                wards: Mutex::new(None),
+                clients: Mutex::new(HashMap::new()),
+                sync,
+            }),
         })
     }
 
     /// The data directory.
     pub fn data_dir(&self) -> &Path {
-        &self.config.data_dir
+        &self.inner.config.data_dir
+    }
+
+    fn state(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.inner.state.read().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The current city's slug.
     pub fn city_slug(&self) -> String {
-        self.state.read().unwrap_or_else(|p| p.into_inner()).city.clone()
+        self.state().city.clone()
     }
 
     /// The current language.
     pub fn lang(&self) -> Lang {
-        self.state.read().unwrap_or_else(|p| p.into_inner()).lang
+        self.state().lang
     }
 
     /// Switches language (remembered across restarts).
     pub fn set_lang(&self, lang: Lang) -> Result<()> {
-        self.store.set_setting(KEY_LANG, lang.code())?;
-        self.state.write().unwrap_or_else(|p| p.into_inner()).lang = lang;
+        self.inner.store.set_setting(KEY_LANG, lang.code())?;
+        self.inner.state.write().unwrap_or_else(|p| p.into_inner()).lang = lang;
         Ok(())
     }
 
@@ -183,39 +249,33 @@ impl MyCity {
     /// The current city.
     pub fn city(&self) -> Result<City> {
         let slug = self.city_slug();
-        self.store.read(|c| city::load(c, &slug))?.ok_or(Error::UnknownCity(slug))
+        self.inner.store.read(|c| city::load(c, &slug))?.ok_or(Error::UnknownCity(slug))
     }
 
     /// The cities the user can switch to (all stored packs; bundled ones first, in their order).
     pub fn cities(&self) -> Result<Vec<CityChoice>> {
-        let mut out: Vec<CityChoice> = self.store.read(|c| {
-            let mut stmt = c.prepare_cached("SELECT slug, name_vi, name_en, region_vi, region_en FROM cities")?;
-            let rows = stmt.query_map([], |r| {
-                Ok(CityChoice {
-                    slug: r.get(0)?,
-                    name: Localized { vi: r.get(1)?, en: r.get(2)? },
-                    region: Localized { vi: r.get(3)?, en: r.get(4)? },
-                })
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })?;
+        let mut out = self.inner.store.read(city::choices)?;
         let rank = |s: &str| pack::CITY_SLUGS.iter().position(|b| *b == s).unwrap_or(usize::MAX);
         out.sort_by(|a, b| rank(&a.slug).cmp(&rank(&b.slug)).then(a.slug.cmp(&b.slug)));
         Ok(out)
     }
 
-    /// Switches to another city (remembered across restarts). Unknown slugs are refused.
+    /// Switches to another city (remembered across restarts); unknown slugs
+    /// are refused. The sync engine then fetches the city's newest pack, its
+    /// categories and the news about my reports there.
     pub fn set_city(&self, slug: &str) -> Result<City> {
-        let city = self.store.read(|c| city::load(c, slug))?.ok_or_else(|| Error::UnknownCity(slug.to_owned()))?;
-        self.store.set_setting(KEY_CITY, slug)?;
-        self.state.write().unwrap_or_else(|p| p.into_inner()).city = slug.to_owned();
+        let city =
+            self.inner.store.read(|c| city::load(c, slug))?.ok_or_else(|| Error::UnknownCity(slug.to_owned()))?;
+        self.inner.store.set_setting(KEY_CITY, slug)?;
+        self.inner.state.write().unwrap_or_else(|p| p.into_inner()).city = slug.to_owned();
+        self.inner.sync.signal(Signal::CitySwitched);
         Ok(city)
     }
 
     /// Everything the home screen shows.
     pub fn home(&self) -> Result<Home> {
         let slug = self.city_slug();
-        self.store.read(|c| {
+        self.inner.store.read(|c| {
             let city = city::load(c, &slug)?.ok_or_else(|| Error::UnknownCity(slug.clone()))?;
             let mut hotlines = emergency::hotlines(c, &slug)?;
             hotlines.truncate(4);
@@ -224,7 +284,7 @@ impl MyCity {
                 hotlines,
                 featured: tourism::featured(c, &slug, 6)?,
                 place_count: tourism::count(c, &slug)?,
-                categories: reports::categories(c, &slug)?,
+                categories: reports::store::categories(c, &slug)?,
             })
         })
     }
@@ -232,24 +292,30 @@ impl MyCity {
     /// All the city's phone lines, most urgent first.
     pub fn hotlines(&self) -> Result<Vec<Hotline>> {
         let slug = self.city_slug();
-        self.store.read(|c| emergency::hotlines(c, &slug))
+        self.inner.store.read(|c| emergency::hotlines(c, &slug))
     }
 
-    /// The city's report categories.
+    /// The city's report categories from its pack.
     pub fn categories(&self) -> Result<Vec<Category>> {
         let slug = self.city_slug();
-        self.store.read(|c| reports::categories(c, &slug))
+        self.inner.store.read(|c| reports::store::categories(c, &slug))
     }
 
     /// Searches the city's places (folded: "dong van" finds "Đồng Văn").
     pub fn search_places(&self, query: &str, limit: usize) -> Result<Vec<Place>> {
         let slug = self.city_slug();
-        self.store.read(|c| tourism::search(c, &slug, query, limit))
+        self.inner.store.read(|c| tourism::search(c, &slug, query, limit))
+    }
+
+    /// The city's places within `radius_m` of `at`, nearest first.
+    pub fn places_near(&self, at: LatLon, radius_m: f64, limit: usize) -> Result<Vec<tourism::NearPlace>> {
+        let slug = self.city_slug();
+        self.inner.store.read(|c| tourism::near(c, &slug, at, radius_m, limit))
     }
 
     /// The place whose QR plate carries `qr_id`.
     pub fn place_by_qr(&self, qr_id: &str) -> Result<Option<Place>> {
-        self.store.read(|c| tourism::by_qr(c, qr_id))
+        self.inner.store.read(|c| tourism::by_qr(c, qr_id))
     }
 
     /// Checks and normalises a dossier code against the city's format.
@@ -265,20 +331,33 @@ impl MyCity {
     /// The outlines of the city's wards, for the map.
     pub fn ward_shapes(&self) -> Result<Vec<geo::WardShape>> {
         let slug = self.city_slug();
-        self.store.read(|c| geo::shapes(c, &slug))
+        self.inner.store.read(|c| geo::shapes(c, &slug, None))
+    }
+
+    /// The outlines of the city's wards that show in `view`, for a map zoomed in.
+    pub fn ward_shapes_in(&self, view: pack::BBox) -> Result<Vec<geo::WardShape>> {
+        let slug = self.city_slug();
+        self.inner.store.read(|c| geo::shapes(c, &slug, Some(view)))
     }
 
     fn ward_index(&self) -> Result<Arc<WardIndex>> {
         let slug = self.city_slug();
-        let mut cache = self.wards.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = self.inner.wards.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((s, idx)) = cache.as_ref() {
             if *s == slug {
                 return Ok(idx.clone());
             }
         }
-        let idx = Arc::new(self.store.read(|c| WardIndex::load(c, &slug))?);
+        let idx = Arc::new(self.inner.store.read(|c| WardIndex::load(c, &slug))?);
         *cache = Some((slug, idx.clone()));
         Ok(idx)
+    }
+
+    fn forget_wards(&self, slug: &str) {
+        let mut cache = self.inner.wards.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.as_ref().is_some_and(|(s, _)| s == slug) {
+            *cache = None;
+        }
     }
 
     /// The "send my position" SMS: text with coordinates and ward, and its `sms:` URI.
@@ -292,15 +371,10 @@ impl MyCity {
     }
 
     /// Imports a pack in wire form (e.g. from a file an administrator picked).
-    /// A malformed pack is refused and the pack in use stays.
+    /// A malformed pack is refused and the pack in use stays. CPU-heavy for a
+    /// big pack: call it off the UI thread.
     pub fn import_pack(&self, json: &str, source: PackSource) -> Result<ImportOutcome> {
-        let pack = CityPack::parse(json)?;
-        let outcome = city::import(&self.store, &pack, source, None)?;
-        if !matches!(outcome, ImportOutcome::Unchanged { .. }) {
-            self.forget_wards(&pack.slug);
-            drop(self.store.maintain());
-        }
-        Ok(outcome)
+        self.install(&CityPack::parse(json)?, source, None)
     }
 
     /// Imports a pack from a file: either the wire form, or a pack directory
@@ -315,177 +389,257 @@ impl MyCity {
         self.import_pack(&json, PackSource::File)
     }
 
+    /// Stores a parsed pack and forgets what was cached of the old one.
+    pub(crate) fn install(&self, pack: &CityPack, source: PackSource, etag: Option<&str>) -> Result<ImportOutcome> {
+        let outcome = city::import(&self.inner.store, pack, source, etag)?;
+        if !matches!(outcome, ImportOutcome::Unchanged { .. }) {
+            self.forget_wards(&pack.slug);
+            drop(self.inner.store.maintain());
+        }
+        Ok(outcome)
+    }
+
     /// Data and sync state of the current city.
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let city = self.city()?;
+        let server = self.server_for(&city);
         Ok(SyncStatus {
             pack_version: city.version,
             source: city.source,
             checked_at: city.checked_at,
             last_error: city.last_error.clone(),
-            server: self.server_for(&city),
+            services_fetched_at: self.inner.store.read(|c| reports::store::services_fetched_at(c, &city.slug))?,
+            server_origin: server.as_ref().map(|s| s.1),
+            server: server.map(|s| s.0),
+            engine: sync::engine::state(self)?,
         })
     }
 
-    /// Asks the server for a newer pack of the current city. Offline or on a bad
-    /// answer, the stored pack stays in use and the error is returned (and shown
-    /// by [`MyCity::sync_status`]).
-    pub async fn refresh_city(&self) -> Result<Refresh> {
-        let city = self.city()?;
-        let api = self.api(&city)?;
-        let r = sync::refresh_pack(&self.store, &api, &city.slug).await;
-        if matches!(r, Ok(Refresh::Updated { .. })) {
-            self.forget_wards(&city.slug);
-            drop(self.store.maintain());
+    /// Chooses the server every city talks to (`None` goes back to the
+    /// city's own or the build's default). The URL is checked first.
+    pub fn set_server(&self, url: Option<&str>) -> Result<()> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(u) => self.inner.store.set_setting(KEY_SERVER, &api::normalize_url(u)?)?,
+            None => self
+                .inner
+                .store
+                .write(|tx| Ok(tx.execute("DELETE FROM settings WHERE key = ?1", [KEY_SERVER])?))
+                .map(|_| ())?,
         }
-        r
+        self.inner.sync.signal(Signal::CitySwitched);
+        Ok(())
     }
 
-    fn server_for(&self, city: &City) -> Option<String> {
-        self.config.server_url.clone().or_else(|| city.server_url.clone())
+    fn server_for(&self, city: &City) -> Option<(String, ServerOrigin)> {
+        let chosen = self.inner.store.setting(KEY_SERVER).ok().flatten();
+        let config = &self.inner.config;
+        server_choice(
+            config.server_url.as_deref(),
+            chosen.as_deref(),
+            city.server_url.as_deref(),
+            config.default_server.as_deref(),
+        )
     }
 
-    fn api(&self, city: &City) -> Result<Api> {
-        let url = self.server_for(city).ok_or(Error::NoServer)?;
-        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+    /// The client for the server of city `slug`.
+    pub(crate) fn api_for(&self, slug: &str) -> Result<Api> {
+        let city =
+            self.inner.store.read(|c| city::load(c, slug))?.ok_or_else(|| Error::UnknownCity(slug.to_owned()))?;
+        let (url, _) = self.server_for(&city).ok_or(Error::NoServer)?;
+        let mut clients = self.inner.clients.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(api) = clients.get(&url) {
             return Ok(api.clone());
         }
-        let api = Api::new(&url, self.config.timeout.unwrap_or(api::DEFAULT_TIMEOUT))?;
+        let api = Api::new(&url, self.inner.config.timeout.unwrap_or(api::DEFAULT_TIMEOUT))?;
         clients.insert(url, api.clone());
         Ok(api)
     }
 
-    fn forget_wards(&self, slug: &str) {
-        let mut cache = self.wards.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.as_ref().is_some_and(|(s, _)| s == slug) {
-            *cache = None;
-        }
+    pub(crate) fn open311_key(&self) -> String {
+        self.inner.config.open311_key.clone().unwrap_or_else(|| DEMO_OPEN311_KEY.to_owned())
     }
 
-    /// The city's report categories with their questions (the server's when
+    /// Asks the city's server for a newer pack and the current categories now.
+    /// Out of reach, the stored pack stays in use ([`Refresh::Unreachable`]).
+    pub async fn refresh_city(&self) -> Result<Refresh> {
+        sync::engine::refresh_city(self).await
+    }
+
+    /// The city's report categories with their questions (the server's once
     /// it has been reached, else the pack's).
     pub fn services(&self) -> Result<Vec<Service>> {
         let slug = self.city_slug();
-        self.store.read(|c| reports::services(c, &slug, self.lang().code()))
-    }
-
-    /// Fetches the city's Open311 services and their questions; returns how many.
-    pub async fn refresh_services(&self) -> Result<usize> {
-        let city = self.city()?;
-        let list = self.api(&city)?.services(&city.slug).await?;
-        self.store.write(|tx| reports::store_services(tx, &city.slug, &list))?;
-        Ok(list.len())
+        self.inner.store.read(|c| reports::store::services(c, &slug, self.lang().code()))
     }
 
     /// Prepares a photo as picked (JPEG/PNG/WebP straight from the camera or a
     /// file): upright, ≤ 1600 px, metadata stripped, with a thumbnail and the
-    /// photo's own GPS position (read before it is stripped). CPU-heavy (~80 ms
-    /// for 12 MP): call it off the UI thread.
+    /// photo's own GPS position (read before it is stripped). CPU-heavy: the
+    /// async [`MyCity::prepare_photo_async`] runs it off the caller's thread.
     pub fn prepare_photo(&self, raw: &[u8]) -> Result<photos::Processed> {
         photos::process(raw)
     }
 
+    /// [`MyCity::prepare_photo`] on a blocking thread, for async callers.
+    pub async fn prepare_photo_async(&self, raw: Vec<u8>) -> Result<photos::Processed> {
+        tokio::task::spawn_blocking(move || photos::process(&raw))
+            .await
+            .map_err(|e| Error::InvalidInput(format!("photo preparation stopped: {e}")))?
+    }
+
+    /// Adds a prepared photo to a draft; a photo taken inside the city places
+    /// a report that has no place yet (see [`Draft::add_photo`]).
+    pub fn add_photo(&self, draft: &mut Draft, photo: photos::Processed) -> Result<PhotoAdded> {
+        draft.add_photo(photo, &self.city()?.bbox)
+    }
+
+    /// Answers a date-time question with a picker's local value, in the city's time zone.
+    pub fn answer_datetime(&self, draft: &mut Draft, code: &str, local: &str) -> Result<()> {
+        if local.trim().is_empty() {
+            draft.answer(code, "");
+            return Ok(());
+        }
+        let value = reports::local_datetime(local, self.city()?.utc_offset())?;
+        draft.answer(code, &value);
+        Ok(())
+    }
+
     /// Checks a draft and queues it for sending (report and outbox row in one
     /// transaction); returns the report's id. Nothing is queued if the draft
-    /// is refused, and the error says what to fix.
+    /// is refused, and the error says what to fix. The sync engine sends it
+    /// as soon as it can.
     pub fn submit_report(&self, draft: &Draft) -> Result<String> {
         let city = self.city()?;
         let services = self.services()?;
         let at = reports::validate(draft, &services, &city.bbox)?;
         let ward = self.ward_at(at)?.map(|w| w.name.vi);
-        self.store.write(|tx| reports::queue(tx, &city.slug, draft, at, ward.as_deref()))
+        let id = self
+            .inner
+            .store
+            .write(|tx| reports::store::queue(tx, &city.slug, draft, at, ward.as_deref(), city::now()))?;
+        self.queued();
+        Ok(id)
     }
 
-    /// Sends what waits in the outbox. Safe to call at any time and from
-    /// anywhere: a second call while one runs returns at once.
+    fn queued(&self) {
+        self.inner.sync.signal(Signal::Queued);
+        let waiting = self.waiting().unwrap_or(0);
+        self.inner.sync.emit(SyncEvent::OutboxChanged { sent: 0, rejected: 0, waiting });
+    }
+
+    /// Sends what waits in the outbox now and returns what happened. Safe to
+    /// call at any time: flushes run one at a time, and a flush whose caller
+    /// stops waiting (a dropped future) leaves nothing behind but sends that
+    /// go again, with the same key, on the next flush.
     pub async fn flush_outbox(&self) -> Result<Flush> {
-        use std::sync::atomic::Ordering;
-        if self.flushing.swap(true, Ordering::AcqRel) {
-            return Ok(Flush { stopped: Some("a flush is already running".into()), ..Flush::default() });
-        }
-        let result = async {
-            let city = self.city()?;
-            let api = self.api(&city)?;
-            let key = self.config.open311_key.clone().unwrap_or_else(|| DEMO_OPEN311_KEY.to_owned());
-            sync::flush_outbox(&self.store, &api, &key, &self.device_id()?).await
-        }
-        .await;
-        self.flushing.store(false, Ordering::Release);
-        result
+        sync::engine::flush(self).await
     }
 
-    /// Open reports of the same category within `radius_m` of `at`, nearest
-    /// first, so the person can say "me too" instead of reporting it again.
-    /// Needs the network; offline the error says so and the report can still be made.
-    pub async fn nearby_open(&self, service_code: &str, at: LatLon, radius_m: f64) -> Result<Vec<reports::Nearby>> {
-        let city = self.city()?;
-        let list = self.api(&city)?.open_requests(&city.slug, service_code).await?;
-        Ok(reports::nearby(&list, at, radius_m))
+    /// Open reports of the same category near `at` (within
+    /// [`reports::NEARBY_RADIUS_M`]), nearest first, so the person can say
+    /// "me too" instead of reporting it again. Needs the network; offline the
+    /// error says so and the report can still be made.
+    pub async fn nearby_open(&self, service_code: &str, at: LatLon) -> Result<Vec<Nearby>> {
+        let slug = self.city_slug();
+        let list = self.api_for(&slug)?.open_requests(&slug, service_code).await?;
+        Ok(reports::nearby(&list, at))
     }
 
     /// Queues "me too" (or any comment) on an existing report by its Open311 id.
     pub fn me_too(&self, server_id: &str, comment: &str) -> Result<String> {
         let slug = self.city_slug();
-        self.store.write(|tx| reports::queue_update(tx, &slug, server_id, "open", comment, None))
+        let id = self
+            .inner
+            .store
+            .write(|tx| reports::store::queue_update(tx, &slug, server_id, Status::Open, comment, None, city::now()))?;
+        self.queued();
+        Ok(id)
     }
 
     /// Reopens one of my reports that the city marked fixed but is not, with a
-    /// comment and optionally a photo.
+    /// comment and optionally a prepared photo.
     pub fn reopen(&self, report_id: &str, comment: &str, photo: Option<&[u8]>) -> Result<String> {
         let slug = self.city_slug();
-        self.store.write(|tx| {
-            let server_id: Option<String> = tx
-                .query_row("SELECT server_id FROM reports WHERE id = ?1 AND city = ?2", [report_id, &slug], |r| {
-                    r.get(0)
-                })
-                .map_err(|_| Error::InvalidInput(format!("no report {report_id}")))?;
-            let server_id =
-                server_id.ok_or_else(|| Error::InvalidInput("this report has not reached the city yet".into()))?;
-            let id = reports::queue_update(tx, &slug, &server_id, "reopen", comment, photo)?;
-            tx.execute(
-                "UPDATE reports SET status = 'reopen', updated_at = ?2 WHERE id = ?1",
-                rusqlite::params![report_id, city::now()],
-            )?;
-            Ok(id)
-        })
+        let id =
+            self.inner.store.write(|tx| reports::store::reopen(tx, &slug, report_id, comment, photo, city::now()))?;
+        self.queued();
+        Ok(id)
     }
 
-    /// How many sends wait in the outbox.
+    /// How many sends wait in the outbox, in every city.
     pub fn waiting(&self) -> Result<usize> {
-        self.store.read(|c| {
-            Ok(c.query_row("SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')", [], |r| {
-                r.get::<_, i64>(0)
-            })? as usize)
-        })
+        self.inner.store.read(sync::outbox::waiting)
     }
 
     /// The current city's reports, newest first, with their timelines.
     pub fn my_reports(&self) -> Result<Vec<Report>> {
         let slug = self.city_slug();
-        self.store.read(|c| reports::list(c, &slug))
+        self.inner.store.read(|c| reports::store::list(c, &slug, self.lang().code()))
     }
 
-    /// Fetches the status and the city's replies for sent reports; returns what changed.
+    /// The person has looked at their reports: the city's updates are no longer news.
+    pub fn mark_reports_seen(&self) -> Result<usize> {
+        let slug = self.city_slug();
+        self.inner.store.write(|tx| reports::store::mark_seen(tx, &slug))
+    }
+
+    /// Checks the city's answers to my reports now; returns what changed.
     pub async fn refresh_reports(&self) -> Result<Vec<StatusChange>> {
-        let city = self.city()?;
-        let api = self.api(&city)?;
-        sync::refresh_reports(&self.store, &api, &city.slug).await
+        sync::engine::refresh_reports(self).await
+    }
+
+    /// Starts the sync engine on the current tokio runtime (once; later calls
+    /// do nothing). It runs until the last handle to this core is dropped.
+    pub fn start_sync(&self) -> Result<()> {
+        sync::engine::start(self)
+    }
+
+    /// A stream of what the sync engine changes; dropping it unsubscribes.
+    pub fn subscribe(&self) -> Subscription {
+        self.inner.sync.subscribe()
+    }
+
+    /// Calls `listener` for every change until the returned handle is dropped.
+    pub fn listen(&self, listener: Box<dyn SyncListener>) -> Result<ListenerHandle> {
+        let rt = tokio::runtime::Handle::try_current()
+            .map_err(|_| Error::InvalidInput("listening needs a tokio runtime".into()))?;
+        Ok(ListenerHandle::spawn(&rt, self.subscribe(), listener))
+    }
+
+    /// The app came to the front (`true`) or went to the back: in front it
+    /// checks for news at once and then on its schedule; behind, it only sends.
+    pub fn set_foreground(&self, front: bool) {
+        self.inner.sync.signal(Signal::Foreground(front));
+    }
+
+    /// The device's network came back (`true`) or went away. Back after being
+    /// away, every send waiting for a retry goes at once; telling the core what
+    /// it already knows changes nothing, so a platform may call this on every
+    /// network event.
+    pub fn network_changed(&self, online: bool) -> Result<()> {
+        if online == self.inner.sync.is_online() {
+            return Ok(());
+        }
+        if online {
+            sync::engine::network_back(self)?;
+        }
+        self.inner.sync.signal(Signal::Online(online));
+        Ok(())
     }
 
     /// A random id for this installation, sent as Open311 `device_id`.
-    fn device_id(&self) -> Result<String> {
-        if let Some(id) = self.store.setting(KEY_DEVICE)? {
+    pub(crate) fn device_id(&self) -> Result<String> {
+        if let Some(id) = self.inner.store.setting(KEY_DEVICE)? {
             return Ok(id);
         }
         let id = uuid::Uuid::new_v4().to_string();
-        self.store.set_setting(KEY_DEVICE, &id)?;
+        self.inner.store.set_setting(KEY_DEVICE, &id)?;
         Ok(id)
     }
 
-    /// The store, for other crates' tests and the benchmark.
+    /// The store, for other crates' tests and the benchmarks.
     pub fn store(&self) -> &Store {
-        &self.store
+        &self.inner.store
     }
 }
 
@@ -497,14 +651,13 @@ fn import_bundled(store: &Store) -> Result<()> {
     if store.setting(KEY_BUNDLE)?.as_deref() == Some(fingerprint.as_str()) {
         return Ok(());
     }
-    for slug in pack::bundled::slugs() {
-        let Some(wire) = pack::bundled::wire(slug) else { continue };
+    for b in protocol::packs::BUNDLED {
         // A broken bundled pack must not stop the app: the other cities still work.
-        match wire.and_then(|w| CityPack::parse(&w)) {
+        match b.wire().map_err(Error::from).and_then(|w| CityPack::parse(&w)) {
             Ok(p) => {
                 city::import(store, &p, PackSource::Bundled, None)?;
             }
-            Err(e) => tracing::error!(slug, %e, "bundled pack is invalid"),
+            Err(e) => tracing::error!(slug = b.slug, %e, "bundled pack is invalid"),
         }
     }
     // The bundle is small: tidy up now rather than race the first screen.

@@ -10,11 +10,20 @@ use crate::{Error, Result};
 /// The only pack format this core understands.
 pub const FORMAT: u32 = 1;
 
-/// The five bundled cities, default first.
-pub const CITY_SLUGS: [&str; 5] = ["ha-giang", "dong-ha", "vinh", "gia-nghia", "da-nang"];
+pub use mycity_protocol::packs::{CITY_SLUGS, DEFAULT_CITY};
 
-/// The default city (seed 004 is Hà Giang's plan).
-pub const DEFAULT_CITY: &str = "ha-giang";
+/// The UTC offset of a pack's time zone. Vietnam keeps UTC+7 all year (no
+/// daylight saving), as do its neighbours' zones a pack may name; a zone
+/// outside this table is refused when the pack is read, so a city's clock is
+/// never guessed.
+pub fn utc_offset_of(timezone: &str) -> Option<time::UtcOffset> {
+    const PLUS_SEVEN: [&str; 6] =
+        ["Asia/Ho_Chi_Minh", "Asia/Saigon", "Asia/Bangkok", "Asia/Phnom_Penh", "Asia/Vientiane", "Asia/Jakarta"];
+    if PLUS_SEVEN.contains(&timezone) {
+        return time::UtcOffset::from_hms(7, 0, 0).ok();
+    }
+    (timezone == "UTC" || timezone == "Etc/UTC").then_some(time::UtcOffset::UTC)
+}
 
 /// Text in Vietnamese and English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -338,13 +347,7 @@ impl CityPack {
 
     /// Combines the two on-disk files into the wire form.
     pub fn combine(pack_json: &str, wards_geojson: &str) -> Result<String> {
-        let mut pack: serde_json::Value =
-            serde_json::from_str(pack_json).map_err(|e| Error::pack(format!("pack.json: {e}")))?;
-        let wards: serde_json::Value =
-            serde_json::from_str(wards_geojson).map_err(|e| Error::pack(format!("wards.geojson: {e}")))?;
-        let obj = pack.as_object_mut().ok_or_else(|| Error::pack("pack.json is not an object"))?;
-        obj.insert("wards".into(), wards);
-        serde_json::to_string(&pack).map_err(|e| Error::pack(e.to_string()))
+        Ok(mycity_protocol::packs::combine(pack_json, wards_geojson)?)
     }
 
     fn validate(&self) -> Result<()> {
@@ -359,6 +362,9 @@ impl CityPack {
         }
         if self.name.vi.trim().is_empty() {
             return Err(Error::pack("city name is empty"));
+        }
+        if utc_offset_of(&self.timezone).is_none() {
+            return Err(Error::pack(format!("time zone {:?} is not one MyCity knows", self.timezone)));
         }
         let b = self.bbox;
         let bbox_ok = b.min_lat < b.max_lat
@@ -422,39 +428,28 @@ impl CityPack {
 
 /// The packs shipped inside the app, so it works with no network at all.
 pub mod bundled {
-    macro_rules! city {
-        ($slug:literal) => {
-            (
-                $slug,
-                include_str!(concat!("../../assets/cities/", $slug, "/pack.json")),
-                include_str!(concat!("../../assets/cities/", $slug, "/wards.geojson")),
-            )
-        };
-    }
-
-    const PACKS: [(&str, &str, &str); 5] =
-        [city!("ha-giang"), city!("dong-ha"), city!("vinh"), city!("gia-nghia"), city!("da-nang")];
+    use mycity_protocol::packs::{self, BUNDLED};
 
     /// The bundled pack of `slug` in wire form, if the app ships one.
     pub fn wire(slug: &str) -> Option<crate::Result<String>> {
-        PACKS.iter().find(|(s, _, _)| *s == slug).map(|(_, pack, wards)| super::CityPack::combine(pack, wards))
+        packs::bundled(slug).map(|b| Ok(b.wire()?))
     }
 
     /// The slugs of the bundled packs.
     pub fn slugs() -> impl Iterator<Item = &'static str> {
-        PACKS.iter().map(|(s, _, _)| *s)
+        BUNDLED.iter().map(|b| b.slug)
     }
 
     /// Identifies this build's bundle, so start-up can skip re-checking it.
     pub fn fingerprint() -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
-        for (slug, pack, wards) in PACKS {
-            h.update(slug);
-            h.update(pack.len().to_le_bytes());
-            h.update(wards.len().to_le_bytes());
+        for b in BUNDLED {
+            h.update(b.slug);
+            h.update(b.pack_json.len().to_le_bytes());
+            h.update(b.wards_geojson.len().to_le_bytes());
             // The head holds the version; hashing it catches a re-versioned pack of equal size.
-            h.update(&pack.as_bytes()[..pack.len().min(512)]);
+            h.update(&b.pack_json.as_bytes()[..b.pack_json.len().min(512)]);
         }
         let d = h.finalize();
         d.iter().take(12).map(|b| format!("{b:02x}")).collect()
@@ -487,6 +482,15 @@ mod tests {
         let err = CityPack::parse(&wire[..wire.len() / 2]).unwrap_err();
         assert!(matches!(err, Error::InvalidPack(_)), "{err}");
         assert!(err.to_string().contains("JSON"), "{err}");
+    }
+
+    #[test]
+    fn every_bundled_city_keeps_vietnam_time() {
+        for slug in CITY_SLUGS {
+            let pack = CityPack::parse(&bundled::wire(slug).unwrap().unwrap()).unwrap();
+            assert_eq!(utc_offset_of(&pack.timezone), time::UtcOffset::from_hms(7, 0, 0).ok(), "{slug}");
+        }
+        assert_eq!(utc_offset_of("Europe/Paris"), None);
     }
 
     #[test]

@@ -20,6 +20,8 @@ use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use mozjpeg::{ColorSpace, Compress, Decompress, Marker};
 
+use mycity_protocol::media::{is_iso_media, sniff_image, ImageType};
+
 use crate::error::{Error, Result};
 use crate::pack::LatLon;
 
@@ -75,12 +77,13 @@ pub fn process(input: &[u8]) -> Result<Processed> {
             MAX_INPUT_BYTES / (1024 * 1024)
         )));
     }
-    let (frame, meta) = match sniff(input) {
-        Some(Format::Jpeg) => decode_jpeg(input)?,
-        Some(format @ (Format::Png | Format::WebP)) => decode_other(input, format)?,
+    // Recognised by content, never by name or MIME type, which a picker may get wrong.
+    let (frame, meta) = match sniff_image(input) {
+        Some(ImageType::Jpeg) => decode_jpeg(input)?,
+        Some(format @ (ImageType::Png | ImageType::WebP)) => decode_other(input, format)?,
         // iPhones shoot HEIC; the system picker usually hands over a JPEG, but
         // a file copied as is deserves a clearer word than "not a photo".
-        None if input.get(4..8) == Some(b"ftyp") => {
+        None if is_iso_media(input) => {
             return Err(invalid("unsupported photo format (HEIC/AVIF): expected JPEG, PNG or WebP"))
         }
         None => return Err(invalid("not a photo: expected JPEG, PNG or WebP")),
@@ -102,27 +105,6 @@ pub fn process(input: &[u8]) -> Result<Processed> {
 
 fn invalid(msg: impl Into<String>) -> Error {
     Error::InvalidInput(msg.into())
-}
-
-/// The formats accepted, recognised by their first bytes (never by file name
-/// or MIME type, which a picker may get wrong).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Jpeg,
-    Png,
-    WebP,
-}
-
-fn sniff(b: &[u8]) -> Option<Format> {
-    if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(Format::Jpeg)
-    } else if b.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(Format::Png)
-    } else if b.len() >= 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP" {
-        Some(Format::WebP)
-    } else {
-        None
-    }
 }
 
 /// Packed 8-bit RGB pixels, row by row.
@@ -276,12 +258,12 @@ fn encode_jpeg(stored: &Frame, orientation: u8) -> Result<Vec<u8>> {
 
 // ---- PNG and WebP, through the image crate ----
 
-fn decode_other(input: &[u8], format: Format) -> Result<(Frame, Meta)> {
+fn decode_other(input: &[u8], format: ImageType) -> Result<(Frame, Meta)> {
     let image_format = match format {
-        Format::Png => image::ImageFormat::Png,
+        ImageType::Png => image::ImageFormat::Png,
         _ => image::ImageFormat::WebP,
     };
-    let name = if format == Format::Png { "PNG" } else { "WebP" };
+    let name = if format == ImageType::Png { "PNG" } else { "WebP" };
     let bad = |e: image::ImageError| invalid(format!("damaged {name} photo: {e}"));
     let reader = || image::ImageReader::with_format(Cursor::new(input), image_format);
 

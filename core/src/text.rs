@@ -6,19 +6,19 @@
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
-/// Folds text for search: Unicode NFD, combining marks dropped, `đ/Đ → d`, lowercase.
+/// Folds text for search: Unicode NFD, combining marks dropped, `đ/Đ → d`,
+/// lowercase. Nothing else changes: ASCII comes out as it went in, lowercased,
+/// and folding twice is folding once. Splitting into words is [`terms`]'s job.
 ///
 /// ```
 /// assert_eq!(mycity_core::text::fold("Đồng Văn"), "dong van");
 /// assert_eq!(mycity_core::text::fold("ĐỒNG VĂN"), "dong van");
+/// assert_eq!(mycity_core::text::fold("a_b"), "a_b");
 /// ```
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c == '_' {
-            // '_' marks the index's pair tokens; in text it is just a separator.
-            out.push(' ');
-        } else if c.is_ascii() {
+        if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
             continue;
         }
@@ -140,6 +140,42 @@ mod tests {
         assert_eq!(out, "_chodong _dongvan");
         pair_tokens("hue", &mut out);
         assert_eq!(out, "");
+    }
+
+    #[test]
+    fn underscores_and_punctuation_are_kept() {
+        assert_eq!(fold("Bến_Thủy"), "ben_thuy");
+        assert_eq!(fold("A-B (c), d."), "a-b (c), d.");
+        assert_eq!(terms("ben_thuy").collect::<Vec<_>>(), ["ben", "thuy"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_twice_is_folding_once(s in "\\PC{0,40}") {
+            let once = fold(&s);
+            proptest::prop_assert_eq!(fold(&once), once);
+        }
+
+        #[test]
+        fn ascii_passes_through_lowercased(s in "[ -~]{0,60}") {
+            proptest::prop_assert_eq!(fold(&s), s.to_ascii_lowercase());
+        }
+
+        #[test]
+        fn d_with_stroke_folds_to_d_and_marks_go(
+            s in proptest::collection::vec(proptest::sample::select(vec!['đ', 'Đ', 'ă', 'Ấ', 'ữ', 'Ỷ', 'a', ' ', '_']), 0..30)
+        ) {
+            let s: String = s.into_iter().collect();
+            let folded = fold(&s);
+            proptest::prop_assert!(folded.chars().all(|c| matches!(c, 'd' | 'a' | 'u' | 'y' | ' ' | '_')), "{}", folded);
+            proptest::prop_assert_eq!(folded.chars().count(), s.chars().count());
+        }
+
+        #[test]
+        fn composed_and_decomposed_fold_alike(s in "[a-zA-Zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ ]{0,30}") {
+            let decomposed: String = unicode_normalization::UnicodeNormalization::nfd(s.as_str()).collect();
+            proptest::prop_assert_eq!(fold(&decomposed), fold(&s));
+        }
     }
 
     #[test]

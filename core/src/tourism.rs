@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::{
-    pack::{Localized, Place},
+    pack::{LatLon, Localized, Place},
     text, Error, Result,
 };
 
@@ -90,4 +90,42 @@ pub fn count(conn: &Connection, city: &str) -> Result<i64> {
 pub fn by_qr(conn: &Connection, qr_id: &str) -> Result<Option<Place>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM places p WHERE p.qr_id = ?1 LIMIT 1"))?;
     Ok(stmt.query_row([qr_id.trim()], place).optional()?)
+}
+
+/// A place and how far it is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NearPlace {
+    /// The place.
+    pub place: Place,
+    /// Metres from where the person is.
+    pub distance_m: f64,
+}
+
+/// The city's places within `radius_m` of `at`, nearest first. The stored
+/// R*Tree narrows the search to the radius's bounding box before any distance
+/// is computed.
+pub fn near(conn: &Connection, city: &str, at: LatLon, radius_m: f64, limit: usize) -> Result<Vec<NearPlace>> {
+    if !(at.lat.is_finite() && at.lon.is_finite() && radius_m.is_finite() && radius_m > 0.0) {
+        return Err(Error::InvalidInput("a position and a positive radius are needed".into()));
+    }
+    // Degrees of latitude are ~111 km everywhere; of longitude, shrink with latitude.
+    let dlat = radius_m / 111_000.0;
+    let dlon = radius_m / (111_000.0 * at.lat.to_radians().cos().abs().max(0.01));
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM places_rtree b JOIN places p ON p.id = b.id
+         WHERE b.min_lat <= ?2 AND b.max_lat >= ?1 AND b.min_lon <= ?4 AND b.max_lon >= ?3 AND p.city = ?5"
+    ))?;
+    let rows =
+        stmt.query_map(rusqlite::params![at.lat - dlat, at.lat + dlat, at.lon - dlon, at.lon + dlon, city], place)?;
+    let mut out = Vec::new();
+    for p in rows {
+        let place = p?;
+        let distance_m = crate::geo::distance_m(at, LatLon { lat: place.lat, lon: place.lon });
+        if distance_m <= radius_m {
+            out.push(NearPlace { place, distance_m });
+        }
+    }
+    out.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+    out.truncate(limit.min(MAX_RESULTS));
+    Ok(out)
 }

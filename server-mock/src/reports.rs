@@ -80,18 +80,7 @@ fn attributes_for(code: &str) -> Vec<AttributeDef> {
         pairs.iter().map(|(k, n)| AttributeValue { key: (*k).into(), name: (*n).into() }).collect()
     };
     let yes_no = choices(&[("yes", "Có"), ("no", "Không")]);
-    let attr = |code: &str, datatype: Datatype, required: bool, order: i64, desc: &str, values: Vec<AttributeValue>| {
-        AttributeDef {
-            variable: true,
-            code: code.into(),
-            datatype,
-            required,
-            datatype_description: None,
-            order,
-            description: desc.into(),
-            values,
-        }
-    };
+    let attr = AttributeDef::question;
     use Datatype::*;
     match code {
         "pothole" => vec![

@@ -40,3 +40,15 @@ pub async fn publish(base: &str, slug: &str, body: String) -> reqwest::Response 
         .await
         .expect("request")
 }
+
+/// A stand-in for a prepared photo: JPEG-typed bytes (the server checks the
+/// type by content), no GPS.
+pub fn photo(bytes: &[u8]) -> mycity_core::photos::Processed {
+    mycity_core::photos::Processed {
+        jpeg: [&[0xFF, 0xD8, 0xFF, 0xE0][..], bytes].concat(),
+        thumbnail: vec![],
+        width: 1600,
+        height: 1200,
+        gps: None,
+    }
+}

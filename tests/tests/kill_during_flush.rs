@@ -7,7 +7,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use mycity_core::{Answer, Config, Draft, LatLon, MyCity};
+use mycity_core::{
+    reports::{PlaceSource, Placed, SendState},
+    Answer, Config, Draft, LatLon, MyCity,
+};
 use serde_json::Value;
 
 const REPORTS: usize = 300;
@@ -20,9 +23,9 @@ fn draft(i: usize) -> Draft {
     Draft {
         service_code: "pothole".into(),
         description: format!("report {i:03}"),
-        position: Some(LatLon { lat: 16.0612, lon: 108.2272 }),
+        place: Some(Placed { position: LatLon { lat: 16.0612, lon: 108.2272 }, source: PlaceSource::Map }),
         answers,
-        photos: vec![[&[0xFF, 0xD8, 0xFF, 0xE0][..], &vec![i as u8; 100_000][..]].concat()],
+        photos: vec![mycity_tests::photo(&vec![i as u8; 100_000])],
         ..Draft::default()
     }
 }
@@ -82,7 +85,7 @@ async fn sigkill_during_flush_loses_and_duplicates_nothing() {
     assert_eq!(core.waiting().unwrap(), 0);
     let mine = core.my_reports().unwrap();
     assert_eq!(mine.len(), REPORTS);
-    assert!(mine.iter().all(|r| r.server_id.is_some() && r.delivery == "sent"));
+    assert!(mine.iter().all(|r| r.server_id.is_some() && r.send == SendState::Sent));
     assert!(killed_mid_flush >= KILLS / 2, "only {killed_mid_flush} of {KILLS} kills hit a running flush");
     srv.shutdown().await.unwrap();
 }

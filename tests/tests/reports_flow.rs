@@ -3,8 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use mycity_core::{Answer, Draft, Error, LatLon};
-use mycity_tests::core;
+use mycity_core::{
+    reports::{PlaceSource, Placed, SendState},
+    Answer, Draft, Error, LatLon, ReportStatus, Status,
+};
+use mycity_tests::{core, photo};
 use serde_json::Value;
 
 const DRAGON_BRIDGE: LatLon = LatLon { lat: 16.0612, lon: 108.2272 };
@@ -16,9 +19,9 @@ fn pothole(text: &str) -> Draft {
     Draft {
         service_code: "pothole".into(),
         description: text.into(),
-        position: Some(DRAGON_BRIDGE),
+        place: Some(Placed { position: DRAGON_BRIDGE, source: PlaceSource::Map }),
         answers,
-        photos: vec![[&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 32][..]].concat()],
+        photos: vec![photo(&[7u8; 32])],
         ..Draft::default()
     }
 }
@@ -40,24 +43,27 @@ async fn a_report_is_checked_queued_sent_and_answered() {
     let base = format!("http://{}", srv.addr);
     let (_d, core) = core(Some(base.clone()));
     core.set_city("da-nang").unwrap();
-    assert_eq!(core.refresh_services().await.unwrap(), 10);
+    core.refresh_city().await.unwrap();
+    assert_eq!(core.services().unwrap().len(), 10);
+    assert!(core.sync_status().unwrap().services_fetched_at.is_some());
     let pothole_service = core.services().unwrap().into_iter().find(|s| s.code == "pothole").unwrap();
-    assert!(pothole_service.attributes.iter().any(|a| a.code == "size" && a.required));
+    assert!(pothole_service.questions.iter().any(|a| a.code == "size" && a.required));
 
     let id = core.submit_report(&pothole("Ổ gà sâu giữa làn xe máy")).unwrap();
     assert_eq!(core.waiting().unwrap(), 1);
     let mine = core.my_reports().unwrap();
     assert_eq!(
-        (mine[0].id.as_str(), mine[0].status.as_str(), mine[0].delivery.as_str()),
-        (id.as_str(), "queued", "pending")
+        (mine[0].id.as_str(), mine[0].status, mine[0].send),
+        (id.as_str(), ReportStatus::Queued, SendState::Waiting)
     );
+    assert_eq!(mine[0].service_name, "Ổ gà, hư hỏng mặt đường");
     assert!(mine[0].ward.is_some(), "ward resolved on the phone");
 
     let flush = core.flush_outbox().await.unwrap();
     assert_eq!((flush.sent, flush.rejected, flush.waiting), (1, 0, 0));
     let mine = core.my_reports().unwrap();
     let server_id = mine[0].server_id.clone().expect("accepted");
-    assert_eq!(mine[0].delivery, "sent");
+    assert_eq!(mine[0].send, SendState::Sent);
 
     let on_server = server_requests(&base).await;
     assert_eq!(on_server.len(), 1);
@@ -75,10 +81,14 @@ async fn a_report_is_checked_queued_sent_and_answered() {
     assert_eq!(staff.status(), 200);
     let changes = core.refresh_reports().await.unwrap();
     assert_eq!(changes.len(), 1);
-    assert_eq!((changes[0].status.as_str(), changes[0].description.as_str()), ("fixed", "Đã vá xong"));
+    assert_eq!((changes[0].status, changes[0].description.as_str()), (Status::Fixed, "Đã vá xong"));
     let mine = core.my_reports().unwrap();
-    assert_eq!(mine[0].status, "fixed");
+    assert_eq!(mine[0].status, ReportStatus::City(Status::Fixed));
     assert_eq!(mine[0].events.len(), 1);
+    assert_eq!(mine[0].unseen, 1);
+    assert!(mine[0].can_reopen);
+    core.mark_reports_seen().unwrap();
+    assert_eq!(core.my_reports().unwrap()[0].unseen, 0);
     assert!(core.refresh_reports().await.unwrap().is_empty(), "nothing new the second time");
     srv.shutdown().await.unwrap();
 }
@@ -92,16 +102,16 @@ async fn bad_drafts_are_refused_before_anything_is_queued() {
     d.description = "ô".repeat(4001);
     cases.push((d, "4001 characters"));
     let mut d = pothole("x");
-    d.position = Some(LatLon { lat: 10.77, lon: 106.70 });
+    d.set_place(LatLon { lat: 10.77, lon: 106.70 }, PlaceSource::Typed);
     cases.push((d, "outside the city"));
     let mut d = pothole("x");
-    d.position = None;
+    d.place = None;
     cases.push((d, "place the report"));
     let mut d = pothole("x");
     d.service_code = "unicorns".into();
     cases.push((d, "choose a category"));
     let mut d = pothole("x");
-    d.photos = vec![vec![0xFF, 0xD8, 0xFF]; 6];
+    d.photos = vec![photo(&[]); 6];
     cases.push((d, "at most 5 photos"));
     let mut d = pothole("");
     d.photos.clear();
@@ -156,7 +166,7 @@ async fn a_send_cut_off_after_the_server_accepted_it_is_not_duplicated() {
     let id = core.submit_report(&pothole("đứt kết nối")).unwrap();
     // The app reached the server, which stored the report, and was killed
     // before it could record the answer: the row is still 'sending'.
-    core.store().read(|c| Ok(c.execute("UPDATE outbox SET state = 'sending' WHERE id = ?1", [&id])?)).unwrap();
+    core.store().write(|c| Ok(c.execute("UPDATE outbox SET state = 'sending' WHERE id = ?1", [&id])?)).unwrap();
     let first = reqwest::Client::new()
         .post(format!("{base}/open311/v2/requests.json"))
         .header("Idempotency-Key", &id)
@@ -197,7 +207,7 @@ async fn a_refusal_is_shown_and_does_not_block_the_queue() {
     assert_eq!((flush.sent, flush.rejected, flush.waiting), (1, 1, 0));
     let mine = core.my_reports().unwrap();
     let refused = mine.iter().find(|r| r.description == "thiếu thông tin").unwrap();
-    assert_eq!((refused.status.as_str(), refused.delivery.as_str()), ("rejected", "rejected"));
+    assert_eq!((refused.status, refused.send), (ReportStatus::Rejected, SendState::Rejected));
     assert!(refused.last_error.as_deref().unwrap().contains("attribute[size]"), "{refused:?}");
     srv.shutdown().await.unwrap();
 }
@@ -229,7 +239,7 @@ async fn server_errors_retry_and_never_mark_sent() {
     let flush = core.flush_outbox().await.unwrap();
     assert_eq!((flush.sent, flush.rejected, flush.waiting), (0, 0, 1));
     let r = &core.my_reports().unwrap()[0];
-    assert_eq!((r.delivery.as_str(), r.server_id.as_deref()), ("pending", None));
+    assert_eq!((r.send, r.server_id.as_deref()), (SendState::Waiting, None));
     assert!(r.last_error.as_deref().unwrap().contains("database down"));
     // Inside the backoff window nothing is tried.
     let again = core.flush_outbox().await.unwrap();
@@ -250,11 +260,11 @@ async fn me_too_on_a_nearby_report_and_reopening_a_fixed_one() {
     let server_id = alice.my_reports().unwrap()[0].server_id.clone().unwrap();
 
     // Bảo is ~50 m away and about to report the same pothole.
-    let near = bao.nearby_open("pothole", LatLon { lat: 16.0616, lon: 108.2273 }, 150.0).await.unwrap();
+    let near = bao.nearby_open("pothole", LatLon { lat: 16.0616, lon: 108.2273 }).await.unwrap();
     assert_eq!(near.len(), 1);
     assert_eq!(near[0].server_id, server_id);
     assert!(near[0].distance_m > 20.0 && near[0].distance_m < 80.0, "{}", near[0].distance_m);
-    assert!(bao.nearby_open("tree", DRAGON_BRIDGE, 150.0).await.unwrap().is_empty());
+    assert!(bao.nearby_open("tree", DRAGON_BRIDGE).await.unwrap().is_empty());
     assert!(matches!(bao.me_too(&server_id, "  "), Err(Error::InvalidInput(_))));
     bao.me_too(&server_id, "Tôi cũng gặp ổ gà này").unwrap();
     assert_eq!(bao.flush_outbox().await.unwrap().sent, 1);
@@ -268,10 +278,13 @@ async fn me_too_on_a_nearby_report_and_reopening_a_fixed_one() {
         .await
         .unwrap();
     alice.refresh_reports().await.unwrap();
-    assert_eq!(alice.my_reports().unwrap()[0].status, "fixed");
+    assert_eq!(alice.my_reports().unwrap()[0].status, ReportStatus::City(Status::Fixed));
     let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[1u8; 64][..]].concat();
     alice.reopen(&mine, "Vẫn còn ổ gà", Some(&photo)).unwrap();
-    assert_eq!(alice.my_reports().unwrap()[0].status, "reopen");
+    let reopened = &alice.my_reports().unwrap()[0];
+    assert_eq!(reopened.status, ReportStatus::City(Status::Reopen));
+    assert!(!reopened.can_reopen, "one reopen at a time");
+    assert!(alice.reopen(&mine, "lần nữa", None).is_err());
     assert_eq!(alice.flush_outbox().await.unwrap().sent, 1);
 
     let url = format!("{base}/open311/v2/requests/{server_id}.json?jurisdiction_id=da-nang");
@@ -322,14 +335,14 @@ async fn hanging_or_dropping_servers_never_mark_a_report_sent() {
         core.set_city("da-nang").unwrap();
         // A big photo, so a dropped connection cuts the upload half-way.
         let mut d = pothole("mạng chập chờn");
-        d.photos = vec![[&[0xFF, 0xD8, 0xFF, 0xE0][..], &vec![9u8; 2_000_000][..]].concat()];
+        d.photos = vec![photo(&vec![9u8; 2_000_000])];
         core.submit_report(&d).unwrap();
         let t = std::time::Instant::now();
         let flush = core.flush_outbox().await.unwrap();
         assert!(t.elapsed() < std::time::Duration::from_secs(10), "hang={hang}: gave up in time");
         assert_eq!((flush.sent, flush.rejected, flush.waiting), (0, 0, 1), "hang={hang}: {flush:?}");
         let r = &core.my_reports().unwrap()[0];
-        assert_eq!((r.delivery.as_str(), r.server_id.as_deref()), ("pending", None), "hang={hang}");
+        assert_eq!((r.send, r.server_id.as_deref()), (SendState::Waiting, None), "hang={hang}");
         assert!(r.last_error.is_some());
     }
 }
@@ -341,7 +354,7 @@ async fn every_photo_of_a_report_reaches_the_city() {
     let (_d, core) = core(Some(base.clone()));
     core.set_city("da-nang").unwrap();
     let mut d = pothole("ba ảnh");
-    d.photos = (1..=3u8).map(|i| [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[i; 500][..]].concat()).collect();
+    d.photos = (1..=3u8).map(|i| photo(&[i; 500])).collect();
     core.submit_report(&d).unwrap();
     let flush = core.flush_outbox().await.unwrap();
     assert_eq!((flush.sent, flush.waiting), (3, 0), "the report, then two photo updates: {flush:?}");

@@ -1,5 +1,6 @@
-//! The screens. Components read from the core and call it; they decide nothing
-//! themselves beyond what to show.
+//! The screens. Components read state from the core, call one core function
+//! per user intent, and render; every decision is the core's. Changes reach
+//! them from the core's sync engine as events, which bump [`Ui::revision`].
 
 mod dossier;
 mod home;
@@ -14,14 +15,22 @@ mod tourism;
 use std::sync::Arc;
 
 use dioxus::prelude::*;
-use mycity_core::{MyCity, Refresh, Texts};
+use mycity_core::{MyCity, SyncEvent, Texts};
 
 use crate::platform::Platform;
 
 const CSS: &str = include_str!("../../../assets/ui/app.css");
 
-/// How often the app retries queued sends and checks reports' statuses.
-const SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+/// Reports the page's visibility and the device's network to Rust whenever
+/// either changes (and once at start), for the core's sync schedule.
+const LIFECYCLE_JS: &str = r#"
+const send = () => dioxus.send({ front: document.visibilityState !== 'hidden', online: navigator.onLine });
+document.addEventListener('visibilitychange', send);
+window.addEventListener('online', send);
+window.addEventListener('offline', send);
+send();
+await new Promise(() => {});
+"#;
 
 /// What the UI gets from its host: the core and the platform.
 #[derive(Clone)]
@@ -80,41 +89,38 @@ pub fn App() -> Element {
     let notice = use_signal(|| None::<String>);
     let ui = use_context_provider(|| Ui { screen, revision, texts, notice });
 
-    // Check the city's server at start, then keep the outbox moving and the
-    // reports' statuses current; the screens show stored data meanwhile.
+    // The core's sync engine sends, checks and refreshes on its own schedule;
+    // the screens hear what changed and re-read.
+    let core = services.core.clone();
+    use_hook(move || {
+        if let Err(e) = core.start_sync() {
+            tracing::warn!(%e, "sync engine not started; the app works from stored data");
+        }
+    });
     let core = services.core.clone();
     use_future(move || {
         let core = core.clone();
         async move {
-            match core.refresh_city().await {
-                Ok(Refresh::Updated { .. }) => ui.changed(&core),
-                Ok(Refresh::Unchanged { .. }) => {}
-                Err(e) => tracing::info!(%e, "pack refresh failed; using stored data"),
+            let mut events = core.subscribe();
+            while let Some(event) = events.next().await {
+                if let SyncEvent::ReportNews { notice, .. } = &event {
+                    let mut n = ui.notice;
+                    n.set(Some(notice.clone()));
+                }
+                ui.changed(&core);
             }
-            if let Err(e) = core.refresh_services().await {
-                tracing::info!(%e, "services not refreshed; using stored categories");
-            }
-            // Sync state changed either way (checked time or error).
-            ui.changed(&core);
-            loop {
-                let mut changed = false;
-                if core.waiting().unwrap_or(0) > 0 {
-                    changed |= core.flush_outbox().await.is_ok_and(|f| f.sent + f.rejected > 0);
+        }
+    });
+    let core = services.core.clone();
+    use_future(move || {
+        let core = core.clone();
+        async move {
+            let mut page = document::eval(LIFECYCLE_JS);
+            while let Ok(v) = page.recv::<serde_json::Value>().await {
+                core.set_foreground(v["front"].as_bool().unwrap_or(true));
+                if let Err(e) = core.network_changed(v["online"].as_bool().unwrap_or(true)) {
+                    tracing::warn!(%e, "network change not recorded");
                 }
-                if let Ok(news) = core.refresh_reports().await {
-                    if let Some(last) = news.last() {
-                        let t = ui.texts.peek().clone();
-                        let status = t.get(&format!("status-{}", last.status));
-                        let mut notice = ui.notice;
-                        notice
-                            .set(Some(t.args("notice-report", &[("status", &status), ("comment", &last.description)])));
-                        changed = true;
-                    }
-                }
-                if changed {
-                    ui.changed(&core);
-                }
-                tokio::time::sleep(SYNC_EVERY).await;
             }
         }
     });

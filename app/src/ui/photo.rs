@@ -60,14 +60,10 @@ pub fn PhotoPicker(id: String, on_photo: EventHandler<Processed>, on_error: Even
                         Err(e) => tracing::warn!(%e, "photo chunk"),
                     }
                 } else if msg["end"].as_bool() == Some(true) {
-                    let raw = std::mem::take(&mut buf);
-                    let core = core.clone();
-                    // ~80 ms of CPU for a 12 MP photo: keep it off the UI's thread.
-                    let done = tokio::task::spawn_blocking(move || core.prepare_photo(&raw)).await;
+                    let done = core.prepare_photo_async(std::mem::take(&mut buf)).await;
                     busy.set(false);
                     match done {
-                        Ok(Ok(p)) => on_photo.call(p),
-                        Ok(Err(e)) => on_error.call(e.to_string()),
+                        Ok(p) => on_photo.call(p),
                         Err(e) => on_error.call(e.to_string()),
                     }
                 }

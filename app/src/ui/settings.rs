@@ -1,40 +1,39 @@
-//! Settings: city, language, and the state of the city's data.
+//! Settings: city, language, the city's server, and the state of its data.
 
 use dioxus::prelude::*;
-use mycity_core::{Lang, PackSource, Refresh};
+use mycity_core::{Lang, PackSource, Refresh, ServerOrigin};
 
 use super::{age, icons::Icon, ErrorNote, Services, TitleBar, Ui};
 
 #[component]
 pub fn Settings() -> Element {
+    let t = use_context::<Ui>().texts;
+    rsx! {
+        TitleBar { title: t.read().get("settings") }
+        CityCard {}
+        LanguageCard {}
+        ServerCard {}
+        SyncCard {}
+    }
+}
+
+#[component]
+fn CityCard() -> Element {
     let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
-    let data = {
-        let core = core.clone();
-        use_memo(move || {
-            ui.revision.read();
-            Ok::<_, String>((
-                core.cities().map_err(|e| e.to_string())?,
-                core.sync_status().map_err(|e| e.to_string())?,
-                core.city_slug(),
-            ))
-        })
-    };
-    let mut busy = use_signal(|| false);
-    let mut outcome = use_signal(|| None::<String>);
+    let cities = use_memo(move || {
+        ui.revision.read();
+        core.cities().map(|c| (c, core.city_slug())).map_err(|e| e.to_string())
+    });
+    let core = use_context::<Services>().core;
+    let mut error = use_signal(|| None::<String>);
     let t = ui.texts.read();
     let l = t.lang().code();
-    let (cities, status, current) = match &*data.read() {
-        Ok(d) => d.clone(),
+    let (cities, current) = match &*cities.read() {
+        Ok(c) => c.clone(),
         Err(e) => return rsx! { ErrorNote { message: e.clone() } },
     };
-    let source_key = match status.source {
-        PackSource::Bundled => "sync-source-bundled",
-        PackSource::Server => "sync-source-server",
-        PackSource::File => "sync-source-file",
-    };
     rsx! {
-        TitleBar { title: t.get("settings") }
         section { class: "card", "data-testid": "settings-city",
             h2 { {t.get("settings-city")} }
             div { class: "options",
@@ -45,24 +44,10 @@ pub fn Settings() -> Element {
                         "data-testid": "city-{c.slug}",
                         "aria-pressed": if c.slug == current { "true" } else { "false" },
                         onclick: {
-                            let core = core.clone();
-                            let slug = c.slug.clone();
-                            move |_| {
-                                match core.set_city(&slug) {
-                                    Ok(_) => { outcome.set(None); ui.changed(&core) }
-                                    Err(e) => outcome.set(Some(e.to_string())),
-                                }
-                                // A city switch fetches that city's newest pack and services in the background.
-                                let core = core.clone();
-                                // Outlives this screen: the user may leave Settings at once.
-                                dioxus::core::spawn_forever(async move {
-                                    let updated = matches!(core.refresh_city().await, Ok(Refresh::Updated { .. }));
-                                    // The new city's report categories and their questions.
-                                    let services = core.refresh_services().await.is_ok();
-                                    if updated || services {
-                                        ui.changed(&core);
-                                    }
-                                });
+                            let (core, slug) = (core.clone(), c.slug.clone());
+                            move |_| match core.set_city(&slug) {
+                                Ok(_) => { error.set(None); ui.changed(&core) }
+                                Err(e) => error.set(Some(e.to_string())),
                             }
                         },
                         strong { {c.name.get(l)} }
@@ -70,7 +55,17 @@ pub fn Settings() -> Element {
                     }
                 }
             }
+            if let Some(e) = error() { p { class: "banner offline", "{e}" } }
         }
+    }
+}
+
+#[component]
+fn LanguageCard() -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let t = ui.texts.read();
+    rsx! {
         section { class: "card", "data-testid": "settings-language",
             h2 { {t.get("settings-language")} }
             div { class: "segmented",
@@ -83,7 +78,7 @@ pub fn Settings() -> Element {
                             let core = core.clone();
                             move |_| match core.set_lang(lang) {
                                 Ok(()) => ui.changed(&core),
-                                Err(e) => outcome.set(Some(e.to_string())),
+                                Err(e) => tracing::warn!(%e, "language not saved"),
                             }
                         },
                         "{label}"
@@ -91,6 +86,100 @@ pub fn Settings() -> Element {
                 }
             }
         }
+    }
+}
+
+/// The server the city's data and reports go to; with none, the person can name one.
+#[component]
+fn ServerCard() -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let status = use_memo(move || {
+        ui.revision.read();
+        core.sync_status().ok()
+    });
+    let core = use_context::<Services>().core;
+    let mut url = use_signal(String::new);
+    let mut error = use_signal(|| None::<String>);
+    let t = ui.texts.read();
+    let Some(status) = status() else { return rsx! {} };
+    let origin = status.server_origin.map(|o| match o {
+        ServerOrigin::Override => "sync-origin-override",
+        ServerOrigin::Chosen => "sync-origin-chosen",
+        ServerOrigin::Pack => "sync-origin-pack",
+        ServerOrigin::BuildDefault => "sync-origin-default",
+    });
+    let mut done = move |r: mycity_core::Result<()>| match r {
+        Ok(()) => {
+            error.set(None);
+            url.set(String::new());
+        }
+        Err(e) => error.set(Some(e.to_string())),
+    };
+    let set = {
+        let core = core.clone();
+        move |_| {
+            done(core.set_server(Some(&url())));
+            ui.changed(&core);
+        }
+    };
+    let clear = move |_| {
+        done(core.set_server(None));
+        ui.changed(&core);
+    };
+    rsx! {
+        section { class: "card", "data-testid": "settings-server",
+            h2 { {t.get("sync-server-title")} }
+            match (&status.server, origin) {
+                (Some(s), Some(o)) => rsx! {
+                    p { "data-testid": "sync-server", {t.args("sync-server", &[("url", s)])} }
+                    p { class: "muted", {t.get(o)} }
+                },
+                _ => rsx! {
+                    p { class: "banner offline", "data-testid": "no-server", {t.get("sync-no-server")} }
+                },
+            }
+            // A server given at start wins over any choice: offer none then.
+            if status.server_origin != Some(ServerOrigin::Override) {
+                div { class: "row",
+                    input { r#type: "text", inputmode: "url", placeholder: "https://", "data-testid": "server-url",
+                        value: "{url}", oninput: move |e| url.set(e.value()) }
+                    button { r#type: "button", class: "secondary", "data-testid": "server-set",
+                        onclick: set, {t.get("sync-server-set")} }
+                }
+            }
+            if status.server_origin == Some(ServerOrigin::Chosen) {
+                button { r#type: "button", class: "link", "data-testid": "server-clear",
+                    onclick: clear, {t.get("sync-server-clear")} }
+            }
+            if let Some(e) = error() { p { class: "banner offline", "data-testid": "server-error", "{e}" } }
+        }
+    }
+}
+
+#[component]
+fn SyncCard() -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let status = use_memo(move || {
+        ui.revision.read();
+        core.sync_status().map_err(|e| e.to_string())
+    });
+    let core = use_context::<Services>().core;
+    let mut busy = use_signal(|| false);
+    let mut outcome = use_signal(|| None::<String>);
+    let t = ui.texts.read();
+    let status = match &*status.read() {
+        Ok(s) => s.clone(),
+        Err(e) => return rsx! { ErrorNote { message: e.clone() } },
+    };
+    let source_key = match status.source {
+        PackSource::Bundled => "sync-source-bundled",
+        PackSource::Server => "sync-source-server",
+        PackSource::File => "sync-source-file",
+    };
+    let engine = &status.engine;
+    rsx! {
         section { class: "card", "data-testid": "settings-sync",
             h2 { {t.get("settings-sync")} }
             p { "data-testid": "pack-version", {t.args("sync-pack", &[("version", &status.pack_version.to_string())])} }
@@ -101,9 +190,16 @@ pub fn Settings() -> Element {
                     None => t.get("sync-never"),
                 }
             }
-            match &status.server {
-                Some(url) => rsx! { p { class: "muted", "data-testid": "sync-server", {t.args("sync-server", &[("url", url)])} } },
-                None => rsx! { p { class: "muted", {t.get("sync-no-server")} } },
+            if let Some(at) = status.services_fetched_at {
+                p { class: "muted", {t.args("sync-categories", &[("age", &age(&t, at))])} }
+            }
+            if engine.waiting > 0 {
+                p { "data-testid": "sync-waiting", {t.args("report-waiting", &[("count", &engine.waiting.to_string())])} }
+            }
+            match (engine.reachable, &engine.last_error) {
+                (Some(false), Some(e)) => rsx! { p { class: "banner offline", "data-testid": "sync-unreachable", {t.args("sync-unreachable", &[("error", e)])} } },
+                (Some(true), _) => rsx! { p { class: "muted", "data-testid": "sync-reachable", {t.get("sync-reachable")} } },
+                _ => rsx! {},
             }
             if let Some(e) = &status.last_error {
                 p { class: "banner offline", "data-testid": "sync-error", {t.args("sync-error", &[("error", e)])} }
@@ -116,13 +212,12 @@ pub fn Settings() -> Element {
                     async move {
                         busy.set(true);
                         let t = ui.texts.peek().clone();
-                        let msg = match core.refresh_city().await {
+                        outcome.set(Some(match core.refresh_city().await {
                             Ok(Refresh::Updated { version }) => t.args("sync-updated", &[("version", &version.to_string())]),
                             Ok(Refresh::Unchanged { .. }) => t.get("sync-unchanged"),
-                            Err(e) if e.is_transient() => t.get("sync-offline"),
+                            Ok(Refresh::Unreachable { .. }) => t.get("sync-offline"),
                             Err(e) => e.to_string(),
-                        };
-                        outcome.set(Some(msg));
+                        }));
                         busy.set(false);
                         ui.changed(&core);
                     }
@@ -150,5 +245,12 @@ mod tests {
         }
         assert!(html.contains("Data and sync"));
         assert!(html.contains("option selected\" data-testid=\"city-vinh\""), "{html}");
+    }
+
+    #[test]
+    fn without_a_server_settings_says_so_and_offers_one() {
+        let html = render(Screen::Settings, |_| {});
+        assert!(html.contains("data-testid=\"no-server\""), "{html}");
+        assert!(html.contains("data-testid=\"server-url\""));
     }
 }

@@ -169,16 +169,8 @@ mod tests {
     use crate::open311::AttributeValue;
 
     fn def(code: &str, datatype: Datatype, required: bool, keys: &[&str]) -> AttributeDef {
-        AttributeDef {
-            variable: true,
-            code: code.into(),
-            datatype,
-            required,
-            datatype_description: None,
-            order: 0,
-            description: code.to_uppercase(),
-            values: keys.iter().map(|k| AttributeValue { key: (*k).into(), name: (*k).into() }).collect(),
-        }
+        let values = keys.iter().map(|k| AttributeValue { key: (*k).into(), name: (*k).into() }).collect();
+        AttributeDef::question(code, datatype, required, 0, &code.to_uppercase(), values)
     }
 
     fn defs() -> Vec<AttributeDef> {

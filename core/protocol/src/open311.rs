@@ -93,6 +93,29 @@ pub struct AttributeDef {
     pub values: Vec<AttributeValue>,
 }
 
+impl AttributeDef {
+    /// A question that takes an answer; `values` are the choices of a list.
+    pub fn question(
+        code: &str,
+        datatype: Datatype,
+        required: bool,
+        order: i64,
+        description: &str,
+        values: Vec<AttributeValue>,
+    ) -> AttributeDef {
+        AttributeDef {
+            variable: true,
+            code: code.into(),
+            datatype,
+            required,
+            datatype_description: None,
+            order,
+            description: description.into(),
+            values,
+        }
+    }
+}
+
 fn yes() -> bool {
     true
 }

@@ -1,7 +1,11 @@
 //! The local database: one SQLite file in WAL mode, foreign keys on.
 //!
-//! All access goes through one connection behind a mutex: the calls are short,
-//! and one writer keeps the ordering of outbox and record writes simple.
+//! One writer connection, on which every write runs inside a transaction
+//! ([`Store::write`]), and one reader connection that cannot write
+//! (`query_only`): screens read the last commit while the sync engine or a
+//! pack import writes, and nothing writes by accident through a read.
+//! SQL lives in the domain modules that own the tables; this module only
+//! opens, migrates and hands out connections.
 
 mod schema;
 
@@ -15,7 +19,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 
 pub use schema::VERSION as SCHEMA_VERSION;
 
-use crate::{Error, Result};
+use crate::Result;
 
 /// Page cache in normal use (negative = KiB, SQLite's default size).
 const NORMAL_CACHE_KIB: i64 = -2000;
@@ -26,51 +30,66 @@ const MMAP_BYTES: i64 = 256 * 1024 * 1024;
 const BULK_CACHE_KIB: i64 = -65536;
 /// SQLite's default WAL size that triggers a checkpoint at commit.
 const WAL_AUTOCHECKPOINT_PAGES: i64 = 1000;
+/// How long a connection waits for another's lock before giving up.
+const BUSY: std::time::Duration = std::time::Duration::from_secs(5);
+
+enum Connections {
+    /// A file: a writer and a query-only reader.
+    File { writer: Mutex<Connection>, reader: Mutex<Connection>, path: PathBuf },
+    /// In memory no second connection can see the data, so both roles share
+    /// one; reads switch it to `query_only` for their duration.
+    Memory(Mutex<Connection>),
+}
 
 /// The core's SQLite database.
 pub struct Store {
-    conn: Mutex<Connection>,
-    /// The file, so background work can open a connection of its own; `None` in memory.
-    path: Option<PathBuf>,
+    conns: Connections,
 }
 
 impl Store {
     /// Opens (creating if needed) the database file at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        Store::init(conn, Some(path.to_owned()))
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut writer = Connection::open_with_flags(path, flags)?;
+        // WAL lets a reader see the last commit while a pack import writes;
+        // NORMAL sync is durable across app crashes, which is what a phone needs.
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        configure(&writer)?;
+        migrate(&mut writer)?;
+        let reader = Connection::open_with_flags(path, flags)?;
+        configure(&reader)?;
+        reader.pragma_update(None, "query_only", true)?;
+        Ok(Store {
+            conns: Connections::File { writer: Mutex::new(writer), reader: Mutex::new(reader), path: path.to_owned() },
+        })
     }
 
     /// A private in-memory database, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
-        Store::init(Connection::open_in_memory()?, None)
-    }
-
-    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        // WAL lets a reader see the last commit while a pack import writes;
-        // NORMAL sync is durable across app crashes, which is what a phone needs.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // Reads map the file instead of copying pages through the page cache:
-        // a search touches a few scattered rows, and a pread per row dominated.
-        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
         migrate(&mut conn)?;
-        Ok(Store { conn: Mutex::new(conn), path })
+        Ok(Store { conns: Connections::Memory(Mutex::new(conn)) })
     }
 
-    /// Runs `f` with the connection (reads, or single statements).
+    /// Runs `f` on the reader: it sees the last commit and cannot write.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        f(&self.lock())
+        match &self.conns {
+            Connections::File { reader, .. } => f(&lock(reader)),
+            Connections::Memory(conn) => {
+                let conn = lock(conn);
+                conn.pragma_update(None, "query_only", true)?;
+                let out = f(&conn);
+                conn.pragma_update(None, "query_only", false)?;
+                out
+            }
+        }
     }
 
-    /// Runs `f` inside one immediate transaction, committed only if `f` succeeds.
+    /// Runs `f` inside one immediate transaction on the writer, committed
+    /// only if `f` succeeds: a record and its outbox row land together or not at all.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.lock();
+        let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
@@ -83,7 +102,7 @@ impl Store {
     /// The commit only appends to the WAL; folding the WAL into the database
     /// is left to [`Store::maintain`], off the caller's thread.
     pub fn write_bulk<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.lock();
+        let mut conn = self.writer();
         conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let out: Result<T> = (|| {
@@ -113,8 +132,8 @@ impl Store {
             c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             Ok(())
         }
-        match &self.path {
-            Some(path) => {
+        match &self.conns {
+            Connections::File { path, .. } => {
                 let path = path.clone();
                 std::thread::spawn(move || {
                     let conn = Connection::open(&path)?;
@@ -126,8 +145,8 @@ impl Store {
                     r
                 })
             }
-            None => {
-                let r = tidy(&self.lock());
+            Connections::Memory(conn) => {
+                let r = tidy(&lock(conn));
                 std::thread::spawn(move || r)
             }
         }
@@ -140,7 +159,7 @@ impl Store {
 
     /// Writes a setting.
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.read(|c| {
+        self.write(|c| {
             c.execute(
                 "INSERT INTO settings(key, value) VALUES (?1, ?2)
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -150,11 +169,28 @@ impl Store {
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written
-        // (the transaction rolls back on drop), so the connection is still good.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        match &self.conns {
+            Connections::File { writer, .. } => lock(writer),
+            Connections::Memory(conn) => lock(conn),
+        }
     }
+}
+
+fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock cannot leave SQLite half-written
+    // (the transaction rolls back on drop), so the connection is still good.
+    conn.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.busy_timeout(BUSY)?;
+    // Reads map the file instead of copying pages through the page cache:
+    // a search touches a few scattered rows, and a pread per row dominated.
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
@@ -163,16 +199,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-    if version == 0 {
-        schema::create(&tx)?;
-    } else if version > schema::VERSION {
-        return Err(Error::Storage(format!(
-            "database schema {version} is newer than this app ({}); update the app",
-            schema::VERSION
-        )));
-    } else {
-        schema::upgrade_from(&tx, version)?;
-    }
+    schema::migrate_from(&tx, version)?;
     tx.pragma_update(None, "user_version", schema::VERSION)?;
     tx.commit()?;
     Ok(())
@@ -181,6 +208,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     #[test]
     fn fresh_database_is_at_current_version_with_wal() {
@@ -204,7 +232,7 @@ mod tests {
         Store::open(&path).unwrap().set_setting("lang", "en").unwrap();
         let store = Store::open(&path).unwrap();
         assert_eq!(store.setting("lang").unwrap().as_deref(), Some("en"));
-        store.read(|c| Ok(c.pragma_update(None, "user_version", 99)?)).unwrap();
+        store.write(|c| Ok(c.pragma_update(None, "user_version", 99)?)).unwrap();
         drop(store);
         let err = Store::open(&path).err().expect("newer schema refused");
         assert!(err.to_string().contains("newer"), "{err}");
@@ -228,6 +256,27 @@ mod tests {
         store.maintain().join().unwrap().unwrap();
         assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
         assert_eq!(store.setting("k1999").unwrap().as_deref(), Some("x".repeat(500).as_str()));
+    }
+
+    #[test]
+    fn reads_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        for store in [Store::open(&dir.path().join("db.sqlite")).unwrap(), Store::open_in_memory().unwrap()] {
+            let err = store.read(|c| Ok(c.execute("INSERT INTO settings VALUES ('a', 'b')", [])?)).unwrap_err();
+            assert!(err.to_string().contains("readonly"), "{err}");
+            // …and the connection writes again afterwards where it is shared.
+            store.set_setting("a", "b").unwrap();
+            assert_eq!(store.setting("a").unwrap().as_deref(), Some("b"));
+        }
+    }
+
+    #[test]
+    fn the_reader_sees_what_the_writer_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        assert_eq!(store.setting("lang").unwrap(), None);
+        store.set_setting("lang", "en").unwrap();
+        assert_eq!(store.setting("lang").unwrap().as_deref(), Some("en"));
     }
 
     #[test]

@@ -1,0 +1,180 @@
+//! A new report, step by step: category, questions, description, photos,
+//! place, contact, send. The draft lives in a signal; every change goes
+//! through the core's [`Draft`] methods, which make the decisions.
+
+use dioxus::prelude::*;
+use mycity_core::{photos::Processed, protocol::limits, Contact, Draft, Service};
+
+use super::{nearby::Nearby, place::PlaceCard, questions::Questions};
+use crate::ui::{
+    icons::Icon,
+    photo::{data_url, PhotoPicker},
+    ErrorNote, Services, Ui,
+};
+
+#[component]
+pub fn NewReport(on_sent: EventHandler<()>) -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let services = use_memo(move || {
+        ui.revision.read();
+        core.services().map_err(|e| e.to_string())
+    });
+    let mut draft = use_signal(Draft::default);
+    let services: Vec<Service> = match &*services.read() {
+        Ok(s) => s.clone(),
+        Err(e) => return rsx! { ErrorNote { message: e.clone() } },
+    };
+    let code = draft.read().service_code.clone();
+    match services.into_iter().find(|s| s.code == code) {
+        None => rsx! { Categories { on_pick: move |code: String| draft.set(Draft::new(&code)) } },
+        Some(service) => rsx! { ReportForm { draft, service, on_sent } },
+    }
+}
+
+/// The categories, as a grid of buttons.
+#[component]
+fn Categories(on_pick: EventHandler<String>) -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let services = use_memo(move || {
+        ui.revision.read();
+        core.services().unwrap_or_default()
+    });
+    let t = ui.texts.read();
+    rsx! {
+        p { class: "lead", {t.get("report-intro")} }
+        div { class: "category-grid", "data-testid": "categories",
+            for s in services() {
+                button { key: "{s.code}", r#type: "button", class: "category", "data-testid": "category-{s.code}",
+                    onclick: { let c = s.code.clone(); move |_| on_pick.call(c.clone()) },
+                    Icon { name: s.code.clone() }
+                    span { "{s.name}" }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn ReportForm(draft: Signal<Draft>, service: Service, on_sent: EventHandler<()>) -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let mut error = use_signal(|| None::<String>);
+    let t = ui.texts.read();
+    let place = draft.read().place;
+    rsx! {
+        div { class: "card form", "data-testid": "report-form",
+            div { class: "chosen",
+                Icon { name: service.code.clone() }
+                strong { "data-testid": "chosen-category", "{service.name}" }
+                button { r#type: "button", class: "link", "data-testid": "change-category",
+                    onclick: move |_| draft.set(Draft::default()), {t.get("report-change")} }
+            }
+            Questions { draft, questions: service.questions.clone(), error }
+            Description { draft }
+        }
+        Photos { draft, error }
+        PlaceCard { draft, error }
+        if let Some(p) = place {
+            Nearby { code: service.code.clone(), at: p.position, on_done: move |_| { draft.set(Draft::default()); on_sent.call(()); } }
+        }
+        ContactCard { draft }
+        if let Some(e) = error() { p { class: "banner offline", role: "alert", "data-testid": "report-error", "{e}" } }
+        button { r#type: "button", class: "primary", "data-testid": "report-send",
+            onclick: move |_| {
+                let queued = core.submit_report(&draft.read());
+                match queued {
+                    Ok(_) => {
+                        error.set(None);
+                        draft.set(Draft::default());
+                        ui.changed(&core);
+                        on_sent.call(());
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            },
+            Icon { name: "report" } {t.get("report-send")}
+        }
+    }
+}
+
+#[component]
+fn Description(draft: Signal<Draft>) -> Element {
+    let t = use_context::<Ui>().texts;
+    let text = draft.read().description.clone();
+    let chars = text.chars().count();
+    let max = limits::MAX_DESCRIPTION;
+    rsx! {
+        label { class: "field",
+            span { {t.read().get("report-description")} }
+            textarea { "data-testid": "report-description", rows: "4", maxlength: "{max}",
+                value: "{text}", oninput: move |e| draft.write().description = e.value() }
+            small { class: if chars > max { "over" } else { "muted" }, "{chars}/{max}" }
+        }
+    }
+}
+
+#[component]
+fn Photos(draft: Signal<Draft>, error: Signal<Option<String>>) -> Element {
+    let core = use_context::<Services>().core;
+    let t = use_context::<Ui>().texts;
+    let t = t.read();
+    let thumbs: Vec<Vec<u8>> = draft.read().photos.iter().map(|p| p.thumbnail.clone()).collect();
+    rsx! {
+        section { class: "card", "data-testid": "report-photos",
+            h2 { {t.args("photo-title", &[("n", &thumbs.len().to_string())])} }
+            div { class: "thumbs",
+                for (i, thumb) in thumbs.iter().enumerate() {
+                    div { key: "{i}", class: "thumb", "data-testid": "photo-thumb",
+                        img { src: data_url(thumb), alt: "" }
+                        button { r#type: "button", class: "remove", "aria-label": t.get("photo-remove"),
+                            onclick: move |_| draft.write().remove_photo(i), "×" }
+                    }
+                }
+            }
+            if thumbs.len() < limits::MAX_PHOTOS {
+                PhotoPicker {
+                    id: "report-photo",
+                    on_photo: move |p: Processed| match core.add_photo(&mut draft.write(), p) {
+                        Ok(_) => error.set(None),
+                        Err(e) => error.set(Some(e.to_string())),
+                    },
+                    on_error: move |e: String| error.set(Some(e)),
+                }
+            }
+        }
+    }
+}
+
+/// Anonymous, or name and contact for the city's staff only.
+#[component]
+fn ContactCard(draft: Signal<Draft>) -> Element {
+    let t = use_context::<Ui>().texts;
+    let t = t.read();
+    let contact = draft.read().contact.clone();
+    let anonymous = contact.is_none();
+    let mut edit = move |f: fn(&mut Contact, String), v: String| {
+        if let Some(c) = draft.write().contact.as_mut() {
+            f(c, v);
+        }
+    };
+    rsx! {
+        section { class: "card", "data-testid": "report-contact",
+            label { class: "check",
+                input { r#type: "checkbox", "data-testid": "report-anonymous", checked: anonymous,
+                    onchange: move |e| draft.write().contact = (!e.checked()).then(Contact::default) }
+                " " {t.get("report-anonymous")}
+            }
+            if let Some(c) = contact {
+                input { r#type: "text", placeholder: t.get("report-name"), value: "{c.name}",
+                    oninput: move |e| edit(|c, v| c.name = v, e.value()) }
+                input { r#type: "text", inputmode: "email", placeholder: "Email", value: "{c.email}",
+                    oninput: move |e| edit(|c, v| c.email = v, e.value()) }
+                input { r#type: "text", inputmode: "tel", placeholder: t.get("report-phone"), value: "{c.phone}",
+                    oninput: move |e| edit(|c, v| c.phone = v, e.value()) }
+                p { class: "muted", "data-testid": "contact-private", {t.get("report-contact-private")} }
+            }
+        }
+    }
+}

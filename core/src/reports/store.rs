@@ -1,0 +1,458 @@
+//! The report tables' SQL: categories and the services cache, reports with
+//! their photos and timeline, citizens' updates, and what a send reads and
+//! writes around the network call.
+
+use std::collections::{BTreeMap, HashSet};
+
+use mycity_protocol::{
+    attributes,
+    open311::{ServiceRequest, ServiceRequestUpdate},
+    Status,
+};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::{
+    can_reopen, split_name, status_after_check, Contact, Draft, Event, Report, ReportStatus, SendState, Service,
+    StatusChange,
+};
+use crate::{
+    api::ServiceWithQuestions,
+    pack::{Category, LatLon, Localized},
+    sync::outbox::{self, Kind},
+    Error, Result,
+};
+
+/// The city's report categories from its pack, in the pack's order.
+pub fn categories(conn: &Connection, city: &str) -> Result<Vec<Category>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, field, name_vi, name_en, icon, description_vi, description_en
+         FROM categories WHERE city = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([city], |r| {
+        Ok(Category {
+            code: r.get(0)?,
+            field: r.get(1)?,
+            name: Localized { vi: r.get(2)?, en: r.get(3)? },
+            icon: r.get(4)?,
+            description: Localized { vi: r.get(5)?, en: r.get(6)? },
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces the city's cached services with what its server listed.
+/// Returns true when they differ from what was stored.
+pub fn store_services(tx: &Transaction<'_>, city: &str, list: &[ServiceWithQuestions], now: i64) -> Result<bool> {
+    let before = services_of(tx, city)?;
+    tx.execute("DELETE FROM services WHERE city = ?1", [city])?;
+    let mut ins = tx.prepare(
+        "INSERT OR REPLACE INTO services (city, code, position, name, description, grp, attributes, fetched_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (i, s) in list.iter().enumerate() {
+        let questions: Vec<_> = s.attributes.iter().filter(|a| a.variable).collect();
+        let group = if s.service.group.is_empty() { &s.service.keywords } else { &s.service.group };
+        ins.execute(params![
+            city,
+            s.service.service_code,
+            i as i64,
+            s.service.service_name,
+            s.service.description,
+            group,
+            serde_json::to_string(&questions).map_err(|e| Error::Storage(e.to_string()))?,
+            now
+        ])?;
+    }
+    Ok(services_of(tx, city)? != before)
+}
+
+fn services_of(conn: &Connection, city: &str) -> Result<Vec<Service>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, name, description, grp, attributes FROM services WHERE city = ?1 ORDER BY position",
+    )?;
+    let rows = stmt
+        .query_map([city], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (code, name, description, group, questions) = row?;
+        let questions = serde_json::from_str(&questions)
+            .map_err(|e| Error::Storage(format!("stored questions of service {code}: {e}")))?;
+        out.push(Service { code, name, description, group, questions });
+    }
+    Ok(out)
+}
+
+/// The city's services: the server's, or the pack's categories (without
+/// questions, in `lang`) until the server has been reached once.
+pub fn services(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Service>> {
+    let cached = services_of(conn, city)?;
+    if !cached.is_empty() {
+        return Ok(cached);
+    }
+    Ok(categories(conn, city)?
+        .into_iter()
+        .map(|c| Service {
+            name: c.name.get(lang).to_owned(),
+            description: c.description.get(lang).to_owned(),
+            group: c.field,
+            code: c.code,
+            questions: vec![],
+        })
+        .collect())
+}
+
+/// When the city's services were last fetched from its server (unix seconds).
+pub fn services_fetched_at(conn: &Connection, city: &str) -> Result<Option<i64>> {
+    Ok(conn.query_row("SELECT max(fetched_at) FROM services WHERE city = ?1", [city], |r| r.get(0))?)
+}
+
+/// Stores a validated report, its photos and its outbox row in one
+/// transaction; returns its id.
+pub fn queue(
+    tx: &Transaction<'_>,
+    city: &str,
+    draft: &Draft,
+    at: LatLon,
+    ward: Option<&str>,
+    now: i64,
+) -> Result<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let answers = serde_json::to_string(&draft.answers).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    let contact = draft
+        .contact
+        .as_ref()
+        .filter(|c| !(c.name.trim().is_empty() && c.email.trim().is_empty() && c.phone.trim().is_empty()))
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::InvalidInput(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO reports (id, city, service_code, description, lat, lon, ward, attributes, contact,
+            created_at, status, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'queued', ?10)",
+        params![id, city, draft.service_code, draft.description, at.lat, at.lon, ward, answers, contact, now],
+    )?;
+    for (i, photo) in draft.photos.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO report_photos (report_id, position, jpeg) VALUES (?1, ?2, ?3)",
+            params![id, i as i64, photo.jpeg],
+        )?;
+    }
+    outbox::enqueue(tx, Kind::Report, &id, city, now)?;
+    Ok(id)
+}
+
+/// Queues a citizen update on a report by its Open311 id: `Open` for a
+/// comment or "me too", `Reopen` for a report the city called fixed that is
+/// not. Returns its id.
+pub fn queue_update(
+    tx: &Transaction<'_>,
+    city: &str,
+    server_id: &str,
+    status: Status,
+    description: &str,
+    photo: Option<&[u8]>,
+    now: i64,
+) -> Result<String> {
+    if !status.citizen_may_send() {
+        return Err(Error::InvalidInput(format!("a citizen's update cannot set {status}")));
+    }
+    if description.trim().is_empty() {
+        return Err(Error::InvalidInput("write a comment".into()));
+    }
+    if description.chars().count() > mycity_protocol::limits::MAX_DESCRIPTION {
+        let max = mycity_protocol::limits::MAX_DESCRIPTION;
+        return Err(Error::InvalidInput(format!("a comment has at most {max} characters")));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    tx.execute(
+        "INSERT INTO report_updates (id, city, server_id, status, description, photo, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, city, server_id, status.as_str(), description, photo, now],
+    )?;
+    outbox::enqueue(tx, Kind::Update, &id, city, now)?;
+    Ok(id)
+}
+
+/// Reopens one of my reports, if [`can_reopen`] says it may be; the report
+/// shows "reopened" at once, and a status check will not undo that while the
+/// reopen waits to be sent.
+pub fn reopen(
+    tx: &Transaction<'_>,
+    city: &str,
+    report_id: &str,
+    comment: &str,
+    photo: Option<&[u8]>,
+    now: i64,
+) -> Result<String> {
+    let (server_id, status): (Option<String>, String) = tx
+        .query_row("SELECT server_id, status FROM reports WHERE id = ?1 AND city = ?2", [report_id, city], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?
+        .ok_or_else(|| Error::InvalidInput(format!("no report {report_id}")))?;
+    let status = ReportStatus::parse(&status);
+    let waiting = match &server_id {
+        Some(s) => reopen_waiting(tx, s)?,
+        None => false,
+    };
+    let server_id = match server_id {
+        Some(s) if can_reopen(status, true, waiting) => s,
+        Some(_) => return Err(Error::InvalidInput(format!("a report that is {} cannot be reopened", status.key()))),
+        None => return Err(Error::InvalidInput("this report has not reached the city yet".into())),
+    };
+    let id = queue_update(tx, city, &server_id, Status::Reopen, comment, photo, now)?;
+    tx.execute("UPDATE reports SET status = 'reopen', updated_at = ?2 WHERE id = ?1", params![report_id, now])?;
+    Ok(id)
+}
+
+/// True when a reopen of the report with this Open311 id waits in the outbox.
+fn reopen_waiting(conn: &Connection, server_id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM report_updates u JOIN outbox o ON o.id = u.id
+                        WHERE u.server_id = ?1 AND u.status = 'reopen' AND o.state IN ('pending', 'sending'))",
+        [server_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// The city's reports, newest first, with their timelines and the category names in `lang`.
+pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.service_code, r.description, r.lat, r.lon, r.ward, r.status, r.status_notes, r.server_id,
+                o.state, o.last_error, (SELECT count(*) FROM report_photos p WHERE p.report_id = r.id), r.created_at,
+                COALESCE(s.name, CASE ?2 WHEN 'en' THEN c.name_en ELSE c.name_vi END, r.service_code),
+                (SELECT count(*) FROM report_events e WHERE e.report_id = r.id AND e.seen = 0)
+         FROM reports r
+         LEFT JOIN outbox o ON o.ref = r.id AND o.kind = 'report'
+         LEFT JOIN services s ON s.city = r.city AND s.code = r.service_code
+         LEFT JOIN categories c ON c.city = r.city AND c.code = r.service_code
+         WHERE r.city = ?1 ORDER BY r.created_at DESC, r.rowid DESC",
+    )?;
+    let rows = stmt.query_map(params![city, lang], |r| {
+        let state: Option<String> = r.get(9)?;
+        Ok(Report {
+            id: r.get(0)?,
+            service_code: r.get(1)?,
+            description: r.get(2)?,
+            position: LatLon { lat: r.get(3)?, lon: r.get(4)? },
+            ward: r.get(5)?,
+            status: ReportStatus::parse(&r.get::<_, String>(6)?),
+            status_notes: r.get(7)?,
+            server_id: r.get(8)?,
+            send: match state.as_deref() {
+                Some("pending") => SendState::Waiting,
+                Some("sending") => SendState::Sending,
+                Some("rejected") => SendState::Rejected,
+                _ => SendState::Sent,
+            },
+            last_error: r.get(10)?,
+            photos: r.get(11)?,
+            created_at: r.get(12)?,
+            service_name: r.get(13)?,
+            unseen: r.get::<_, i64>(14)? as usize,
+            events: vec![],
+            can_reopen: false,
+        })
+    })?;
+    let mut reports: Vec<Report> = rows.collect::<Result<_, _>>()?;
+    let mut ev = conn.prepare_cached(
+        "SELECT e.status, e.description, e.media_url, e.at,
+                EXISTS (SELECT 1 FROM report_updates u WHERE u.update_id = e.update_id AND u.server_id = r.server_id)
+         FROM report_events e JOIN reports r ON r.id = e.report_id
+         WHERE e.report_id = ?1 ORDER BY e.at, e.update_id",
+    )?;
+    for r in &mut reports {
+        r.events = ev
+            .query_map([&r.id], |e| {
+                Ok(Event {
+                    status: Status::parse(&e.get::<_, String>(0)?).unwrap_or(Status::Open),
+                    description: e.get(1)?,
+                    media_url: e.get(2)?,
+                    at: e.get(3)?,
+                    mine: e.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let waiting = match &r.server_id {
+            Some(s) => reopen_waiting(conn, s)?,
+            None => false,
+        };
+        r.can_reopen = can_reopen(r.status, r.server_id.is_some(), waiting);
+    }
+    Ok(reports)
+}
+
+/// Marks every city update of the city's reports as seen.
+pub fn mark_seen(tx: &Transaction<'_>, city: &str) -> Result<usize> {
+    Ok(tx.execute(
+        "UPDATE report_events SET seen = 1
+         WHERE seen = 0 AND report_id IN (SELECT id FROM reports WHERE city = ?1)",
+        [city],
+    )?)
+}
+
+/// A stored record in the shape Open311 takes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    /// Form fields.
+    pub fields: Vec<(String, String)>,
+    /// The photo that goes with it.
+    pub photo: Option<Vec<u8>>,
+}
+
+/// Reads a stored report as an Open311 `POST requests` form.
+pub fn outgoing_request(conn: &Connection, id: &str, device_id: &str) -> Result<Outgoing> {
+    type Stored = (String, String, f64, f64, Option<String>, String, Option<String>);
+    let (code, description, lat, lon, ward, answers, contact): Stored = conn.query_row(
+        "SELECT service_code, description, lat, lon, ward, attributes, contact FROM reports WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+    )?;
+    let mut fields: Vec<(String, String)> = vec![
+        ("service_code".into(), code),
+        ("lat".into(), format!("{lat:.6}")),
+        ("long".into(), format!("{lon:.6}")),
+        ("description".into(), description),
+    ];
+    if let Some(ward) = ward {
+        fields.push(("address_string".into(), ward));
+    }
+    fields.push(("device_id".into(), device_id.into()));
+    let answers: BTreeMap<String, crate::Answer> =
+        serde_json::from_str(&answers).map_err(|e| Error::Storage(format!("stored answers: {e}")))?;
+    fields.extend(attributes::to_form(&answers));
+    if let Some(contact) = contact {
+        let c: Contact = serde_json::from_str(&contact).map_err(|e| Error::Storage(format!("stored contact: {e}")))?;
+        let (first, last) = split_name(&c.name);
+        for (k, v) in [("first_name", first), ("last_name", last), ("email", c.email), ("phone", c.phone)] {
+            if !v.trim().is_empty() {
+                fields.push((k.into(), v.trim().to_owned()));
+            }
+        }
+    }
+    let photo: Option<Vec<u8>> = conn
+        .query_row("SELECT jpeg FROM report_photos WHERE report_id = ?1 ORDER BY position LIMIT 1", [id], |r| r.get(0))
+        .optional()?;
+    Ok(Outgoing { fields, photo })
+}
+
+/// Reads a stored citizen update as an Open311 `POST servicerequestupdates` form.
+pub fn outgoing_update(conn: &Connection, id: &str) -> Result<Outgoing> {
+    let (server_id, status, description, photo): (String, String, String, Option<Vec<u8>>) =
+        conn.query_row("SELECT server_id, status, description, photo FROM report_updates WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    let fields = vec![
+        ("service_request_id".into(), server_id),
+        ("status".into(), status),
+        ("description".into(), description),
+        ("update_id".into(), id.to_owned()),
+        ("updated_datetime".into(), crate::city::now_iso()),
+    ];
+    Ok(Outgoing { fields, photo })
+}
+
+/// The city took report `id` as `server_id`. Open311 carries one photo per
+/// request, so the report's other photos follow as updates, queued in the
+/// same transaction that records the id.
+pub fn request_accepted(tx: &Transaction<'_>, id: &str, server_id: &str, now: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE reports SET server_id = ?2, status = 'open', updated_at = ?3 WHERE id = ?1",
+        params![id, server_id, now],
+    )?;
+    let city: String = tx.query_row("SELECT city FROM reports WHERE id = ?1", [id], |r| r.get(0))?;
+    let extra: Vec<(i64, Vec<u8>)> = tx
+        .prepare("SELECT position, jpeg FROM report_photos WHERE report_id = ?1 ORDER BY position")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let total = extra.len();
+    for (position, jpeg) in extra.into_iter().filter(|(p, _)| *p > 0) {
+        let n = position + 1;
+        let text = format!("Ảnh {n}/{total} / Photo {n}/{total}");
+        queue_update(tx, &city, server_id, Status::Open, &text, Some(&jpeg), now)?;
+    }
+    Ok(())
+}
+
+/// The city took citizen update `id` and calls it `server_update_id`.
+pub fn update_accepted(tx: &Transaction<'_>, id: &str, server_update_id: &str) -> Result<()> {
+    tx.execute("UPDATE report_updates SET update_id = ?2 WHERE id = ?1", params![id, server_update_id])?;
+    Ok(())
+}
+
+/// The city's server refused report `id`.
+pub fn request_rejected(tx: &Transaction<'_>, id: &str, reason: &str, now: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE reports SET status = 'rejected', status_notes = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, reason, now],
+    )?;
+    Ok(())
+}
+
+/// The city's reports that reached its server: (Open311 id, local id).
+pub fn sent(conn: &Connection, city: &str) -> Result<Vec<(String, String)>> {
+    let mut st = conn.prepare_cached("SELECT server_id, id FROM reports WHERE city = ?1 AND server_id IS NOT NULL")?;
+    let rows = st.query_map([city], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The time of the newest city update stored for the city's reports, so a
+/// status check asks only for what came after.
+pub fn last_event_at(conn: &Connection, city: &str) -> Result<Option<String>> {
+    Ok(conn.query_row(
+        "SELECT max(e.at) FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.city = ?1",
+        [city],
+        |r| r.get(0),
+    )?)
+}
+
+/// Stores what a status check found: new timeline steps, and each report's
+/// status as [`status_after_check`] decides. Returns the news.
+pub fn apply_check(
+    tx: &Transaction<'_>,
+    city: &str,
+    updates: &[ServiceRequestUpdate],
+    requests: &[ServiceRequest],
+    now: i64,
+) -> Result<Vec<StatusChange>> {
+    let local: BTreeMap<String, String> = sent(tx, city)?.into_iter().collect();
+    let mine: HashSet<String> = {
+        let mut st =
+            tx.prepare_cached("SELECT update_id FROM report_updates WHERE city = ?1 AND update_id IS NOT NULL")?;
+        let rows = st.query_map([city], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut changes = Vec::new();
+    for u in updates {
+        let Some(report) = local.get(&u.service_request_id) else { continue };
+        // The server's start filter is inclusive; a step seen before is ignored.
+        let added = tx.execute(
+            "INSERT OR IGNORE INTO report_events (report_id, update_id, status, description, media_url, at, seen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                report,
+                u.update_id,
+                u.status.as_str(),
+                u.description,
+                u.media_url,
+                u.updated_datetime,
+                mine.contains(&u.update_id)
+            ],
+        )?;
+        if added > 0 && !mine.contains(&u.update_id) {
+            changes.push(StatusChange { report: report.clone(), status: u.status, description: u.description.clone() });
+        }
+    }
+    for r in requests {
+        let Some(report) = local.get(&r.service_request_id) else { continue };
+        let current: String = tx.query_row("SELECT status FROM reports WHERE id = ?1", [report], |x| x.get(0))?;
+        let waiting = reopen_waiting(tx, &r.service_request_id)?;
+        if let Some(next) = status_after_check(ReportStatus::parse(&current), r.current_status(), waiting) {
+            tx.execute(
+                "UPDATE reports SET status = ?2, status_notes = ?3, updated_at = ?4 WHERE id = ?1",
+                params![report, next.key(), r.status_notes, now],
+            )?;
+        }
+    }
+    Ok(changes)
+}

@@ -1,0 +1,184 @@
+//! The `outbox` table: every send that must reach a server, written in the
+//! same transaction as the record it sends, in send order. The decisions
+//! about a row are [`Delivery::step`]'s; this module only reads and writes them.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::machine::{Delivery, SendEvent};
+use crate::{Error, Result};
+
+/// What a row sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A new report (`POST requests`).
+    Report,
+    /// A citizen's update on a report: "me too", a comment, a reopen, an extra photo.
+    Update,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Report => "report",
+            Kind::Update => "update",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Kind> {
+        match s {
+            "report" => Ok(Kind::Report),
+            "update" => Ok(Kind::Update),
+            other => Err(Error::Storage(format!("outbox row of unknown kind {other:?}"))),
+        }
+    }
+}
+
+/// One row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Send order.
+    pub seq: i64,
+    /// The idempotency key (also the id of the record it sends).
+    pub id: String,
+    /// What it sends.
+    pub kind: Kind,
+    /// The city whose server takes it.
+    pub city: String,
+    /// Where it stands.
+    pub delivery: Delivery,
+}
+
+/// Queues `id` (the record's own id, which becomes the idempotency key) for `city`.
+pub fn enqueue(tx: &Transaction<'_>, kind: Kind, id: &str, city: &str, now: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO outbox (id, kind, ref, city, state, attempts, next_attempt_at, created_at)
+         VALUES (?1, ?2, ?1, ?3, 'pending', 0, ?4, ?4)",
+        params![id, kind.as_str(), city, now],
+    )?;
+    Ok(())
+}
+
+fn delivery(state: &str, attempts: u32, next_attempt_at: i64, last_error: Option<String>) -> Result<Delivery> {
+    Ok(match state {
+        "pending" => Delivery::Pending { attempts, next_attempt_at },
+        "sending" => Delivery::Sending { attempts },
+        "sent" => Delivery::Sent,
+        "rejected" => Delivery::Rejected { reason: last_error.unwrap_or_default() },
+        other => return Err(Error::Storage(format!("outbox row in unknown state {other:?}"))),
+    })
+}
+
+/// A row as stored, before its kind and state are read.
+struct Stored {
+    seq: i64,
+    id: String,
+    kind: String,
+    city: String,
+    state: String,
+    attempts: u32,
+    next_attempt_at: i64,
+    last_error: Option<String>,
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
+    Ok(Stored {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        kind: r.get(2)?,
+        city: r.get(3)?,
+        state: r.get(4)?,
+        attempts: r.get(5)?,
+        next_attempt_at: r.get(6)?,
+        last_error: r.get(7)?,
+    })
+}
+
+const COLUMNS: &str = "seq, id, kind, city, state, attempts, next_attempt_at, last_error";
+
+/// The first row of `city` still to be sent: rows go strictly in order, so
+/// a report's "me too" never overtakes the report.
+pub fn head(conn: &Connection, city: &str) -> Result<Option<Row>> {
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE city = ?1 AND state IN ('pending', 'sending') ORDER BY seq LIMIT 1"
+        ))?
+        .query_row([city], row)
+        .optional()?;
+    found
+        .map(|s| {
+            Ok(Row {
+                seq: s.seq,
+                id: s.id,
+                kind: Kind::parse(&s.kind)?,
+                city: s.city,
+                delivery: delivery(&s.state, s.attempts, s.next_attempt_at, s.last_error)?,
+            })
+        })
+        .transpose()
+}
+
+/// The cities with something still to send.
+pub fn waiting_cities(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached(
+        "SELECT city FROM outbox WHERE state IN ('pending', 'sending') GROUP BY city ORDER BY min(seq)",
+    )?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many sends wait, in every city.
+pub fn waiting(conn: &Connection) -> Result<usize> {
+    let n: i64 =
+        conn.query_row("SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')", [], |r| r.get(0))?;
+    Ok(n as usize)
+}
+
+/// When the next waiting send may go: the earliest head of a city's queue.
+pub fn next_due(conn: &Connection) -> Result<Option<i64>> {
+    let mut earliest: Option<i64> = None;
+    for city in waiting_cities(conn)? {
+        let at = match head(conn, &city)?.map(|r| r.delivery) {
+            Some(Delivery::Pending { next_attempt_at, .. }) => next_attempt_at,
+            Some(Delivery::Sending { .. }) => 0,
+            _ => continue,
+        };
+        earliest = Some(earliest.map_or(at, |e| e.min(at)));
+    }
+    Ok(earliest)
+}
+
+/// Stores a row's new state; `failure` is why the last try failed, kept to
+/// show until a newer one replaces it.
+pub fn save(tx: &Transaction<'_>, seq: i64, d: &Delivery, failure: Option<&str>) -> Result<()> {
+    let (state, attempts, next, note): (&str, Option<u32>, Option<i64>, Option<&str>) = match d {
+        Delivery::Pending { attempts, next_attempt_at } => {
+            ("pending", Some(*attempts), Some(*next_attempt_at), failure)
+        }
+        Delivery::Sending { attempts } => ("sending", Some(*attempts), None, None),
+        Delivery::Sent => ("sent", None, None, None),
+        Delivery::Rejected { reason } => ("rejected", None, None, Some(reason.as_str())),
+    };
+    tx.execute(
+        "UPDATE outbox SET state = ?2, attempts = COALESCE(?3, attempts),
+                next_attempt_at = COALESCE(?4, next_attempt_at),
+                last_error = CASE ?2 WHEN 'sent' THEN NULL ELSE COALESCE(?5, last_error) END
+         WHERE seq = ?1",
+        params![seq, state, attempts, next, note],
+    )?;
+    Ok(())
+}
+
+/// The network is back: every send waiting for a retry becomes due now.
+pub fn network_back(tx: &Transaction<'_>, now: i64) -> Result<usize> {
+    let rows: Vec<(i64, u32, i64)> = tx
+        .prepare("SELECT seq, attempts, next_attempt_at FROM outbox WHERE state = 'pending' AND next_attempt_at > ?1")?
+        .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (seq, attempts, next_attempt_at) in &rows {
+        let d = Delivery::Pending { attempts: *attempts, next_attempt_at: *next_attempt_at }
+            .step(SendEvent::NetworkBack { now })
+            .map_err(|e| Error::Storage(e.to_string()))?;
+        save(tx, *seq, &d, None)?;
+    }
+    Ok(rows.len())
+}
