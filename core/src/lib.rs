@@ -307,6 +307,16 @@ impl MyCity {
         self.inner.store.read(|c| tourism::search(c, &slug, query, limit))
     }
 
+    /// What the places list shows for `query`: the city's best sights while
+    /// nothing is typed, else the folded search.
+    pub fn browse_places(&self, query: &str, limit: usize) -> Result<Vec<Place>> {
+        if text::fts_query(query).is_none() && query.trim().is_empty() {
+            let slug = self.city_slug();
+            return self.inner.store.read(|c| tourism::featured(c, &slug, limit));
+        }
+        self.search_places(query, limit)
+    }
+
     /// The city's places within `radius_m` of `at`, nearest first.
     pub fn places_near(&self, at: LatLon, radius_m: f64, limit: usize) -> Result<Vec<tourism::NearPlace>> {
         let slug = self.city_slug();
@@ -564,6 +574,11 @@ impl MyCity {
             self.inner.store.write(|tx| reports::store::reopen(tx, &slug, report_id, comment, photo, city::now()))?;
         self.queued();
         Ok(id)
+    }
+
+    /// Every send in the outbox, in send order, with where it stands.
+    pub fn outbox(&self) -> Result<Vec<sync::outbox::Item>> {
+        self.inner.store.read(sync::outbox::list)
     }
 
     /// How many sends wait in the outbox, in every city.

@@ -11,7 +11,7 @@
 
 pub(crate) mod engine;
 pub mod machine;
-pub(crate) mod outbox;
+pub mod outbox;
 
 use serde::Serialize;
 use tokio::sync::broadcast;

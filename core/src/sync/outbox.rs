@@ -35,7 +35,7 @@ impl Kind {
 
 /// One row.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub(crate) struct Row {
     /// Send order.
     pub seq: i64,
     /// The idempotency key (also the id of the record it sends).
@@ -49,7 +49,7 @@ pub struct Row {
 }
 
 /// Queues `id` (the record's own id, which becomes the idempotency key) for `city`.
-pub fn enqueue(tx: &Transaction<'_>, kind: Kind, id: &str, city: &str, now: i64) -> Result<()> {
+pub(crate) fn enqueue(tx: &Transaction<'_>, kind: Kind, id: &str, city: &str, now: i64) -> Result<()> {
     tx.execute(
         "INSERT INTO outbox (id, kind, ref, city, state, attempts, next_attempt_at, created_at)
          VALUES (?1, ?2, ?1, ?3, 'pending', 0, ?4, ?4)",
@@ -97,7 +97,7 @@ const COLUMNS: &str = "seq, id, kind, city, state, attempts, next_attempt_at, la
 
 /// The first row of `city` still to be sent: rows go strictly in order, so
 /// a report's "me too" never overtakes the report.
-pub fn head(conn: &Connection, city: &str) -> Result<Option<Row>> {
+pub(crate) fn head(conn: &Connection, city: &str) -> Result<Option<Row>> {
     let found = conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM outbox WHERE city = ?1 AND state IN ('pending', 'sending') ORDER BY seq LIMIT 1"
@@ -118,12 +118,51 @@ pub fn head(conn: &Connection, city: &str) -> Result<Option<Row>> {
 }
 
 /// The cities with something still to send.
-pub fn waiting_cities(conn: &Connection) -> Result<Vec<String>> {
+pub(crate) fn waiting_cities(conn: &Connection) -> Result<Vec<String>> {
     let mut st = conn.prepare_cached(
         "SELECT city FROM outbox WHERE state IN ('pending', 'sending') GROUP BY city ORDER BY min(seq)",
     )?;
     let rows = st.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One send as a status screen or the command line lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Item {
+    /// Its idempotency key.
+    pub id: String,
+    /// `report` or `update`.
+    pub kind: String,
+    /// The city whose server takes it.
+    pub city: String,
+    /// `pending`, `sending`, `sent` or `rejected`.
+    pub state: String,
+    /// Failed tries.
+    pub attempts: u32,
+    /// Earliest next try (unix seconds), while waiting.
+    pub next_attempt_at: Option<i64>,
+    /// The last failure, or why the server refused it.
+    pub last_error: Option<String>,
+}
+
+/// Every send, in send order.
+pub fn list(conn: &Connection) -> Result<Vec<Item>> {
+    let mut st = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM outbox ORDER BY seq"))?;
+    let rows = st.query_map([], row)?;
+    let mut out = Vec::new();
+    for r in rows {
+        let s = r?;
+        out.push(Item {
+            next_attempt_at: (s.state == "pending").then_some(s.next_attempt_at),
+            id: s.id,
+            kind: s.kind,
+            city: s.city,
+            state: s.state,
+            attempts: s.attempts,
+            last_error: s.last_error,
+        });
+    }
+    Ok(out)
 }
 
 /// How many sends wait, in every city.
@@ -134,7 +173,7 @@ pub fn waiting(conn: &Connection) -> Result<usize> {
 }
 
 /// When the next waiting send may go: the earliest head of a city's queue.
-pub fn next_due(conn: &Connection) -> Result<Option<i64>> {
+pub(crate) fn next_due(conn: &Connection) -> Result<Option<i64>> {
     let mut earliest: Option<i64> = None;
     for city in waiting_cities(conn)? {
         let at = match head(conn, &city)?.map(|r| r.delivery) {
@@ -149,7 +188,7 @@ pub fn next_due(conn: &Connection) -> Result<Option<i64>> {
 
 /// Stores a row's new state; `failure` is why the last try failed, kept to
 /// show until a newer one replaces it.
-pub fn save(tx: &Transaction<'_>, seq: i64, d: &Delivery, failure: Option<&str>) -> Result<()> {
+pub(crate) fn save(tx: &Transaction<'_>, seq: i64, d: &Delivery, failure: Option<&str>) -> Result<()> {
     let (state, attempts, next, note): (&str, Option<u32>, Option<i64>, Option<&str>) = match d {
         Delivery::Pending { attempts, next_attempt_at } => {
             ("pending", Some(*attempts), Some(*next_attempt_at), failure)
@@ -169,7 +208,7 @@ pub fn save(tx: &Transaction<'_>, seq: i64, d: &Delivery, failure: Option<&str>)
 }
 
 /// The network is back: every send waiting for a retry becomes due now.
-pub fn network_back(tx: &Transaction<'_>, now: i64) -> Result<usize> {
+pub(crate) fn network_back(tx: &Transaction<'_>, now: i64) -> Result<usize> {
     let rows: Vec<(i64, u32, i64)> = tx
         .prepare("SELECT seq, attempts, next_attempt_at FROM outbox WHERE state = 'pending' AND next_attempt_at > ?1")?
         .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

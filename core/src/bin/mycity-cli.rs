@@ -1,0 +1,237 @@
+//! `mycity-cli`: the core without a screen, for cities, benchmarks and debugging.
+//!
+//! ```text
+//! mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] COMMAND
+//!   pack import PATH          import a pack (wire JSON, or a directory with pack.json + wards.geojson)
+//!   pack list                 the stored cities and their pack versions
+//!   search QUERY [--limit N]  folded place search in the city
+//!   photo IN OUT [--thumb T]  prepare a photo as the app sends it (opens no store)
+//!   outbox list               every send and where it stands
+//!   outbox flush              send what is due now
+//!   dossier CODE              check a dossier code against the city's format
+//!   status                    pack, server and sync state
+//! ```
+//! Add `--json` for machine-readable output. Exit status: 0 done, 1 the
+//! command failed (the reason on stderr), 2 the command line was wrong.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use mycity_core::{photos, Config, Lang, MyCity};
+use serde_json::json;
+
+const USAGE: &str = "usage: mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] [--json] \
+COMMAND\n  pack import PATH | pack list | search QUERY [--limit N] | photo IN OUT [--thumb PATH]\n  \
+outbox list | outbox flush | dossier CODE | status";
+
+/// The command line, read.
+#[derive(Debug, Default, PartialEq)]
+struct Cli {
+    data_dir: Option<PathBuf>,
+    server: Option<String>,
+    city: Option<String>,
+    lang: Option<Lang>,
+    json: bool,
+    limit: usize,
+    thumb: Option<PathBuf>,
+    words: Vec<String>,
+}
+
+fn parse(args: impl Iterator<Item = String>) -> Result<Cli, String> {
+    let mut cli = Cli { limit: 20, ..Cli::default() };
+    let mut args = args.peekable();
+    while let Some(a) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        match a.as_str() {
+            "--data-dir" => cli.data_dir = Some(value("--data-dir")?.into()),
+            "--server" => cli.server = Some(value("--server")?),
+            "--city" => cli.city = Some(value("--city")?),
+            "--lang" => cli.lang = Some(Lang::parse(&value("--lang")?)),
+            "--limit" => cli.limit = value("--limit")?.parse().map_err(|e| format!("--limit: {e}"))?,
+            "--thumb" => cli.thumb = Some(value("--thumb")?.into()),
+            "--json" => cli.json = true,
+            "-h" | "--help" => return Err(USAGE.into()),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
+            _ => cli.words.push(a),
+        }
+    }
+    if cli.words.is_empty() {
+        return Err(USAGE.into());
+    }
+    Ok(cli)
+}
+
+/// `$MYCITY_DATA_DIR`, else the app's own data directory.
+fn data_dir(cli: &Cli) -> PathBuf {
+    cli.data_dir
+        .clone()
+        .or_else(|| std::env::var_os("MYCITY_DATA_DIR").map(PathBuf::from))
+        .or_else(|| std::env::var_os("XDG_DATA_HOME").map(|d| PathBuf::from(d).join("mycity")))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/mycity")))
+        .unwrap_or_else(|| PathBuf::from("mycity-data"))
+}
+
+fn open(cli: &Cli) -> Result<MyCity, String> {
+    let config = Config { data_dir: data_dir(cli), server_url: cli.server.clone(), ..Default::default() };
+    let core = MyCity::open(config).map_err(|e| e.to_string())?;
+    if let Some(city) = &cli.city {
+        core.set_city(city).map_err(|e| e.to_string())?;
+    }
+    if let Some(lang) = cli.lang {
+        core.set_lang(lang).map_err(|e| e.to_string())?;
+    }
+    Ok(core)
+}
+
+fn print(cli: &Cli, value: serde_json::Value, text: impl FnOnce() -> String) {
+    if cli.json {
+        println!("{value}");
+    } else {
+        println!("{}", text());
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), String> {
+    let words: Vec<&str> = cli.words.iter().map(String::as_str).collect();
+    let err = |e: mycity_core::Error| e.to_string();
+    match words.as_slice() {
+        ["photo", input, output] => photo(cli, input, output),
+        ["pack", "import", path] => {
+            let core = open(cli)?;
+            let outcome = core.import_pack_path(std::path::Path::new(path)).map_err(err)?;
+            print(cli, json!({ "outcome": format!("{outcome:?}") }), || format!("{outcome:?}"));
+            Ok(())
+        }
+        ["pack", "list"] => {
+            let core = open(cli)?;
+            let cities = core.cities().map_err(err)?;
+            let current = core.city_slug();
+            print(cli, json!(cities), || {
+                let lines: Vec<String> = cities
+                    .iter()
+                    .map(|c| format!("{} {:10} {}", if c.slug == current { '*' } else { ' ' }, c.slug, c.name.vi))
+                    .collect();
+                lines.join("\n")
+            });
+            Ok(())
+        }
+        ["search", query @ ..] if !query.is_empty() => {
+            let core = open(cli)?;
+            let found = core.search_places(&query.join(" "), cli.limit).map_err(err)?;
+            let lang = core.lang().code();
+            print(cli, json!(found), || {
+                let lines: Vec<String> = found.iter().map(|p| format!("{}\t{}", p.id, p.name.get(lang))).collect();
+                lines.join("\n")
+            });
+            Ok(())
+        }
+        ["outbox", "list"] => {
+            let core = open(cli)?;
+            let items = core.outbox().map_err(err)?;
+            print(cli, json!(items), || {
+                let lines: Vec<String> = items
+                    .iter()
+                    .map(|i| {
+                        let note = i.last_error.as_deref().unwrap_or("");
+                        format!("{} {:7} {:9} {:8} tries {} {note}", i.id, i.kind, i.city, i.state, i.attempts)
+                    })
+                    .collect();
+                if lines.is_empty() {
+                    "the outbox is empty".to_owned()
+                } else {
+                    lines.join("\n")
+                }
+            });
+            Ok(())
+        }
+        ["outbox", "flush"] => {
+            let core = open(cli)?;
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+            let flush = rt.block_on(core.flush_outbox()).map_err(err)?;
+            print(cli, json!(flush), || {
+                let stopped = flush.stopped.as_deref().map(|s| format!(" (stopped: {s})")).unwrap_or_default();
+                format!("sent {}, refused {}, still waiting {}{stopped}", flush.sent, flush.rejected, flush.waiting)
+            });
+            Ok(())
+        }
+        ["dossier", code @ ..] if !code.is_empty() => {
+            let core = open(cli)?;
+            let code = core.check_dossier_code(&code.join(" ")).map_err(err)?;
+            print(cli, json!({ "code": code }), || code.clone());
+            Ok(())
+        }
+        ["status"] => {
+            let core = open(cli)?;
+            let s = core.sync_status().map_err(err)?;
+            print(cli, json!(s), || {
+                format!(
+                    "city {} pack v{} ({:?}), server {}, {} waiting",
+                    core.city_slug(),
+                    s.pack_version,
+                    s.source,
+                    s.server.as_deref().unwrap_or("none"),
+                    s.engine.waiting
+                )
+            });
+            Ok(())
+        }
+        _ => Err(format!("unknown command {:?}\n{USAGE}", cli.words.join(" "))),
+    }
+}
+
+/// Prepares one photo as the app would, without opening a store: this is
+/// the whole command the photo benchmark times.
+fn photo(cli: &Cli, input: &str, output: &str) -> Result<(), String> {
+    let raw = std::fs::read(input).map_err(|e| format!("{input}: {e}"))?;
+    let p = photos::process(&raw).map_err(|e| e.to_string())?;
+    std::fs::write(output, &p.jpeg).map_err(|e| format!("{output}: {e}"))?;
+    if let Some(thumb) = &cli.thumb {
+        std::fs::write(thumb, &p.thumbnail).map_err(|e| format!("{}: {e}", thumb.display()))?;
+    }
+    if cli.json {
+        let gps = p.gps.map(|g| json!({ "lat": g.lat, "lon": g.lon }));
+        let v = json!({ "width": p.width, "height": p.height, "bytes": p.jpeg.len(), "thumbnail_bytes": p.thumbnail.len(), "gps": gps });
+        println!("{v}");
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = match parse(std::env::args().skip(1)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.starts_with("unknown command") => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("mycity-cli: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Result<Cli, String> {
+        parse(s.split_whitespace().map(str::to_owned))
+    }
+
+    #[test]
+    fn reads_options_anywhere_and_words_in_order() {
+        let c = args("--city da-nang search dong van --limit 5 --json").unwrap();
+        assert_eq!(c.words, ["search", "dong", "van"]);
+        assert_eq!((c.city.as_deref(), c.limit, c.json), (Some("da-nang"), 5, true));
+        assert!(args("").is_err());
+        assert!(args("--limit x search a").is_err());
+        assert!(args("--bogus status").is_err());
+        assert!(args("search --city").is_err());
+    }
+}
