@@ -41,14 +41,9 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Args, String> {
     Ok(out)
 }
 
-/// `$XDG_DATA_HOME/mycity`, else `~/.local/share/mycity`, else `./mycity-data`.
-fn default_data_dir() -> PathBuf {
-    std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .map(|d| d.join("mycity"))
-        .unwrap_or_else(|| PathBuf::from("mycity-data"))
-}
+/// The server a phone build talks to when neither the person nor the city's
+/// pack names one: set `MYCITY_SERVER_URL` when building (docs/MOBILE.md).
+const BUILD_SERVER: Option<&str> = option_env!("MYCITY_SERVER_URL");
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -61,7 +56,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
+    let data_dir = args.data_dir.clone().unwrap_or_else(platform::data_dir);
 
     // The demo server lives as long as `main`; dropping it stops it.
     #[cfg(feature = "demo-server")]
@@ -88,7 +83,13 @@ fn main() -> ExitCode {
         None => None,
     };
 
-    let core = match MyCity::open(Config { data_dir: data_dir.clone(), server_url, ..Default::default() }) {
+    let config = Config {
+        data_dir: data_dir.clone(),
+        server_url,
+        default_server: BUILD_SERVER.map(str::to_owned),
+        ..Default::default()
+    };
+    let core = match MyCity::open(config) {
         Ok(c) => Arc::new(c),
         Err(e) => {
             eprintln!("mycity-app: cannot open data in {}: {e}", data_dir.display());

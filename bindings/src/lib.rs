@@ -6,6 +6,10 @@ use std::{path::PathBuf, sync::Arc};
 
 use mycity_core as core;
 
+mod sync;
+
+pub use sync::{SyncChange, SyncObserver, SyncObserverHandle};
+
 uniffi::setup_scaffolding!();
 
 /// The small public error of the bindings: a kind and a message to show.

@@ -310,7 +310,7 @@ impl MyCity {
     /// What the places list shows for `query`: the city's best sights while
     /// nothing is typed, else the folded search.
     pub fn browse_places(&self, query: &str, limit: usize) -> Result<Vec<Place>> {
-        if text::fts_query(query).is_none() && query.trim().is_empty() {
+        if query.trim().is_empty() {
             let slug = self.city_slug();
             return self.inner.store.read(|c| tourism::featured(c, &slug, limit));
         }
@@ -768,6 +768,61 @@ mod tests {
         let m = core.sos_message(Some(fix), "").unwrap();
         let ward = core.ward_at(city.center).unwrap().expect("centre is in a ward");
         assert!(m.text.contains(&ward.name.vi), "{}", m.text);
+    }
+
+    #[test]
+    fn browsing_shows_the_best_sights_until_something_is_typed() {
+        let (_d, core) = open();
+        let featured = core.browse_places("  ", 5).unwrap();
+        assert_eq!(featured, core.home().unwrap().featured[..5]);
+        assert!(core.browse_places("lung cu", 5).unwrap()[0].name.vi.contains("Lũng Cú"));
+        assert!(core.browse_places(",,", 5).is_err(), "punctuation alone is not a search");
+    }
+
+    #[test]
+    fn places_near_a_point_come_nearest_first_within_the_radius() {
+        let (_d, core) = open();
+        let first = core.home().unwrap().featured[0].clone();
+        let at = LatLon { lat: first.lat, lon: first.lon };
+        let near = core.places_near(at, 20_000.0, 10).unwrap();
+        assert_eq!(near[0].place.id, first.id);
+        assert!(near.windows(2).all(|w| w[0].distance_m <= w[1].distance_m));
+        assert!(near.iter().all(|n| n.distance_m <= 20_000.0));
+        assert!(core.places_near(at, -1.0, 10).is_err());
+    }
+
+    #[test]
+    fn a_zoomed_map_reads_only_the_wards_in_view() {
+        let (_d, core) = open();
+        core.set_city("da-nang").unwrap();
+        let all = core.ward_shapes().unwrap();
+        let c = core.city().unwrap().center;
+        let view = pack::BBox { min_lat: c.lat - 0.002, min_lon: c.lon - 0.002, max_lat: c.lat + 0.002, max_lon: c.lon + 0.002 };
+        let some = core.ward_shapes_in(view).unwrap();
+        assert!(!some.is_empty() && some.len() < all.len(), "{} of {}", some.len(), all.len());
+        let here = core.ward_at(c).unwrap().unwrap();
+        assert!(some.iter().any(|s| s.ward == here));
+    }
+
+    #[test]
+    fn the_server_comes_from_the_strongest_source_and_a_bad_url_is_refused() {
+        assert_eq!(server_choice(None, None, None, None), None);
+        let s = server_choice(None, Some(" "), Some("https://city.vn"), Some("https://default.vn"));
+        assert_eq!(s, Some(("https://city.vn".into(), ServerOrigin::Pack)));
+        let s = server_choice(Some("http://127.0.0.1:9"), Some("https://mine.vn"), None, None);
+        assert_eq!(s, Some(("http://127.0.0.1:9".into(), ServerOrigin::Override)));
+        let s = server_choice(None, Some("https://mine.vn"), Some("https://city.vn"), None);
+        assert_eq!(s.unwrap().1, ServerOrigin::Chosen);
+
+        let (_d, core) = open();
+        assert_eq!(core.sync_status().unwrap().server, None);
+        assert!(core.set_server(Some("mycity.vn")).is_err());
+        core.set_server(Some("https://mycity.hagiang.gov.vn/")).unwrap();
+        let status = core.sync_status().unwrap();
+        assert_eq!(status.server.as_deref(), Some("https://mycity.hagiang.gov.vn"));
+        assert_eq!(status.server_origin, Some(ServerOrigin::Chosen));
+        core.set_server(None).unwrap();
+        assert_eq!(core.sync_status().unwrap().server, None);
     }
 
     #[tokio::test]

@@ -11,12 +11,7 @@ pub fn Tourism() -> Element {
     let mut query = use_signal(String::new);
     let results = use_memo(move || {
         ui.revision.read();
-        let q = query.read();
-        if q.trim().is_empty() {
-            core.home().map(|h| h.featured).map_err(|e| e.to_string())
-        } else {
-            core.search_places(&q, 30).map_err(|e| e.to_string())
-        }
+        core.browse_places(&query.read(), 30).map_err(|e| e.to_string())
     });
     let t = ui.texts.read();
     let city =
