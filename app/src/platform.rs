@@ -111,10 +111,7 @@ mod tests {
     #[test]
     fn android_package_names_become_its_files_directory() {
         assert_eq!(android_files_dir(b"vn.mycity.app\0"), Some(PathBuf::from("/data/data/vn.mycity.app/files")));
-        assert_eq!(
-            android_files_dir(b"vn.mycity.app:sync\0\0"),
-            Some(PathBuf::from("/data/data/vn.mycity.app/files"))
-        );
+        assert_eq!(android_files_dir(b"vn.mycity.app:sync\0\0"), Some(PathBuf::from("/data/data/vn.mycity.app/files")));
         assert_eq!(android_files_dir(b"/system/bin/app_process\0"), None);
         assert_eq!(android_files_dir(b""), None);
     }

@@ -430,11 +430,7 @@ impl MyCity {
     pub fn set_server(&self, url: Option<&str>) -> Result<()> {
         match url.map(str::trim).filter(|u| !u.is_empty()) {
             Some(u) => self.inner.store.set_setting(KEY_SERVER, &api::normalize_url(u)?)?,
-            None => self
-                .inner
-                .store
-                .write(|tx| Ok(tx.execute("DELETE FROM settings WHERE key = ?1", [KEY_SERVER])?))
-                .map(|_| ())?,
+            None => self.inner.store.clear_setting(KEY_SERVER)?,
         }
         self.inner.sync.signal(Signal::CitySwitched);
         Ok(())
@@ -590,6 +586,12 @@ impl MyCity {
     pub fn my_reports(&self) -> Result<Vec<Report>> {
         let slug = self.city_slug();
         self.inner.store.read(|c| reports::store::list(c, &slug, self.lang().code()))
+    }
+
+    /// How many of the city's answers to my reports (current city) I have not seen yet.
+    pub fn report_news(&self) -> Result<usize> {
+        let slug = self.city_slug();
+        self.inner.store.read(|c| reports::store::unseen(c, &slug))
     }
 
     /// The person has looked at their reports: the city's updates are no longer news.
@@ -797,7 +799,12 @@ mod tests {
         core.set_city("da-nang").unwrap();
         let all = core.ward_shapes().unwrap();
         let c = core.city().unwrap().center;
-        let view = pack::BBox { min_lat: c.lat - 0.002, min_lon: c.lon - 0.002, max_lat: c.lat + 0.002, max_lon: c.lon + 0.002 };
+        let view = pack::BBox {
+            min_lat: c.lat - 0.002,
+            min_lon: c.lon - 0.002,
+            max_lat: c.lat + 0.002,
+            max_lon: c.lon + 0.002,
+        };
         let some = core.ward_shapes_in(view).unwrap();
         assert!(!some.is_empty() && some.len() < all.len(), "{} of {}", some.len(), all.len());
         let here = core.ward_at(c).unwrap().unwrap();

@@ -190,7 +190,12 @@ fn SosButton() -> Element {
 
 #[component]
 fn TabBar() -> Element {
+    let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
+    let news = use_memo(move || {
+        ui.revision.read();
+        core.report_news().unwrap_or(0)
+    });
     let t = ui.texts.read();
     let tabs = [
         (Screen::Home, "home", "tab-home"),
@@ -201,14 +206,15 @@ fn TabBar() -> Element {
     rsx! {
         nav { class: "tabbar", "data-testid": "tabbar",
             for (target, icon, key) in tabs {
-                TabButton { key: "{key}", target, icon, label: t.get(key) }
+                TabButton { key: "{key}", target, icon, label: t.get(key),
+                    badge: if target == Screen::Report { news() } else { 0 } }
             }
         }
     }
 }
 
 #[component]
-fn TabButton(target: Screen, icon: &'static str, label: String) -> Element {
+fn TabButton(target: Screen, icon: &'static str, label: String, badge: usize) -> Element {
     let mut screen = use_context::<Ui>().screen;
     let active = screen() == target;
     rsx! {
@@ -220,6 +226,9 @@ fn TabButton(target: Screen, icon: &'static str, label: String) -> Element {
             onclick: move |_| screen.set(target),
             icons::Icon { name: icon }
             span { "{label}" }
+            if badge > 0 {
+                span { class: "badge", "data-testid": "tab-{icon}-news", "aria-label": "{badge}", "{badge}" }
+            }
         }
     }
 }

@@ -282,6 +282,16 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
     Ok(reports)
 }
 
+/// How many city updates of the city's reports are not seen yet.
+pub fn unseen(conn: &Connection, city: &str) -> Result<usize> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.city = ?1 AND e.seen = 0",
+        [city],
+        |r| r.get(0),
+    )?;
+    Ok(n as usize)
+}
+
 /// Marks every city update of the city's reports as seen.
 pub fn mark_seen(tx: &Transaction<'_>, city: &str) -> Result<usize> {
     Ok(tx.execute(

@@ -169,6 +169,14 @@ impl Store {
         })
     }
 
+    /// Removes a setting.
+    pub fn clear_setting(&self, key: &str) -> Result<()> {
+        self.write(|c| {
+            c.execute("DELETE FROM settings WHERE key = ?1", [key])?;
+            Ok(())
+        })
+    }
+
     fn writer(&self) -> MutexGuard<'_, Connection> {
         match &self.conns {
             Connections::File { writer, .. } => lock(writer),
