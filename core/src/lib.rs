@@ -432,7 +432,9 @@ impl MyCity {
             Some(u) => self.inner.store.set_setting(KEY_SERVER, &api::normalize_url(u)?)?,
             None => self.inner.store.clear_setting(KEY_SERVER)?,
         }
+        // A new server: fetch the city from it, and send what waited for one.
         self.inner.sync.signal(Signal::CitySwitched);
+        self.inner.sync.signal(Signal::Queued);
         Ok(())
     }
 

@@ -280,3 +280,22 @@ async fn when_the_network_returns_waiting_reports_go_at_once() {
     assert_eq!(texts, ["ngoại tuyến 0", "ngoại tuyến 1", "ngoại tuyến 2"]);
     srv.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_made_before_any_server_was_set_leave_when_one_is() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let core = MyCity::open(Config { data_dir: dir.path().to_owned(), ..Default::default() }).unwrap();
+    core.set_city("da-nang").unwrap();
+    core.start_sync().unwrap();
+    core.submit_report(&pothole("chưa có máy chủ")).unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(core.waiting().unwrap(), 1, "nowhere to send it yet");
+    assert_eq!(core.sync_status().unwrap().server, None);
+
+    core.set_server(Some(&base)).unwrap();
+    until("delivered to the chosen server", || core.waiting().unwrap() == 0).await;
+    assert_eq!(on_server(&base).await.len(), 1);
+    srv.shutdown().await.unwrap();
+}
