@@ -1,11 +1,13 @@
 //! Geography: which ward a point is in, and distances.
 //!
-//! Ward lookup runs on every GPS fix and pin drag, so the polygons live in an
-//! in-memory R-tree of their bounding boxes (built once per city); only the
-//! few candidates whose box holds the point get the exact polygon test.
+//! Ward lookup runs on every GPS fix and pin drag, so the outlines are
+//! indexed once per city in a uniform grid ([`grid`]): most points are
+//! answered by their cell alone, and near a border only the wards whose
+//! edges cross the cell get the exact polygon test.
 
-use geo::{Coord, Distance, Haversine, Intersects, LineString, MultiPolygon, Point, Polygon};
-use rstar::{primitives::GeomWithData, primitives::Rectangle, RTree, AABB};
+mod grid;
+
+use geo::{Distance, Haversine, Point};
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -27,33 +29,25 @@ pub struct Ward {
     pub approximate: bool,
 }
 
-type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
-
 /// Point → ward lookup over one city's wards.
 pub struct WardIndex {
-    tree: RTree<Entry>,
-    wards: Vec<(Ward, MultiPolygon<f64>)>,
+    wards: Vec<Ward>,
+    outlines: Vec<grid::Outline>,
+    grid: grid::Grid,
 }
 
 impl WardIndex {
     /// Builds the index from ward definitions.
     pub fn new(defs: impl IntoIterator<Item = WardDef>) -> WardIndex {
-        let wards: Vec<(Ward, MultiPolygon<f64>)> = defs
+        let (wards, outlines): (Vec<Ward>, Vec<grid::Outline>) = defs
             .into_iter()
             .map(|d| {
-                let shape = to_multipolygon(&d.polygons);
-                (Ward { code: d.code, name: d.name, kind: d.kind, approximate: d.approximate }, shape)
+                let outline = grid::Outline::new(&d.polygons);
+                (Ward { code: d.code, name: d.name, kind: d.kind, approximate: d.approximate }, outline)
             })
-            .collect();
-        let entries = wards
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, shape))| {
-                let r = geo::BoundingRect::bounding_rect(shape)?;
-                Some(Entry::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
-            })
-            .collect();
-        WardIndex { tree: RTree::bulk_load(entries), wards }
+            .unzip();
+        let grid = grid::Grid::new(&outlines);
+        WardIndex { wards, outlines, grid }
     }
 
     /// Loads one city's wards from the store.
@@ -79,18 +73,20 @@ impl WardIndex {
         Ok(WardIndex::new(defs))
     }
 
-    /// The ward containing `p` (a point on a shared border goes to the first
-    /// ward found), or `None` when the point lies outside every ward.
+    /// The ward containing `p` (a point on a shared border goes to the ward
+    /// listed first in the pack), or `None` when the point lies outside every ward.
     pub fn locate(&self, p: LatLon) -> Option<&Ward> {
         if !(p.lat.is_finite() && p.lon.is_finite()) {
             return None;
         }
-        let point = Point::new(p.lon, p.lat);
-        self.tree
-            .locate_in_envelope_intersecting(&AABB::from_point([p.lon, p.lat]))
-            .map(|e| &self.wards[e.data])
-            .find(|(_, shape)| shape.intersects(&point))
-            .map(|(w, _)| w)
+        let (ids, crossed) = self.grid.candidates(p.lon, p.lat)?;
+        let found = if crossed {
+            ids.iter().copied().find(|&i| self.outlines[i as usize].contains(p.lon, p.lat))
+        } else {
+            // No border crosses this cell: it lies wholly inside these wards.
+            ids.first().copied()
+        };
+        found.map(|i| &self.wards[i as usize])
     }
 
     /// How many wards are indexed.
@@ -145,19 +141,6 @@ pub fn shapes(conn: &Connection, city: &str, view: Option<BBox>) -> Result<Vec<W
     Ok(out)
 }
 
-fn to_multipolygon(polys: &[Vec<Vec<[f64; 2]>>]) -> MultiPolygon<f64> {
-    let ring = |r: &Vec<[f64; 2]>| LineString::new(r.iter().map(|&[x, y]| Coord { x, y }).collect());
-    MultiPolygon::new(
-        polys
-            .iter()
-            .filter_map(|rings| {
-                let (outer, holes) = rings.split_first()?;
-                Some(Polygon::new(ring(outer), holes.iter().map(ring).collect()))
-            })
-            .collect(),
-    )
-}
-
 /// Great-circle distance in metres.
 pub fn distance_m(a: LatLon, b: LatLon) -> f64 {
     Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat))
@@ -193,6 +176,75 @@ mod tests {
         let idx = WardIndex::new(vec![w]);
         assert!(idx.locate(LatLon { lat: 5.0, lon: 5.0 }).is_none());
         assert!(idx.locate(LatLon { lat: 1.0, lon: 1.0 }).is_some());
+    }
+
+    #[test]
+    fn long_bent_wards_whose_boxes_overlap_are_told_apart() {
+        // Two L-shaped wards interlocking: each one's bounding box covers most of the other.
+        let l = |code: &str, ring: Vec<[f64; 2]>| WardDef {
+            code: code.into(),
+            name: Localized { vi: code.into(), en: code.into() },
+            kind: "xa".into(),
+            approximate: true,
+            polygons: vec![vec![ring]],
+        };
+        let a = l("a", vec![[0.0, 0.0], [10.0, 0.0], [10.0, 1.0], [1.0, 1.0], [1.0, 10.0], [0.0, 10.0], [0.0, 0.0]]);
+        let b = l("b", vec![[1.0, 1.0], [10.0, 1.0], [10.0, 10.0], [9.0, 10.0], [9.0, 2.0], [1.0, 2.0], [1.0, 1.0]]);
+        let idx = WardIndex::new(vec![a, b]);
+        let at = |lon: f64, lat: f64| idx.locate(LatLon { lat, lon }).map(|w| w.code.as_str());
+        assert_eq!(at(0.5, 9.0), Some("a"));
+        assert_eq!(at(9.5, 9.0), Some("b"));
+        assert_eq!(at(5.0, 1.5), Some("b"));
+        assert_eq!(at(5.0, 0.5), Some("a"));
+        assert_eq!(at(5.0, 5.0), None, "inside both boxes, in neither ward");
+        assert_eq!(at(1.0, 1.0), Some("a"), "a shared corner goes to the first ward");
+    }
+
+    /// The `geo` crate's own point-in-polygon, as an independent oracle.
+    fn oracle(defs: &[WardDef], p: LatLon) -> Option<String> {
+        use geo::{Coord, Intersects, LineString, MultiPolygon, Polygon};
+        let ring = |r: &Vec<[f64; 2]>| LineString::new(r.iter().map(|&[x, y]| Coord { x, y }).collect());
+        defs.iter()
+            .find(|d| {
+                let mp = MultiPolygon::new(
+                    d.polygons
+                        .iter()
+                        .filter_map(|rings| {
+                            let (outer, holes) = rings.split_first()?;
+                            Some(Polygon::new(ring(outer), holes.iter().map(ring).collect()))
+                        })
+                        .collect(),
+                );
+                mp.intersects(&Point::new(p.lon, p.lat))
+            })
+            .map(|d| d.code.clone())
+    }
+
+    #[test]
+    fn on_every_bundled_city_the_grid_agrees_with_the_geo_crate() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut unit = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for slug in crate::pack::CITY_SLUGS {
+            let pack = crate::CityPack::parse(&crate::pack::bundled::wire(slug).unwrap().unwrap()).unwrap();
+            let idx = WardIndex::new(pack.wards.clone());
+            let b = pack.bbox;
+            let mut inside = 0;
+            for _ in 0..20_000 {
+                let p = LatLon {
+                    lat: b.min_lat + unit() * (b.max_lat - b.min_lat),
+                    lon: b.min_lon + unit() * (b.max_lon - b.min_lon),
+                };
+                let got = idx.locate(p).map(|w| w.code.clone());
+                assert_eq!(got, oracle(&pack.wards, p), "{slug} at {p:?}");
+                inside += usize::from(got.is_some());
+            }
+            assert!(inside > 1000, "{slug}: only {inside} points fell in a ward");
+        }
     }
 
     #[test]
