@@ -9,7 +9,7 @@ for group in "$@"; do
   case "$group" in
     desktop) want+=(libwebkit2gtk-4.1-dev libxdo-dev libssl-dev xvfb xauth) ;;
     e2e) want+=(chromium xvfb xauth fonts-noto-core) ;;
-    bench) want+=(imagemagick hyperfine) ;;
+    bench) want+=(imagemagick hyperfine libjpeg-turbo-progs) ;;
     *) echo "unknown package group $group" >&2; exit 2 ;;
   esac
 done

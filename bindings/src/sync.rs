@@ -49,7 +49,9 @@ impl From<core::SyncEvent> for SyncChange {
             core::SyncEvent::OutboxChanged { sent, rejected, waiting } => {
                 SyncChange::OutboxChanged { sent: n(sent), rejected: n(rejected), waiting: n(waiting) }
             }
-            core::SyncEvent::ReportNews { changes, notice } => SyncChange::ReportNews { notice, count: n(changes.len()) },
+            core::SyncEvent::ReportNews { changes, notice } => {
+                SyncChange::ReportNews { notice, count: n(changes.len()) }
+            }
             core::SyncEvent::CityChanged { slug } => SyncChange::CityChanged { slug },
             core::SyncEvent::Connection { reachable, error } => SyncChange::Connection { reachable, error },
             core::SyncEvent::Resync => SyncChange::Resync,
@@ -132,7 +134,8 @@ mod tests {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let srv = rt.block_on(mycity_server::serve(([127, 0, 0, 1], 0).into(), Default::default())).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let city = MyCity::open(dir.path().to_string_lossy().into_owned(), Some(format!("http://{}", srv.addr))).unwrap();
+        let city =
+            MyCity::open(dir.path().to_string_lossy().into_owned(), Some(format!("http://{}", srv.addr))).unwrap();
         let seen = Arc::new(Collect(Mutex::new(vec![])));
         let handle = city.observe_sync(seen.clone()).unwrap();
         city.start_sync().unwrap();

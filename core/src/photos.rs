@@ -8,16 +8,28 @@
 //!
 //! Phone photos are large (12 MP and more) and the phone is slow, so JPEGs are
 //! shrunk while they are decoded: libjpeg-turbo (through the `mozjpeg` crate)
-//! can skip most of the inverse DCT and decode at 1/2, 1/4 or 1/8 scale, which
-//! saves most of the time and never holds the full-size frame in memory. The
-//! rest of the way is a Lanczos resize (`fast_image_resize`). PNG and WebP are
-//! rarer from cameras and are decoded in full with the `image` crate.
+//! skips most of the inverse DCT and decodes at 1/2, 1/4 or 1/8 scale, which
+//! saves most of the time. The rest of the way is a Lanczos3 resize
+//! (`fast_image_resize`), and the encoder is libjpeg-turbo's own baseline.
+//!
+//! Decoding is the one step that cannot be split (the entropy decoder reads
+//! the file in order), so it gets a thread to itself: bands of decoded rows go
+//! to a second thread that shrinks them and feeds the encoder and the
+//! thumbnail while the decoder goes on with the next band. No full-size frame
+//! is ever held, which also spares the page faults of large buffers. A turned
+//! photo (EXIF orientation, as most phone photos held upright are) can only be
+//! encoded once its last row is in; its two halves are then encoded at once,
+//! one per thread, and joined with a restart marker. PNG and WebP are rarer
+//! from cameras and are decoded in full with the `image` crate.
 
 use std::io::Cursor;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::thread;
 
 use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::{Filter, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use mozjpeg::decompress::DecompressStarted;
 use mozjpeg::{ColorSpace, Compress, Decompress, Marker};
 
 use mycity_protocol::media::{is_iso_media, sniff_image, ImageType};
@@ -78,29 +90,17 @@ pub fn process(input: &[u8]) -> Result<Processed> {
         )));
     }
     // Recognised by content, never by name or MIME type, which a picker may get wrong.
-    let (frame, meta) = match sniff_image(input) {
-        Some(ImageType::Jpeg) => decode_jpeg(input)?,
-        Some(format @ (ImageType::Png | ImageType::WebP)) => decode_other(input, format)?,
+    match sniff_image(input) {
+        Some(ImageType::Jpeg) => process_jpeg(input),
+        Some(format @ (ImageType::Png | ImageType::WebP)) => {
+            let (frame, meta) = decode_other(input, format)?;
+            process_frame(&frame, &meta)
+        }
         // iPhones shoot HEIC; the system picker usually hands over a JPEG, but
         // a file copied as is deserves a clearer word than "not a photo".
-        None if is_iso_media(input) => {
-            return Err(invalid("unsupported photo format (HEIC/AVIF): expected JPEG, PNG or WebP"))
-        }
-        None => return Err(invalid("not a photo: expected JPEG, PNG or WebP")),
-    };
-
-    // Resize before turning upright: both orders give the same picture, and
-    // the encoder turns the smaller frame strip by strip as it reads it.
-    let (w, h) = fit(meta.width, meta.height, LONG_EDGE);
-    let frame = resize(frame, w, h)?;
-    let jpeg = encode_jpeg(&frame, meta.orientation)?;
-
-    let (tw, th) = fit(frame.width, frame.height, THUMB_EDGE);
-    let thumb = resize_ref(&frame, tw, th)?;
-    let thumbnail = encode_jpeg(thumb.as_ref().unwrap_or(&frame), meta.orientation)?;
-
-    let up = Upright::new(&frame, meta.orientation);
-    Ok(Processed { jpeg, thumbnail, width: up.width, height: up.height, gps: meta.gps })
+        None if is_iso_media(input) => Err(invalid("unsupported photo format (HEIC/AVIF): expected JPEG, PNG or WebP")),
+        None => Err(invalid("not a photo: expected JPEG, PNG or WebP")),
+    }
 }
 
 fn invalid(msg: impl Into<String>) -> Error {
@@ -162,57 +162,177 @@ fn fit(width: u32, height: u32, edge: u32) -> (u32, u32) {
 fn libjpeg<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     match panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(payload) => {
-            let detail = payload
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown error");
-            let detail = detail.strip_prefix("libjpeg fatal error: ").unwrap_or(detail);
-            Err(invalid(format!("{what}: {detail}")))
-        }
+        Err(payload) => Err(invalid(format!("{what}: {}", panic_text(payload.as_ref())))),
     }
+}
+
+/// libjpeg's message out of an unwind payload.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    let detail = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown error");
+    detail.strip_prefix("libjpeg fatal error: ").unwrap_or(detail).to_owned()
 }
 
 fn damaged(e: impl std::fmt::Display) -> Error {
     invalid(format!("damaged JPEG photo: {e}"))
 }
 
-/// Decodes a JPEG at the smallest DCT scale (8/8, 4/8, 2/8 or 1/8) whose long
-/// edge is still at least [`LONG_EDGE`], so the resize that follows only ever
-/// shrinks and keeps its quality.
-fn decode_jpeg(input: &[u8]) -> Result<(Frame, Meta)> {
-    libjpeg("damaged JPEG photo", || {
-        // APP1 is kept so EXIF is read from libjpeg's own parse of the header.
-        let mut d = Decompress::builder().with_markers(&[Marker::APP(1)]).from_mem(input).map_err(damaged)?;
-        let (width, height) = (d.width() as u32, d.height() as u32);
-        check_size(width.into(), height.into())?;
-        let (orientation, gps) = d
-            .markers()
-            .find_map(|m| m.data.strip_prefix(b"Exif\0\0").map(<[u8]>::to_vec))
-            .and_then(|tiff| exif::Reader::new().continue_on_error(true).read_raw(tiff).or_else(partial).ok())
-            .map_or((1, None), |e| read_exif(&e));
+/// Decoded rows handed from the decoder to the shrinking thread at a time, in
+/// bytes (rounded to whole rows). Big enough that the per-call set-up of the
+/// resize (its filter weights for every output column, a few tenths of a
+/// millisecond) is paid a dozen times per photo rather than hundreds, small
+/// enough that a band is still in cache when the other thread reads it.
+const BAND_BYTES: usize = 768 * 1024;
 
-        if matches!(d.color_space(), ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK) {
-            // libjpeg cannot turn CMYK into RGB; cameras and phones never write it.
-            return Err(invalid("unsupported JPEG: CMYK colours (print files are not photos)"));
-        }
-        d.scale(dct_scale(width.max(height)));
-        let mut d = d.rgb().map_err(damaged)?;
-        let (sw, sh) = (d.width() as u32, d.height() as u32);
-        let rgb: Vec<u8> = d.read_scanlines().map_err(damaged)?;
-        let rest = d.finish_into_inner().map_err(damaged)?;
-        // A file cut short decodes "successfully": the crate feeds libjpeg a fake
-        // end marker and the missing rows come out grey. A real end marker was
-        // read when bytes follow it, or when the file ends with it.
-        if rest.is_empty() && !input.ends_with(&[0xFF, 0xD9]) {
-            return Err(invalid("damaged JPEG photo: the file is cut short"));
-        }
-        Ok((Frame { width: sw, height: sh, rgb }, Meta { width, height, orientation, gps }))
-    })
+/// Smallest band: below this, setting up each resize costs more than the
+/// rows take to decode.
+const MIN_BAND_ROWS: usize = 32;
+
+/// Band buffers: one being decoded, one being shrunk, one waiting. They go
+/// round, so nothing is allocated for bands after the first three.
+const BANDS: usize = 3;
+
+/// Decodes a JPEG at the DCT scale [`dct_scale`] picks, and shrinks, turns
+/// and encodes it on a second thread while the decoder goes on (see the
+/// module notes).
+fn process_jpeg(input: &[u8]) -> Result<Processed> {
+    let (d, meta) = libjpeg("damaged JPEG photo", || start_jpeg(input))?;
+    let src = (d.width() as u32, d.height() as u32);
+    let dst = fit(meta.width, meta.height, LONG_EDGE);
+    let orientation = meta.orientation;
+    let band_rows = (BAND_BYTES / (src.0 as usize * 3)).max(MIN_BAND_ROWS);
+    let band_bytes = band_rows.min(src.1 as usize) * src.0 as usize * 3;
+    let (out, decoded) = thread::scope(|s| {
+        let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(BANDS);
+        let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+        let worker = thread::Builder::new().name("photo".into()).spawn_scoped(s, move || {
+            libjpeg("could not encode the photo", || {
+                // While the decoder fills its first band, this thread, idle
+                // until then, pays the page faults of the other bands'
+                // buffers, which would otherwise hold the decoder up.
+                for _ in 1..BANDS {
+                    let _ = empty_tx.send(vec![1; band_bytes]);
+                }
+                let mut out = Output::new(src, dst, orientation)?;
+                for band in full_rx {
+                    out.push(&band)?;
+                    // The decoder may be done and gone: the buffer is then simply dropped.
+                    let _ = empty_tx.send(band);
+                }
+                out.finish()
+            })
+        });
+        let Ok(worker) = worker else {
+            // No second thread to be had: the same work, one band after the other.
+            return (libjpeg("damaged JPEG photo", || one_thread(d, input, band_rows, dst, orientation)), Ok(()));
+        };
+        let decoded = libjpeg("damaged JPEG photo", || {
+            read_bands(d, input, band_rows, &mut |band, more| {
+                if full_tx.send(band).is_err() {
+                    return Ok(None);
+                }
+                Ok(if more { empty_rx.recv().ok() } else { Some(Vec::new()) })
+            })
+        });
+        drop(full_tx);
+        let out = worker
+            .join()
+            .unwrap_or_else(|p| Err(invalid(format!("could not encode the photo: {}", panic_text(p.as_ref())))));
+        (out, decoded)
+    });
+    // A damaged file explains a failed encoding, not the other way round.
+    decoded?;
+    let (jpeg, thumbnail, width, height) = out?;
+    Ok(Processed { jpeg, thumbnail, width, height, gps: meta.gps })
 }
 
-/// Numerator over 8 of the DCT scale used to decode a picture whose long edge is `long`.
+/// The work of [`process_jpeg`] on this thread alone, band after band.
+fn one_thread(
+    d: DecompressStarted<&[u8]>,
+    input: &[u8],
+    band_rows: usize,
+    dst: (u32, u32),
+    orientation: u8,
+) -> Result<(Vec<u8>, Vec<u8>, u32, u32)> {
+    let mut out = Output::new((d.width() as u32, d.height() as u32), dst, orientation)?;
+    read_bands(d, input, band_rows, &mut |band, _| {
+        out.push(&band)?;
+        Ok(Some(band))
+    })?;
+    out.finish()
+}
+
+/// Reads the header and EXIF, chooses the scale and starts the decoder.
+fn start_jpeg(input: &[u8]) -> Result<(DecompressStarted<&[u8]>, Meta)> {
+    // APP1 is kept so EXIF is read from libjpeg's own parse of the header.
+    let mut d = Decompress::builder().with_markers(&[Marker::APP(1)]).from_mem(input).map_err(damaged)?;
+    let (width, height) = (d.width() as u32, d.height() as u32);
+    check_size(width.into(), height.into())?;
+    let (orientation, gps) = d
+        .markers()
+        .find_map(|m| m.data.strip_prefix(b"Exif\0\0").map(<[u8]>::to_vec))
+        .and_then(|tiff| exif::Reader::new().continue_on_error(true).read_raw(tiff).or_else(partial).ok())
+        .map_or((1, None), |e| read_exif(&e));
+
+    if matches!(d.color_space(), ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK) {
+        // libjpeg cannot turn CMYK into RGB; cameras and phones never write it.
+        return Err(invalid("unsupported JPEG: CMYK colours (print files are not photos)"));
+    }
+    d.scale(dct_scale(width.max(height)));
+    Ok((d.rgb().map_err(damaged)?, Meta { width, height, orientation, gps }))
+}
+
+/// A band of decoded rows goes to `hand`, with whether more follow; `hand`
+/// gives back the buffer for the next band, or `None` when the rows are not
+/// wanted any more (the shrinking thread failed, and says why).
+type Hand<'a> = dyn FnMut(Vec<u8>, bool) -> Result<Option<Vec<u8>>> + 'a;
+
+/// Decodes every row, a band at a time, and checks that the file was whole.
+fn read_bands(mut d: DecompressStarted<&[u8]>, input: &[u8], band_rows: usize, hand: &mut Hand<'_>) -> Result<()> {
+    let row = d.width() * 3;
+    let mut left = d.height();
+    let mut band = Vec::new();
+    while left > 0 {
+        // Smaller bands towards the end: what the shrinking thread still has
+        // to do once the last row is decoded is one band's worth.
+        let n = if left > 2 * band_rows {
+            band_rows
+        } else {
+            let half = (left / 2).max(MIN_BAND_ROWS).min(left);
+            if left - half < MIN_BAND_ROWS {
+                left
+            } else {
+                half
+            }
+        };
+        band.resize(n * row, 0);
+        d.read_scanlines_into(&mut band[..]).map_err(damaged)?;
+        left -= n;
+        match hand(band, left > 0)? {
+            Some(next) => band = next,
+            None => return Ok(()),
+        }
+    }
+    let rest = d.finish_into_inner().map_err(damaged)?;
+    // A file cut short decodes "successfully": the crate feeds libjpeg a fake
+    // end marker and the missing rows come out grey. A real end marker was
+    // read when bytes follow it, or when the file ends with it.
+    if rest.is_empty() && !input.ends_with(&[0xFF, 0xD9]) {
+        return Err(invalid("damaged JPEG photo: the file is cut short"));
+    }
+    Ok(())
+}
+
+/// Numerator over 8 of the DCT scale used to decode a picture whose long edge
+/// is `long`: the smallest of 1/8, 2/8, 4/8 and 8/8 that still gives at least
+/// [`LONG_EDGE`] pixels, so the resize that follows only ever shrinks and
+/// keeps its quality. libjpeg-turbo can decode at any M/8, but only these four
+/// have SIMD inverse DCTs: 3/8 of a 24 MP photo decodes ~14 % slower than 4/8
+/// of it, 5/8 of a 3000 px photo ~30 % slower than all of it, and the decoder
+/// is the one step that nothing runs beside.
 fn dct_scale(long: u32) -> u8 {
     [1u8, 2, 4]
         .into_iter()
@@ -221,42 +341,165 @@ fn dct_scale(long: u32) -> u8 {
         .unwrap_or(8)
 }
 
-/// Encodes a baseline JPEG with libjpeg-turbo's defaults at [`QUALITY`]
-/// (4:2:0 chroma, optimised Huffman tables), turned upright on the way.
-/// Nothing but the JFIF header and the pixels is written: no EXIF, no ICC
-/// profile, no comment.
-fn encode_jpeg(stored: &Frame, orientation: u8) -> Result<Vec<u8>> {
-    // Rows handed to libjpeg at a time when turning: a strip reads a narrow band
-    // of columns, which stays in cache, and no turned copy of the frame is made.
+/// A JPEG encoder set for speed: libjpeg-turbo's own defaults at [`QUALITY`]
+/// (baseline, 4:2:0 chroma, standard Huffman tables). mozjpeg's defaults
+/// (progressive, trellis quantisation) save ~10 % of bytes but cost several
+/// times the encoding time on a phone. Optimised Huffman tables save ~8 % on
+/// a typical photo (~2 % on a very detailed one), but they hold every
+/// coefficient of the photo for a second pass after its last row, which then
+/// waits on it, and the halves of a turned photo ([`encode_in_halves`]) could
+/// not share them. Nothing but the JFIF header and the pixels is written: no
+/// EXIF, no ICC profile, no comment. The rows it is given are RGB.
+fn encoder(width: u32, height: u32) -> Result<mozjpeg::compress::CompressStarted<Vec<u8>>> {
+    let mut c = Compress::new(ColorSpace::JCS_RGB);
+    c.set_fastest_defaults();
+    c.set_size(width as usize, height as usize);
+    c.set_quality(f32::from(QUALITY));
+    c.set_optimize_coding(false);
+    c.start_compress(Vec::with_capacity(width as usize * height as usize / 8)).map_err(encode_failed)
+}
+
+fn encode_failed(e: std::io::Error) -> Error {
+    invalid(format!("could not encode the photo: {e}"))
+}
+
+/// Encodes a stored RGB frame, turned upright on the way.
+fn encode_turned(width: u32, height: u32, px: &[u8], orientation: u8) -> Result<Vec<u8>> {
+    // Rows handed to libjpeg at a time: a strip reads a narrow band of
+    // columns, which stays in cache, and no turned copy of the frame is made.
     const STRIP: usize = 16;
-    let up = Upright::new(stored, orientation);
-    libjpeg("could not encode the photo", || {
-        let fail = |e: std::io::Error| invalid(format!("could not encode the photo: {e}"));
-        let mut c = Compress::new(ColorSpace::JCS_RGB);
-        // mozjpeg's own defaults (progressive, trellis quantisation) save ~10 %
-        // of bytes but cost several times the encoding time on a phone.
-        c.set_fastest_defaults();
-        c.set_size(up.width as usize, up.height as usize);
-        c.set_quality(f32::from(QUALITY));
-        // A second pass over the coefficients for ~8 % fewer bytes to upload.
-        c.set_optimize_coding(true);
-        let mut c = c.start_compress(Vec::with_capacity(stored.rgb.len() / 8)).map_err(fail)?;
-        if (2..=8).contains(&orientation) {
-            let row = up.width as usize * 3;
-            let mut strip = vec![0u8; STRIP * row];
-            for y0 in (0..up.height as usize).step_by(STRIP) {
-                let n = STRIP.min(up.height as usize - y0) * row;
-                up.rows(stored, y0, &mut strip[..n]);
-                c.write_scanlines(&strip[..n]).map_err(fail)?;
-            }
-        } else {
-            c.write_scanlines(&stored.rgb).map_err(fail)?;
+    let up = Upright::new(width, height, orientation);
+    let mut c = encoder(up.width, up.height)?;
+    let row = up.width as usize * 3;
+    let mut strip = vec![0u8; STRIP * row];
+    for y0 in (0..up.height as usize).step_by(STRIP) {
+        let n = STRIP.min(up.height as usize - y0) * row;
+        up.rows(px, y0, &mut strip[..n]);
+        c.write_scanlines(&strip[..n]).map_err(encode_failed)?;
+    }
+    c.finish().map_err(encode_failed)
+}
+
+/// Encodes an upright RGB frame as it is.
+fn encode_rows(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>> {
+    let mut c = encoder(width, height)?;
+    c.write_scanlines(rgb).map_err(encode_failed)?;
+    c.finish().map_err(encode_failed)
+}
+
+/// Height of the encoder's MCU (4:2:0), in pixels: pieces of a JPEG can only
+/// meet on a row of MCUs.
+const MCU: u32 = 16;
+
+/// Encodes an upright RGB frame with two threads: its top and bottom halves
+/// are encoded at once as two JPEGs, joined into one by [`splice`] with a
+/// restart marker where they meet. A turned photo can only be encoded once
+/// its last row is shrunk, while nothing else is left to do: this halves
+/// that wait. The picture decodes exactly as from one encode.
+fn encode_in_halves(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>> {
+    let top = (height / 2).div_ceil(MCU) * MCU;
+    let interval = width.div_ceil(MCU) * (top / MCU);
+    if top == 0 || top >= height || interval > u32::from(u16::MAX) {
+        return encode_rows(width, height, rgb);
+    }
+    let (upper, lower) = rgb.split_at(top as usize * width as usize * 3);
+    let (first, second) = thread::scope(|s| {
+        let second = thread::Builder::new()
+            .name("photo".into())
+            .spawn_scoped(s, || libjpeg("could not encode the photo", || encode_rows(width, height - top, lower)));
+        let first = encode_rows(width, top, upper);
+        let second = match second {
+            Ok(t) => t
+                .join()
+                .unwrap_or_else(|p| Err(invalid(format!("could not encode the photo: {}", panic_text(p.as_ref()))))),
+            // No second thread to be had: one after the other.
+            Err(_) => encode_rows(width, height - top, lower),
+        };
+        (first, second)
+    });
+    match splice(&first?, &second?, height, interval) {
+        Some(jpeg) => Ok(jpeg),
+        // Not expected from libjpeg; one encode is always right.
+        None => encode_rows(width, height, rgb),
+    }
+}
+
+/// Joins two baseline JPEGs of the same width and settings, `first` on top
+/// of `second`, into one: `first`'s headers with the full `height` and a
+/// restart interval of `interval` MCUs (all of `first`'s), its entropy-coded
+/// data, the marker RST0, then `second`'s entropy-coded data and end marker.
+/// At a restart marker the decoder starts afresh (DC predictions at zero, on
+/// a byte boundary), just as `second` was encoded. `None` when either is not
+/// laid out as expected or their headers differ but for the height.
+fn splice(first: &[u8], second: &[u8], height: u32, interval: u32) -> Option<Vec<u8>> {
+    let (sof, sos, data) = layout(first)?;
+    if layout(second)? != (sof, sos, data) {
+        return None;
+    }
+    let h = sof + 5; // SOF0: marker, length, precision, then the height
+    let same = first.get(..h)? == second.get(..h)? && first.get(h + 2..data)? == second.get(h + 2..data)?;
+    if !same || !first.ends_with(&[0xFF, 0xD9]) || !second.ends_with(&[0xFF, 0xD9]) {
+        return None;
+    }
+    let (height, interval) = (u16::try_from(height).ok()?, u16::try_from(interval).ok()?);
+    let mut out = Vec::with_capacity(first.len() + second.len());
+    out.extend_from_slice(&first[..sos]);
+    out[h..h + 2].copy_from_slice(&height.to_be_bytes());
+    out.extend_from_slice(&[0xFF, 0xDD, 0, 4]); // DRI
+    out.extend_from_slice(&interval.to_be_bytes());
+    out.extend_from_slice(&first[sos..first.len() - 2]);
+    out.extend_from_slice(&[0xFF, 0xD0]);
+    out.extend_from_slice(&second[data..]);
+    Some(out)
+}
+
+/// Where a baseline JPEG's frame header (SOF0) and scan header (SOS) start,
+/// and where its entropy-coded data begins. `None` for anything else,
+/// restart markers included.
+fn layout(jpeg: &[u8]) -> Option<(usize, usize, usize)> {
+    if !jpeg.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let (mut i, mut sof) = (2, None);
+    loop {
+        if *jpeg.get(i)? != 0xFF {
+            return None;
         }
-        c.finish().map_err(fail)
-    })
+        let len = usize::from(u16::from_be_bytes([*jpeg.get(i + 2)?, *jpeg.get(i + 3)?]));
+        match jpeg[i + 1] {
+            0xC0 => sof = Some(i),
+            0xDA => return Some((sof?, i, i + 2 + len)),
+            // Other frame types (progressive, arithmetic…), restart intervals.
+            0xC1..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF | 0xDD => return None,
+            _ => {}
+        }
+        i += 2 + len;
+    }
+}
+
+/// Encodes an RGB frame as a JPEG, turned upright.
+#[cfg(test)]
+fn encode_jpeg(stored: &Frame, orientation: u8) -> Result<Vec<u8>> {
+    libjpeg("could not encode the photo", || encode_turned(stored.width, stored.height, &stored.rgb, orientation))
 }
 
 // ---- PNG and WebP, through the image crate ----
+
+/// Shrinks, turns and encodes a decoded RGB frame, on this thread: PNG and
+/// WebP decoders hand over the whole frame at once, there is nothing to overlap.
+fn process_frame(frame: &Frame, meta: &Meta) -> Result<Processed> {
+    let (w, h) = fit(frame.width, frame.height, LONG_EDGE);
+    let (jpeg, thumbnail, width, height) = libjpeg("could not encode the photo", || {
+        let mut out = Output::new((frame.width, frame.height), (w, h), meta.orientation)?;
+        // In bands, so the half-shrunk rows never make a second full frame.
+        let band = (BAND_BYTES / (frame.width as usize * 3)).max(16) * frame.width as usize * 3;
+        for rows in frame.rgb.chunks(band) {
+            out.push(rows)?;
+        }
+        out.finish()
+    })?;
+    Ok(Processed { jpeg, thumbnail, width, height, gps: meta.gps })
+}
 
 fn decode_other(input: &[u8], format: ImageType) -> Result<(Frame, Meta)> {
     let image_format = match format {
@@ -359,23 +602,226 @@ fn gps(e: &exif::Exif) -> Option<LatLon> {
 
 fn resize_options() -> ResizeOptions {
     // Lanczos3 is ImageMagick's choice when shrinking photos: sharp, no ringing to speak of.
-    ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
+    let lanczos3 = Filter::new("Lanczos3", lanczos3, 3.0).map_or(FilterType::Lanczos3, FilterType::Custom);
+    ResizeOptions::new().resize_alg(ResizeAlg::Convolution(lanczos3))
 }
 
-/// The frame resized to `width`×`height`, or `None` when it already has that size.
-fn resize_ref(src: &Frame, width: u32, height: u32) -> Result<Option<Frame>> {
-    if (src.width, src.height) == (width, height) {
-        return Ok(None);
+/// The Lanczos3 kernel, sinc(x)·sinc(x/3), with one sine instead of two
+/// (sin 3a = 3 sin a − 4 sin³ a): the resize works its weights out again on
+/// every call, and a band-by-band shrink calls it a few dozen times a photo.
+fn lanczos3(x: f64) -> f64 {
+    if x == 0.0 {
+        return 1.0;
     }
-    let resize_err = |e: &dyn std::fmt::Display| invalid(format!("could not resize the photo: {e}"));
-    let view = ImageRef::new(src.width, src.height, &src.rgb, PixelType::U8x3).map_err(|e| resize_err(&e))?;
-    let mut dst = Image::new(width, height, PixelType::U8x3);
-    Resizer::new().resize(&view, &mut dst, &resize_options()).map_err(|e| resize_err(&e))?;
-    Ok(Some(Frame { width, height, rgb: dst.into_vec() }))
+    if !(-3.0..3.0).contains(&x) {
+        return 0.0;
+    }
+    let a = std::f64::consts::PI * x / 3.0;
+    let s = a.sin();
+    s * s * (3.0 - 4.0 * s * s) / (3.0 * a * a)
 }
 
-fn resize(src: Frame, width: u32, height: u32) -> Result<Frame> {
-    Ok(resize_ref(&src, width, height)?.unwrap_or(src))
+fn resize_failed(e: impl std::fmt::Display) -> Error {
+    invalid(format!("could not resize the photo: {e}"))
+}
+
+/// A Lanczos3 shrink of an RGB picture that arrives a band of
+/// rows at a time, so rows can be shrunk while later ones are still being
+/// decoded. It gives the picture a resize of the whole frame at once gives:
+/// rows are shrunk across as they come, and an output row is made only when
+/// every source row its filter reaches is there; rows no output row still
+/// reaches are dropped, so only a band's worth is ever held.
+struct Shrinker {
+    src: (u32, u32),
+    dst: (u32, u32),
+    resizer: Resizer,
+    /// Source rows `first..`, already shrunk across (`dst.0` pixels wide).
+    window: Vec<u8>,
+    first: u32,
+    /// Source rows pushed so far.
+    received: u32,
+    /// Output rows made so far.
+    done: u32,
+    /// The output rows made by the last push.
+    strip: Vec<u8>,
+}
+
+impl Shrinker {
+    fn new(src: (u32, u32), dst: (u32, u32)) -> Self {
+        Shrinker {
+            src,
+            dst,
+            resizer: Resizer::new(),
+            window: Vec::new(),
+            first: 0,
+            received: 0,
+            done: 0,
+            strip: Vec::new(),
+        }
+    }
+
+    /// Source rows per output row, and how far from its centre the filter reaches, in source rows.
+    fn reach(&self) -> (f64, f64) {
+        let scale = f64::from(self.src.1) / f64::from(self.dst.1);
+        (scale, 3.0 * scale.max(1.0))
+    }
+
+    /// Where output row `y` starts, in source rows. Multiplied before dividing,
+    /// so the last row ends exactly on the source's last row.
+    fn src_y(&self, y: u32) -> f64 {
+        f64::from(y) * f64::from(self.src.1) / f64::from(self.dst.1)
+    }
+
+    fn all_done(&self) -> bool {
+        self.done == self.dst.1
+    }
+
+    /// Takes the next source rows (whole rows; rows past the picture's
+    /// height are ignored) and hands every output row they complete to `emit`.
+    fn push(&mut self, rows: &[u8], emit: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
+        let ((sw, sh), (dw, dh)) = (self.src, self.dst);
+        let (src_row, dst_row) = (sw as usize * 3, dw as usize * 3);
+        let n = ((rows.len() / src_row) as u32).min(sh - self.received);
+        if n == 0 {
+            return Ok(());
+        }
+        let rows = &rows[..n as usize * src_row];
+        self.received += n;
+        if (sw, sh) == (dw, dh) {
+            self.done += n;
+            return emit(rows);
+        }
+
+        // Across, straight into the window.
+        let at = self.window.len();
+        self.window.resize(at + n as usize * dst_row, 0);
+        if sw == dw {
+            self.window[at..].copy_from_slice(rows);
+        } else {
+            let src = ImageRef::new(sw, n, rows, PixelType::U8x3).map_err(resize_failed)?;
+            let mut dst =
+                Image::from_slice_u8(dw, n, &mut self.window[at..], PixelType::U8x3).map_err(resize_failed)?;
+            self.resizer.resize(&src, &mut dst, &resize_options()).map_err(resize_failed)?;
+        }
+
+        // Down, for the output rows whose every source row is in.
+        let (scale, radius) = self.reach();
+        let end = if self.received == sh {
+            dh
+        } else {
+            // Row y reaches source rows below ceil((y + 0.5)·scale + radius); one row to spare.
+            let last = ((f64::from(self.received) - radius - 1.0) / scale - 0.5).floor();
+            if last < 0.0 {
+                0
+            } else {
+                (last as u32 + 1).min(dh)
+            }
+        };
+        if end <= self.done {
+            return Ok(());
+        }
+        let held = (self.window.len() / dst_row) as u32;
+        let top = self.src_y(self.done) - f64::from(self.first);
+        let height = (self.src_y(end) - self.src_y(self.done)).min(f64::from(held) - top);
+        let count = end - self.done;
+        self.strip.resize(count as usize * dst_row, 0);
+        let src = ImageRef::new(dw, held, &self.window, PixelType::U8x3).map_err(resize_failed)?;
+        let mut dst = Image::from_slice_u8(dw, count, &mut self.strip, PixelType::U8x3).map_err(resize_failed)?;
+        let options = resize_options().crop(0.0, top, f64::from(dw), height);
+        self.resizer.resize(&src, &mut dst, &options).map_err(resize_failed)?;
+        self.done = end;
+        emit(&self.strip)?;
+
+        // Forget the rows no output row to come reaches (one row to spare).
+        let keep = ((f64::from(self.done) + 0.5) * scale - radius).floor() - 1.0;
+        let keep = if keep <= f64::from(self.first) { self.first } else { (keep as u32).min(self.first + held) };
+        if keep > self.first {
+            self.window.drain(..(keep - self.first) as usize * dst_row);
+            self.first = keep;
+        }
+        Ok(())
+    }
+}
+
+/// Output rows handed to the thumbnail's shrink at a time: each call of the
+/// resize works out its filter weights again for every output column, so the
+/// thumbnail takes a few large batches rather than every strip, except near
+/// the end, where what is left to do after the last row counts.
+const THUMB_BATCH: usize = 300;
+
+/// Everything after decoding, fed a band of stored rows at a time: the shrink
+/// to [`LONG_EDGE`], the turn upright, the encoding, and the thumbnail.
+struct Output {
+    turn: Upright,
+    shrink: Shrinker,
+    thumb: Shrinker,
+    /// Photos stored upright are encoded as their rows are shrunk.
+    encoder: Option<mozjpeg::compress::CompressStarted<Vec<u8>>>,
+    /// Turned ones are turned as their rows are shrunk, into this frame, and
+    /// encoded at the end: their first upright row needs the last shrunk row
+    /// or column.
+    upright: Vec<u8>,
+    /// Shrunk rows the thumbnail has not taken yet.
+    pending: Vec<u8>,
+    thumb_frame: Vec<u8>,
+}
+
+impl Output {
+    /// For a stored picture of `src` pixels shrunk to `dst`.
+    fn new(src: (u32, u32), dst: (u32, u32), orientation: u8) -> Result<Self> {
+        let turn = Upright::new(dst.0, dst.1, orientation);
+        let thumb = fit(dst.0, dst.1, THUMB_EDGE);
+        let pixels = |(w, h): (u32, u32)| w as usize * h as usize * 3;
+        let (encoder, upright) =
+            if turn.is_identity() { (Some(encoder(dst.0, dst.1)?), Vec::new()) } else { (None, vec![0; pixels(dst)]) };
+        Ok(Output {
+            turn,
+            shrink: Shrinker::new(src, dst),
+            thumb: Shrinker::new(dst, thumb),
+            encoder,
+            upright,
+            pending: Vec::new(),
+            thumb_frame: Vec::with_capacity(pixels(thumb)),
+        })
+    }
+
+    /// Takes the next stored rows.
+    fn push(&mut self, rows: &[u8]) -> Result<()> {
+        let Output { turn, shrink, thumb, encoder, upright, pending, thumb_frame } = self;
+        let mut y = shrink.done;
+        shrink.push(rows, &mut |fitted| {
+            match encoder.as_mut() {
+                Some(c) => c.write_scanlines(fitted).map_err(encode_failed)?,
+                None => turn.place(y, fitted, upright),
+            }
+            y += (fitted.len() / (turn.stored.0 as usize * 3)) as u32;
+            pending.extend_from_slice(fitted);
+            Ok(())
+        })?;
+        let (w, h) = shrink.dst;
+        if pending.len() >= THUMB_BATCH * w as usize * 3 || h - shrink.done < THUMB_BATCH as u32 {
+            thumb.push(pending, &mut |t| {
+                thumb_frame.extend_from_slice(t);
+                Ok(())
+            })?;
+            pending.clear();
+        }
+        Ok(())
+    }
+
+    /// The photo and its thumbnail as JPEGs, and the photo's upright size.
+    fn finish(self) -> Result<(Vec<u8>, Vec<u8>, u32, u32)> {
+        if !self.shrink.all_done() || !self.thumb.all_done() {
+            return Err(invalid("damaged photo: rows are missing"));
+        }
+        let jpeg = match self.encoder {
+            Some(c) => c.finish().map_err(encode_failed)?,
+            None => encode_in_halves(self.turn.width, self.turn.height, &self.upright)?,
+        };
+        let (tw, th) = self.thumb.dst;
+        let thumbnail = encode_turned(tw, th, &self.thumb_frame, self.turn.orientation)?;
+        Ok((jpeg, thumbnail, self.turn.width, self.turn.height))
+    }
 }
 
 /// A stored frame as it is meant to be seen under an EXIF orientation
@@ -383,6 +829,10 @@ fn resize(src: Frame, width: u32, height: u32) -> Result<Frame> {
 /// height). The pixel seen at (x, y) is stored at index
 /// `start + x·step_x + y·step_y`.
 struct Upright {
+    orientation: u8,
+    /// Stored width and height.
+    stored: (u32, u32),
+    /// Seen width and height.
     width: u32,
     height: u32,
     start: isize,
@@ -391,8 +841,9 @@ struct Upright {
 }
 
 impl Upright {
-    fn new(stored: &Frame, orientation: u8) -> Self {
-        let (w, h) = (stored.width as isize, stored.height as isize);
+    fn new(width: u32, height: u32, orientation: u8) -> Self {
+        let orientation = if (2..=8).contains(&orientation) { orientation } else { 1 };
+        let (w, h) = (width as isize, height as isize);
         let (start, step_x, step_y) = match orientation {
             2 => (w - 1, -1, w),       // mirrored left-right
             3 => (w * h - 1, -1, -w),  // turned 180°
@@ -403,18 +854,62 @@ impl Upright {
             8 => (w - 1, w, -1),       // turned 90° anticlockwise
             _ => (0, 1, w),            // as stored
         };
-        let (width, height) =
-            if (5..=8).contains(&orientation) { (stored.height, stored.width) } else { (stored.width, stored.height) };
-        Upright { width, height, start, step_x, step_y }
+        let (sw, sh) = if orientation >= 5 { (height, width) } else { (width, height) };
+        Upright { orientation, stored: (width, height), width: sw, height: sh, start, step_x, step_y }
     }
 
-    /// Copies the seen rows from `y0` on into `out` (whole rows).
-    fn rows(&self, stored: &Frame, y0: usize, out: &mut [u8]) {
+    fn is_identity(&self) -> bool {
+        self.orientation == 1
+    }
+
+    /// Index of the seen pixel that is stored at (x, y).
+    fn seen_at(&self, x: usize, y: usize) -> usize {
+        let (w, h) = (self.stored.0 as usize, self.stored.1 as usize);
+        let (sx, sy) = match self.orientation {
+            2 => (w - 1 - x, y),
+            3 => (w - 1 - x, h - 1 - y),
+            4 => (x, h - 1 - y),
+            5 => (y, x),
+            6 => (h - 1 - y, x),
+            7 => (h - 1 - y, w - 1 - x),
+            8 => (y, w - 1 - x),
+            _ => (x, y),
+        };
+        sy * self.width as usize + sx
+    }
+
+    /// Copies the stored rows from `y0` on (whole rows) to where they are
+    /// seen in `seen`, the whole upright frame.
+    fn place(&self, y0: u32, rows: &[u8], seen: &mut [u8]) {
+        // Blocks of columns, so that the rows of a turned photo, which land in
+        // columns, write to the same few cache lines for a while.
+        const BLOCK: usize = 64;
+        let row = self.stored.0 as usize * 3;
+        let n = rows.len() / row;
+        for x0 in (0..self.stored.0 as usize).step_by(BLOCK) {
+            let x1 = (x0 + BLOCK).min(self.stored.0 as usize);
+            for r in 0..n {
+                let y = y0 as usize + r;
+                let first = self.seen_at(x0, y) as isize;
+                let step = if x1 - x0 > 1 { self.seen_at(x0 + 1, y) as isize - first } else { 0 };
+                let mut at = first;
+                for px in rows[r * row + x0 * 3..r * row + x1 * 3].chunks_exact(3) {
+                    let i = at as usize * 3;
+                    seen[i..i + 3].copy_from_slice(px);
+                    at += step;
+                }
+            }
+        }
+    }
+
+    /// Copies the seen rows from `y0` on into `out` (whole rows) from the
+    /// stored pixels `px`.
+    fn rows(&self, px: &[u8], y0: usize, out: &mut [u8]) {
         for (r, row) in out.chunks_exact_mut(self.width as usize * 3).enumerate() {
             let mut i = self.start + (y0 + r) as isize * self.step_y;
-            for px in row.chunks_exact_mut(3) {
+            for p in row.chunks_exact_mut(3) {
                 let at = i as usize * 3;
-                px.copy_from_slice(&stored.rgb[at..at + 3]);
+                p.copy_from_slice(&px[at..at + 3]);
                 i += self.step_x;
             }
         }
@@ -662,6 +1157,96 @@ mod tests {
         assert_eq!(fit(3000, 4000, 1600), (1200, 1600));
         assert_eq!(fit(60000, 1, 1600), (1600, 1));
         assert_eq!(fit(1000, 700, 1600), (1000, 700));
+        assert_eq!(dct_scale(6000), 4);
+        assert_eq!(dct_scale(3000), 8);
+    }
+
+    #[test]
+    fn one_thread_gives_the_same_photo() {
+        // What runs when no second thread can be had.
+        let stored = with_exif(&gradient(2400, 1800), &exif(Some(6), None, None));
+        let p = process(&stored).unwrap();
+        let (d, meta) = start_jpeg(&stored).unwrap();
+        let dst = fit(meta.width, meta.height, LONG_EDGE);
+        let (jpeg, thumbnail, w, h) = one_thread(d, &stored, 100, dst, meta.orientation).unwrap();
+        assert_eq!((jpeg, thumbnail, w, h), (p.jpeg, p.thumbnail, p.width, p.height));
+    }
+
+    #[test]
+    fn halves_encoded_at_once_decode_as_one_encode() {
+        for (w, h) in [(1200u32, 1600u32), (333, 250), (64, 40), (17, 16)] {
+            let rgb: Vec<u8> = (0..w * h)
+                .flat_map(|i| {
+                    let (x, y) = (i % w, i / w);
+                    [(x * 7 + y) as u8, (y * 5) as u8 ^ (x as u8), ((x * y) % 251) as u8]
+                })
+                .collect();
+            let one = encode_rows(w, h, &rgb).unwrap();
+            let halves = encode_in_halves(w, h, &rgb).unwrap();
+            assert_eq!(decode(&halves), decode(&one), "{w}×{h}");
+            let markers = markers(&halves);
+            assert_eq!(markers.contains(&0xDD), h > 2 * MCU, "{w}×{h}: {markers:x?}");
+        }
+    }
+
+    #[test]
+    fn one_sine_lanczos3_is_lanczos3() {
+        let sinc = |x: f64| if x == 0.0 { 1.0 } else { (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x) };
+        for i in -4000..=4000 {
+            let x = f64::from(i) / 1000.0;
+            let want = if x.abs() < 3.0 { sinc(x) * sinc(x / 3.0) } else { 0.0 };
+            assert!((lanczos3(x) - want).abs() < 1e-12, "{x}: {} vs {want}", lanczos3(x));
+        }
+    }
+
+    #[test]
+    fn shrinking_band_by_band_gives_the_whole_frame_resize() {
+        let (sw, sh) = (701u32, 533u32);
+        let src: Vec<u8> = (0..sw * sh * 3).map(|i| ((i.wrapping_mul(7919) % 251) ^ (i / 2103)) as u8).collect();
+        let view = ImageRef::new(sw, sh, &src, PixelType::U8x3).unwrap();
+        // Both ways, down only, across only.
+        for (dw, dh) in [(300u32, 228u32), (701, 228), (300, 533)] {
+            let mut whole = Image::new(dw, dh, PixelType::U8x3);
+            Resizer::new().resize(&view, &mut whole, &resize_options()).unwrap();
+            for band in [1usize, 7, 64, 200, 533] {
+                let mut s = Shrinker::new((sw, sh), (dw, dh));
+                let mut out = Vec::new();
+                for rows in src.chunks(band * sw as usize * 3) {
+                    s.push(rows, &mut |r| {
+                        out.extend_from_slice(r);
+                        Ok(())
+                    })
+                    .unwrap();
+                }
+                assert!(s.all_done(), "{dw}×{dh}, band {band}");
+                assert_eq!(out.len(), whole.buffer().len(), "{dw}×{dh}, band {band}");
+                let worst = out.iter().zip(whole.buffer()).map(|(a, b)| a.abs_diff(*b)).max();
+                assert!(worst <= Some(1), "{dw}×{dh}, band {band}: off by {worst:?}");
+                let held = s.window.len() / (dw as usize * 3);
+                assert!(held <= band + 12, "{dw}×{dh}, band {band}: holds {held} rows");
+            }
+        }
+    }
+
+    #[test]
+    fn large_photos_go_through_in_many_bands() {
+        // 3000×2000 decodes at 8/8 in ~87-row bands.
+        const RED: [u8; 3] = [220, 30, 30];
+        const BLUE: [u8; 3] = [30, 30, 220];
+        let stored = jpeg(3000, 2000, |x, _| if x < 1500 { RED } else { BLUE });
+        let near = |p: &[u8], c: [u8; 3]| p.iter().zip(c).all(|(a, b)| a.abs_diff(b) < 40);
+        for o in [1, 6] {
+            let p = process(&with_exif(&stored, &exif(Some(o), None, None))).unwrap();
+            let (w, h, rgb) = decode(&p.jpeg);
+            assert_eq!((w, h), if o == 1 { (1600, 1067) } else { (1067, 1600) });
+            let at = |x: u32, y: u32| &rgb[((y * w + x) * 3) as usize..][..3];
+            // Turned clockwise, the left (red) half is on top.
+            let (first, second) =
+                if o == 1 { (at(10, h / 2), at(w - 10, h / 2)) } else { (at(w / 2, 10), at(w / 2, h - 10)) };
+            assert!(near(first, RED) && near(second, BLUE), "orientation {o}: {first:?} {second:?}");
+            assert_eq!(decode(&p.thumbnail).0.max(decode(&p.thumbnail).1), 320);
+        }
+        assert!(is_invalid(process(&stored[..stored.len() * 2 / 3])).contains("cut short"));
     }
 
     #[test]
