@@ -52,8 +52,40 @@ pub const LONG_EDGE: u32 = 1600;
 /// Longest edge of the thumbnail, in pixels.
 pub const THUMB_EDGE: u32 = 320;
 
-/// JPEG quality of the processed photo and its thumbnail (libjpeg scale, 1–100).
+/// JPEG quality of the processed photo and its thumbnail (libjpeg scale,
+/// 1–100), for photos of ordinary detail.
 pub const QUALITY: u8 = 80;
+
+/// Largest processed photo, in bytes: what a report costs on a phone's data
+/// plan, and what the city stores per photo. Ordinary photos come out at
+/// 150–250 KB; very detailed ones (foliage, gravel, crowds) are written again
+/// at a lower quality to fit, down to a floor below which a photo stays
+/// larger rather than turn to mush (only noise-like pictures get there).
+pub const MAX_OUTPUT_BYTES: usize = 400 * 1024;
+
+/// Lowest quality a photo is written at to stay under [`MAX_OUTPUT_BYTES`].
+const MIN_QUALITY: u8 = 55;
+
+/// The quality to start from for a source of `bytes` over `pixels`. How
+/// densely the camera's own JPEG is coded tells how detailed the picture is
+/// (at the high qualities phones use): ordinary photos take 1.5–3.5 bits a
+/// pixel, foliage or gravel at quality 95 six or more, and at [`QUALITY`]
+/// those come out near 490 KB. Starting lower for them (72 at ≥ 6 bits a
+/// pixel, measured ~380 KB) keeps the usual case to one encoding; the check
+/// after encoding is the guarantee.
+fn quality_for(bytes: usize, pixels: u64) -> u8 {
+    let bpp = bytes as f64 * 8.0 / pixels.max(1) as f64;
+    let t = ((bpp - 4.0) / 2.0).clamp(0.0, 1.0);
+    (f64::from(QUALITY) - t * 8.0).round() as u8
+}
+
+/// The quality to try after an encoding at `quality` gave `bytes`: each step
+/// down saves ~3 % at these qualities (measured), aim 5 % under the cap.
+fn lower_quality(quality: u8, bytes: usize) -> u8 {
+    let over = bytes as f64 / (MAX_OUTPUT_BYTES as f64 * 0.95);
+    let steps = (over.ln() / 0.03).ceil().max(2.0) as u8;
+    quality.saturating_sub(steps).max(MIN_QUALITY)
+}
 
 /// A photo ready to be stored and sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -203,6 +235,7 @@ fn process_jpeg(input: &[u8]) -> Result<Processed> {
     let src = (d.width() as u32, d.height() as u32);
     let dst = fit(meta.width, meta.height, LONG_EDGE);
     let orientation = meta.orientation;
+    let quality = quality_for(input.len(), u64::from(meta.width) * u64::from(meta.height));
     let band_rows = (BAND_BYTES / (src.0 as usize * 3)).max(MIN_BAND_ROWS);
     let band_bytes = band_rows.min(src.1 as usize) * src.0 as usize * 3;
     let (out, decoded) = thread::scope(|s| {
@@ -216,7 +249,7 @@ fn process_jpeg(input: &[u8]) -> Result<Processed> {
                 for _ in 1..BANDS {
                     let _ = empty_tx.send(vec![1; band_bytes]);
                 }
-                let mut out = Output::new(src, dst, orientation)?;
+                let mut out = Output::new(src, dst, orientation, quality)?;
                 for band in full_rx {
                     out.push(&band)?;
                     // The decoder may be done and gone: the buffer is then simply dropped.
@@ -227,7 +260,8 @@ fn process_jpeg(input: &[u8]) -> Result<Processed> {
         });
         let Ok(worker) = worker else {
             // No second thread to be had: the same work, one band after the other.
-            return (libjpeg("damaged JPEG photo", || one_thread(d, input, band_rows, dst, orientation)), Ok(()));
+            let out = libjpeg("damaged JPEG photo", || one_thread(d, input, band_rows, (dst, orientation, quality)));
+            return (out, Ok(()));
         };
         let decoded = libjpeg("damaged JPEG photo", || {
             read_bands(d, input, band_rows, &mut |band, more| {
@@ -254,10 +288,9 @@ fn one_thread(
     d: DecompressStarted<&[u8]>,
     input: &[u8],
     band_rows: usize,
-    dst: (u32, u32),
-    orientation: u8,
+    (dst, orientation, quality): ((u32, u32), u8, u8),
 ) -> Result<(Vec<u8>, Vec<u8>, u32, u32)> {
-    let mut out = Output::new((d.width() as u32, d.height() as u32), dst, orientation)?;
+    let mut out = Output::new((d.width() as u32, d.height() as u32), dst, orientation, quality)?;
     read_bands(d, input, band_rows, &mut |band, _| {
         out.push(&band)?;
         Ok(Some(band))
@@ -350,11 +383,11 @@ fn dct_scale(long: u32) -> u8 {
 /// waits on it, and the halves of a turned photo ([`encode_in_halves`]) could
 /// not share them. Nothing but the JFIF header and the pixels is written: no
 /// EXIF, no ICC profile, no comment. The rows it is given are RGB.
-fn encoder(width: u32, height: u32) -> Result<mozjpeg::compress::CompressStarted<Vec<u8>>> {
+fn encoder(width: u32, height: u32, quality: u8) -> Result<mozjpeg::compress::CompressStarted<Vec<u8>>> {
     let mut c = Compress::new(ColorSpace::JCS_RGB);
     c.set_fastest_defaults();
     c.set_size(width as usize, height as usize);
-    c.set_quality(f32::from(QUALITY));
+    c.set_quality(f32::from(quality));
     c.set_optimize_coding(false);
     c.start_compress(Vec::with_capacity(width as usize * height as usize / 8)).map_err(encode_failed)
 }
@@ -369,7 +402,7 @@ fn encode_turned(width: u32, height: u32, px: &[u8], orientation: u8) -> Result<
     // columns, which stays in cache, and no turned copy of the frame is made.
     const STRIP: usize = 16;
     let up = Upright::new(width, height, orientation);
-    let mut c = encoder(up.width, up.height)?;
+    let mut c = encoder(up.width, up.height, QUALITY)?;
     let row = up.width as usize * 3;
     let mut strip = vec![0u8; STRIP * row];
     for y0 in (0..up.height as usize).step_by(STRIP) {
@@ -381,8 +414,8 @@ fn encode_turned(width: u32, height: u32, px: &[u8], orientation: u8) -> Result<
 }
 
 /// Encodes an upright RGB frame as it is.
-fn encode_rows(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>> {
-    let mut c = encoder(width, height)?;
+fn encode_rows(width: u32, height: u32, rgb: &[u8], quality: u8) -> Result<Vec<u8>> {
+    let mut c = encoder(width, height, quality)?;
     c.write_scanlines(rgb).map_err(encode_failed)?;
     c.finish().map_err(encode_failed)
 }
@@ -396,31 +429,31 @@ const MCU: u32 = 16;
 /// restart marker where they meet. A turned photo can only be encoded once
 /// its last row is shrunk, while nothing else is left to do: this halves
 /// that wait. The picture decodes exactly as from one encode.
-fn encode_in_halves(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>> {
+fn encode_in_halves(width: u32, height: u32, rgb: &[u8], quality: u8) -> Result<Vec<u8>> {
     let top = (height / 2).div_ceil(MCU) * MCU;
     let interval = width.div_ceil(MCU) * (top / MCU);
     if top == 0 || top >= height || interval > u32::from(u16::MAX) {
-        return encode_rows(width, height, rgb);
+        return encode_rows(width, height, rgb, quality);
     }
     let (upper, lower) = rgb.split_at(top as usize * width as usize * 3);
     let (first, second) = thread::scope(|s| {
-        let second = thread::Builder::new()
-            .name("photo".into())
-            .spawn_scoped(s, || libjpeg("could not encode the photo", || encode_rows(width, height - top, lower)));
-        let first = encode_rows(width, top, upper);
+        let second = thread::Builder::new().name("photo".into()).spawn_scoped(s, || {
+            libjpeg("could not encode the photo", || encode_rows(width, height - top, lower, quality))
+        });
+        let first = encode_rows(width, top, upper, quality);
         let second = match second {
             Ok(t) => t
                 .join()
                 .unwrap_or_else(|p| Err(invalid(format!("could not encode the photo: {}", panic_text(p.as_ref()))))),
             // No second thread to be had: one after the other.
-            Err(_) => encode_rows(width, height - top, lower),
+            Err(_) => encode_rows(width, height - top, lower, quality),
         };
         (first, second)
     });
     match splice(&first?, &second?, height, interval) {
         Some(jpeg) => Ok(jpeg),
         // Not expected from libjpeg; one encode is always right.
-        None => encode_rows(width, height, rgb),
+        None => encode_rows(width, height, rgb, quality),
     }
 }
 
@@ -490,7 +523,7 @@ fn encode_jpeg(stored: &Frame, orientation: u8) -> Result<Vec<u8>> {
 fn process_frame(frame: &Frame, meta: &Meta) -> Result<Processed> {
     let (w, h) = fit(frame.width, frame.height, LONG_EDGE);
     let (jpeg, thumbnail, width, height) = libjpeg("could not encode the photo", || {
-        let mut out = Output::new((frame.width, frame.height), (w, h), meta.orientation)?;
+        let mut out = Output::new((frame.width, frame.height), (w, h), meta.orientation, QUALITY)?;
         // In bands, so the half-shrunk rows never make a second full frame.
         let band = (BAND_BYTES / (frame.width as usize * 3)).max(16) * frame.width as usize * 3;
         for rows in frame.rgb.chunks(band) {
@@ -757,29 +790,31 @@ struct Output {
     thumb: Shrinker,
     /// Photos stored upright are encoded as their rows are shrunk.
     encoder: Option<mozjpeg::compress::CompressStarted<Vec<u8>>>,
-    /// Turned ones are turned as their rows are shrunk, into this frame, and
-    /// encoded at the end: their first upright row needs the last shrunk row
-    /// or column.
+    /// The upright photo, kept whole: a turned one is turned into it as its
+    /// rows are shrunk and encoded at the end (its first upright row needs
+    /// the last shrunk row or column); any may need encoding again at a
+    /// lower quality to stay under [`MAX_OUTPUT_BYTES`].
     upright: Vec<u8>,
+    quality: u8,
     /// Shrunk rows the thumbnail has not taken yet.
     pending: Vec<u8>,
     thumb_frame: Vec<u8>,
 }
 
 impl Output {
-    /// For a stored picture of `src` pixels shrunk to `dst`.
-    fn new(src: (u32, u32), dst: (u32, u32), orientation: u8) -> Result<Self> {
+    /// For a stored picture of `src` pixels shrunk to `dst`, encoded at `quality`.
+    fn new(src: (u32, u32), dst: (u32, u32), orientation: u8, quality: u8) -> Result<Self> {
         let turn = Upright::new(dst.0, dst.1, orientation);
         let thumb = fit(dst.0, dst.1, THUMB_EDGE);
         let pixels = |(w, h): (u32, u32)| w as usize * h as usize * 3;
-        let (encoder, upright) =
-            if turn.is_identity() { (Some(encoder(dst.0, dst.1)?), Vec::new()) } else { (None, vec![0; pixels(dst)]) };
+        let encoder = if turn.is_identity() { Some(encoder(dst.0, dst.1, quality)?) } else { None };
         Ok(Output {
             turn,
             shrink: Shrinker::new(src, dst),
             thumb: Shrinker::new(dst, thumb),
             encoder,
-            upright,
+            upright: vec![0; pixels(dst)],
+            quality,
             pending: Vec::new(),
             thumb_frame: Vec::with_capacity(pixels(thumb)),
         })
@@ -787,11 +822,15 @@ impl Output {
 
     /// Takes the next stored rows.
     fn push(&mut self, rows: &[u8]) -> Result<()> {
-        let Output { turn, shrink, thumb, encoder, upright, pending, thumb_frame } = self;
+        let Output { turn, shrink, thumb, encoder, upright, pending, thumb_frame, .. } = self;
         let mut y = shrink.done;
         shrink.push(rows, &mut |fitted| {
             match encoder.as_mut() {
-                Some(c) => c.write_scanlines(fitted).map_err(encode_failed)?,
+                Some(c) => {
+                    c.write_scanlines(fitted).map_err(encode_failed)?;
+                    let at = y as usize * turn.stored.0 as usize * 3;
+                    upright[at..at + fitted.len()].copy_from_slice(fitted);
+                }
                 None => turn.place(y, fitted, upright),
             }
             y += (fitted.len() / (turn.stored.0 as usize * 3)) as u32;
@@ -814,10 +853,16 @@ impl Output {
         if !self.shrink.all_done() || !self.thumb.all_done() {
             return Err(invalid("damaged photo: rows are missing"));
         }
-        let jpeg = match self.encoder {
+        let (w, h) = (self.turn.width, self.turn.height);
+        let mut quality = self.quality;
+        let mut jpeg = match self.encoder {
             Some(c) => c.finish().map_err(encode_failed)?,
-            None => encode_in_halves(self.turn.width, self.turn.height, &self.upright)?,
+            None => encode_in_halves(w, h, &self.upright, quality)?,
         };
+        while jpeg.len() > MAX_OUTPUT_BYTES && quality > MIN_QUALITY {
+            quality = lower_quality(quality, jpeg.len());
+            jpeg = encode_in_halves(w, h, &self.upright, quality)?;
+        }
         let (tw, th) = self.thumb.dst;
         let thumbnail = encode_turned(tw, th, &self.thumb_frame, self.turn.orientation)?;
         Ok((jpeg, thumbnail, self.turn.width, self.turn.height))
@@ -1162,13 +1207,59 @@ mod tests {
     }
 
     #[test]
+    fn detailed_sources_start_at_a_lower_quality() {
+        let px = 4000 * 3000;
+        assert_eq!(quality_for(3_300_000, px), QUALITY, "an ordinary 12 MP photo");
+        assert_eq!(quality_for(6_000_000, px), QUALITY, "4 bits a pixel");
+        assert_eq!(quality_for(7_500_000, px), 76);
+        assert_eq!(quality_for(9_200_000, px), 72, "foliage at quality 95");
+        assert_eq!(quality_for(40_000_000, px), 72);
+        assert_eq!(quality_for(10, 0), 72, "no pixels is no division by zero");
+    }
+
+    #[test]
+    fn each_try_steps_down_enough_and_never_below_the_floor() {
+        let cap = MAX_OUTPUT_BYTES;
+        assert!(lower_quality(80, cap + 1) <= 78, "at least two steps");
+        assert!(lower_quality(80, cap * 3 / 2) <= 66, "a photo half again too big drops ~15");
+        assert_eq!(lower_quality(58, cap * 4), MIN_QUALITY);
+    }
+
+    #[test]
+    fn a_photo_over_the_cap_is_written_again_smaller() {
+        // Pure noise is the worst case: ~1 MB at quality 80, and still over
+        // the cap at the floor quality, where it stops rather than turn to mush.
+        let mut x = 0x9e37_79b9u32;
+        let rgb: Vec<u8> = (0..2000 * 1500 * 3)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                (x >> 24) as u8
+            })
+            .collect();
+        let png = {
+            let img = image::RgbImage::from_raw(2000, 1500, rgb).unwrap();
+            let mut out = Vec::new();
+            img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+            out
+        };
+        let p = process(&png).unwrap();
+        assert_eq!((p.width, p.height), (1600, 1200));
+        let decoded = Decompress::new_mem(&p.jpeg).unwrap().rgb().unwrap().read_scanlines::<u8>().unwrap();
+        let at_quality = encode_rows(1600, 1200, &decoded, QUALITY).unwrap().len();
+        assert!(p.jpeg.len() * 10 < at_quality * 8, "{} bytes, {at_quality} at quality {QUALITY}", p.jpeg.len());
+    }
+
+    #[test]
     fn one_thread_gives_the_same_photo() {
         // What runs when no second thread can be had.
         let stored = with_exif(&gradient(2400, 1800), &exif(Some(6), None, None));
         let p = process(&stored).unwrap();
         let (d, meta) = start_jpeg(&stored).unwrap();
         let dst = fit(meta.width, meta.height, LONG_EDGE);
-        let (jpeg, thumbnail, w, h) = one_thread(d, &stored, 100, dst, meta.orientation).unwrap();
+        let quality = quality_for(stored.len(), u64::from(meta.width) * u64::from(meta.height));
+        let (jpeg, thumbnail, w, h) = one_thread(d, &stored, 100, (dst, meta.orientation, quality)).unwrap();
         assert_eq!((jpeg, thumbnail, w, h), (p.jpeg, p.thumbnail, p.width, p.height));
     }
 
@@ -1181,8 +1272,8 @@ mod tests {
                     [(x * 7 + y) as u8, (y * 5) as u8 ^ (x as u8), ((x * y) % 251) as u8]
                 })
                 .collect();
-            let one = encode_rows(w, h, &rgb).unwrap();
-            let halves = encode_in_halves(w, h, &rgb).unwrap();
+            let one = encode_rows(w, h, &rgb, QUALITY).unwrap();
+            let halves = encode_in_halves(w, h, &rgb, QUALITY).unwrap();
             assert_eq!(decode(&halves), decode(&one), "{w}×{h}");
             let markers = markers(&halves);
             assert_eq!(markers.contains(&0xDD), h > 2 * MCU, "{w}×{h}: {markers:x?}");

@@ -181,7 +181,14 @@ fn run(cli: &Cli) -> Result<(), String> {
 /// Prepares one photo as the app would, without opening a store: this is
 /// the whole command the photo benchmark times.
 fn photo(cli: &Cli, input: &str, output: &str) -> Result<(), String> {
-    let raw = std::fs::read(input).map_err(|e| format!("{input}: {e}"))?;
+    let file = std::fs::File::open(input).map_err(|e| format!("{input}: {e}"))?;
+    // Mapped, not read: the decoder then takes the file as it goes, as djpeg
+    // does, instead of waiting for a 10 MB copy (~6 ms of a ~80 ms command).
+    // SAFETY: the map is read-only and dropped before this returns. Were the
+    // file cut short by another process meanwhile, reading past its new end
+    // would stop this one-shot command with SIGBUS; the app itself never
+    // maps: it gets the picker's bytes.
+    let raw = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("{input}: {e}"))?;
     let p = photos::process(&raw).map_err(|e| e.to_string())?;
     std::fs::write(output, &p.jpeg).map_err(|e| format!("{output}: {e}"))?;
     if let Some(thumb) = &cli.thumb {
