@@ -852,7 +852,7 @@ fn ward_case(label: &str, defs: Vec<WardDef>, points: &[LatLon]) -> Duration {
         points.len()
     );
     println!(
-        "    R-tree index {:>8.0} ns/lookup | linear scan, Intersects {:>8.0} ns ({:.1}× the index) | linear scan, Contains {:>8.0} ns ({:.1}×)  [target < 10 µs] {}",
+        "    grid index   {:>8.0} ns/lookup | linear scan, Intersects {:>8.0} ns ({:.1}× the index) | linear scan, Contains {:>8.0} ns ({:.1}×)  [target < 10 µs] {}",
         ns(per_index),
         ns(per_scan),
         ns(per_scan) / ns(per_index),
