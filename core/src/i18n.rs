@@ -74,13 +74,43 @@ impl Texts {
     pub fn args(&self, key: &str, args: &[(&str, &str)]) -> String {
         let mut fa = FluentArgs::new();
         for (k, v) in args {
-            // Numbers are passed as numbers so plural rules work.
-            match v.parse::<f64>() {
-                Ok(n) => fa.set(*k, FluentValue::from(n)),
-                Err(_) => fa.set(*k, FluentValue::from(*v)),
+            // Counts are passed as numbers so plural rules work. Only plain
+            // integers: "60.000" is a Vietnamese sixty thousand, not 60.
+            let count = !v.is_empty() && v.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit());
+            match v.parse::<i64>() {
+                Ok(n) if count => fa.set(*k, FluentValue::from(n)),
+                _ => fa.set(*k, FluentValue::from(*v)),
             }
         }
         self.format(key, Some(&fa))
+    }
+
+    /// A whole number grouped the language's way: `60.000` in Vietnamese, `60,000` in English.
+    pub fn number(&self, n: i64) -> String {
+        let sep = match self.lang {
+            Lang::Vi => '.',
+            Lang::En => ',',
+        };
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// A place's ticket line ("Vé: 60.000 đ", "Miễn phí"), or `None` when the pack gives no price.
+    pub fn ticket(&self, price_vnd: Option<i64>) -> Option<String> {
+        match price_vnd? {
+            0 => Some(self.get("ticket-free")),
+            p => Some(self.args("ticket-price", &[("price", &self.number(p))])),
+        }
     }
 
     fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
@@ -113,6 +143,18 @@ mod tests {
     #[test]
     fn both_languages_have_the_same_keys() {
         assert_eq!(keys(VI), keys(EN));
+    }
+
+    #[test]
+    fn prices_are_grouped_the_language_way_and_never_read_as_decimals() {
+        let (vi, en) = (Texts::new(Lang::Vi), Texts::new(Lang::En));
+        assert_eq!(vi.ticket(Some(60_000)).unwrap(), "Vé: 60.000 đ");
+        assert_eq!(en.ticket(Some(60_000)).unwrap(), "Ticket: 60,000 VND");
+        assert_eq!(vi.ticket(Some(1_500_000)).unwrap(), "Vé: 1.500.000 đ");
+        assert_eq!(vi.ticket(Some(0)).unwrap(), "Miễn phí");
+        assert_eq!(vi.ticket(None), None);
+        assert_eq!((vi.number(0), vi.number(999), en.number(-25_000)), ("0".into(), "999".into(), "-25,000".into()));
+        assert_eq!(vi.args("ticket-price", &[("price", "60.000")]), "Vé: 60.000 đ");
     }
 
     #[test]

@@ -81,11 +81,7 @@ pub fn PlaceRow(place: Place) -> Element {
     let ui = use_context::<Ui>();
     let t = ui.texts.read();
     let l = t.lang().code();
-    let price = match place.ticket_price_vnd {
-        Some(0) => Some(t.get("ticket-free")),
-        Some(p) => Some(t.args("ticket-price", &[("price", &group_thousands(p))])),
-        None => None,
-    };
+    let price = t.ticket(place.ticket_price_vnd);
     rsx! {
         li { class: "place", "data-testid": "place-{place.id}",
             Icon { name: "place" }
@@ -98,33 +94,9 @@ pub fn PlaceRow(place: Place) -> Element {
     }
 }
 
-/// 150000 → "150.000", the Vietnamese way of writing prices.
-fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::ui::tests::render;
-
-    #[test]
-    fn groups_prices() {
-        assert_eq!(group_thousands(0), "0");
-        assert_eq!(group_thousands(25_000), "25.000");
-        assert_eq!(group_thousands(1_500_000), "1.500.000");
-    }
+    use crate::ui::{tests::render, Screen};
 
     #[test]
     fn home_shows_city_quick_actions_and_hotlines() {
