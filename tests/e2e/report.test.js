@@ -52,8 +52,16 @@ test('report a pothole and see it received, then fixed', async () => {
     body: JSON.stringify({ status: 'fixed', description: 'Đội duy tu đã vá xong ổ gà.' }),
   });
   assert.equal(r.status, 200);
+  // Elsewhere in the app, the city's answer shows as news on the Report tab.
+  await byTest(page, 'tab-home').click();
+  await byTest(page, 'tab-report-news').waitFor({ timeout: 20000 });
+  assert.equal(await byTest(page, 'tab-report-news').innerText(), '1');
+  await shot(page, '12a-home-with-news');
+  await byTest(page, 'tab-report').click();
+  await byTest(page, 'report-mine').click();
   await page.waitForFunction(() =>
     document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã xử lý xong'), null, { timeout: 20000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="tab-report-news"]'), null, { timeout: 5000 });
   assert.match(await byTest(page, 'timeline').innerText(), /Đội duy tu đã vá xong/);
   await byTest(page, 'notice').waitFor();
   assert.match(await byTest(page, 'notice').innerText(), /Đã xử lý xong/);

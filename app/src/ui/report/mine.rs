@@ -19,11 +19,13 @@ pub fn MyReports() -> Element {
         core.my_reports().map_err(|e| e.to_string())
     });
     let core = use_context::<Services>().core;
-    // Opening the list is seeing the city's news.
+    // Opening the list is seeing the city's news; the news badge then goes.
     use_effect(move || {
         ui.revision.read();
-        if let Err(e) = core.mark_reports_seen() {
-            tracing::warn!(%e, "could not mark reports seen");
+        match core.mark_reports_seen() {
+            Ok(0) => {}
+            Ok(_) => ui.changed(&core),
+            Err(e) => tracing::warn!(%e, "could not mark reports seen"),
         }
     });
     let t = ui.texts.read();
