@@ -59,8 +59,10 @@ pub trait Platform: Send + Sync {
 
 /// A desktop computer: URIs go to the OS opener (xdg-open on Linux), which may
 /// hand `tel:` to a softphone; the UI also shows the number to dial.
+#[cfg(feature = "desktop")]
 pub struct Desktop;
 
+#[cfg(feature = "desktop")]
 impl Platform for Desktop {
     fn open_uri(&self, uri: &str) -> Result<(), String> {
         open::that_detached(uri).map_err(|e| format!("{uri}: {e}"))
@@ -74,9 +76,11 @@ impl Platform for Desktop {
 /// The browser mode: the page runs in a browser and the UI's code on the
 /// server, so a URI opened here would open on the wrong machine. The browser
 /// follows the link itself; this only logs it.
+#[cfg(any(feature = "web-e2e", test))]
 #[derive(Default)]
 pub struct Browser;
 
+#[cfg(any(feature = "web-e2e", test))]
 impl Platform for Browser {
     fn open_uri(&self, uri: &str) -> Result<(), String> {
         tracing::info!(uri, "browser opens the link itself");
