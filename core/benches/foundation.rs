@@ -306,24 +306,10 @@ struct PeerRow {
     body: String,
 }
 
-/// Folds texts into space-separated terms, skipping a text whose terms repeat
-/// the previous one's: the same rule the core's import applies, so every
-/// engine indexes the same words.
+/// The same terms the core's import indexes, so every engine indexes the same words.
 fn fold_terms(texts: &[&str]) -> String {
     let mut out = String::new();
-    let mut last = String::new();
-    for t in texts {
-        let folded = text::fold(t);
-        let terms = text::terms(&folded).collect::<Vec<_>>().join(" ");
-        if terms.is_empty() || terms == last {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&terms);
-        last = terms;
-    }
+    text::index_terms(&mut out, texts);
     out
 }
 

@@ -261,9 +261,9 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
             pl.photo
         ])?;
         let id = tx.last_insert_rowid();
-        fold_into(&mut name, &[&pl.name.vi, &pl.name.en]);
+        text::index_terms(&mut name, &[&pl.name.vi, &pl.name.en]);
         text::pair_tokens(&name, &mut pairs);
-        fold_into(&mut body, &[&pl.description.vi, pl.address.as_deref().unwrap_or("")]);
+        text::index_terms(&mut body, &[&pl.description.vi, pl.address.as_deref().unwrap_or("")]);
         fts.execute(params![id, name, pairs, body])?;
         points.push((morton(pl.lat, pl.lon), id, pl.lat, pl.lon));
     }
@@ -275,27 +275,6 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
         rtree.execute(params![id, lat, lon])?;
     }
     Ok(())
-}
-
-/// Folds each text into `out` as its search terms, space-separated (so
-/// punctuation such as `_` never reaches the index, where `_` marks pair
-/// tokens), skipping a text whose terms repeat the previous one's (an English
-/// name equal to the Vietnamese one would only double the index).
-fn fold_into(out: &mut String, texts: &[&str]) {
-    out.clear();
-    let mut last = String::new();
-    for t in texts {
-        let folded = text::fold(t);
-        let terms = text::terms(&folded).collect::<Vec<_>>().join(" ");
-        if terms.is_empty() || terms == last {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&terms);
-        last = terms;
-    }
 }
 
 /// Interleaves the bits of quantised latitude and longitude (a Z-order key).
@@ -424,19 +403,6 @@ mod tests {
         let city = store.read(|c| load(c, "da-nang")).unwrap().unwrap();
         assert_eq!(city.source, PackSource::Server);
         assert!(city.checked_at.is_some());
-    }
-
-    #[test]
-    fn fold_into_skips_repeated_translation() {
-        let mut s = String::new();
-        fold_into(&mut s, &["Chợ Đồng Văn", "Dong Van Market"]);
-        assert_eq!(s, "cho dong van dong van market");
-        fold_into(&mut s, &["Hà Giang", "Ha Giang"]);
-        assert_eq!(s, "ha giang");
-        fold_into(&mut s, &["", "x"]);
-        assert_eq!(s, "x");
-        fold_into(&mut s, &["Bến_Thủy (cũ)", "Ben Thuy"]);
-        assert_eq!(s, "ben thuy cu ben thuy");
     }
 
     #[test]

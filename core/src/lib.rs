@@ -10,6 +10,8 @@
 //! comes back; every decision (what a draft needs, what a status allows, when
 //! to retry) is made here and tested here.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod city;
 pub mod dossier;

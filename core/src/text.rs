@@ -43,6 +43,28 @@ pub fn terms(folded: &str) -> impl Iterator<Item = &str> {
     folded.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty())
 }
 
+/// Writes the search terms of each text into `out`, folded and
+/// space-separated (so punctuation such as `_` never reaches the index, where
+/// `_` marks pair tokens), skipping a text whose terms repeat the previous
+/// one's (an English name equal to the Vietnamese one would only double the
+/// index).
+pub fn index_terms(out: &mut String, texts: &[&str]) {
+    out.clear();
+    let mut last = String::new();
+    for t in texts {
+        let folded = fold(t);
+        let terms = terms(&folded).collect::<Vec<_>>().join(" ");
+        if terms.is_empty() || terms == last {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&terms);
+        last = terms;
+    }
+}
+
 /// Most terms of a query that are searched; the rest add little but cost.
 const MAX_TERMS: usize = 8;
 
@@ -140,6 +162,19 @@ mod tests {
         assert_eq!(out, "_chodong _dongvan");
         pair_tokens("hue", &mut out);
         assert_eq!(out, "");
+    }
+
+    #[test]
+    fn index_terms_skip_repeated_translation() {
+        let mut s = String::new();
+        index_terms(&mut s, &["Chợ Đồng Văn", "Dong Van Market"]);
+        assert_eq!(s, "cho dong van dong van market");
+        index_terms(&mut s, &["Hà Giang", "Ha Giang"]);
+        assert_eq!(s, "ha giang");
+        index_terms(&mut s, &["", "x"]);
+        assert_eq!(s, "x");
+        index_terms(&mut s, &["Bến_Thủy (cũ)", "Ben Thuy"]);
+        assert_eq!(s, "ben thuy cu ben thuy");
     }
 
     #[test]

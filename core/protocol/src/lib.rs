@@ -5,6 +5,8 @@
 //! recognising a photo by its content, checking attribute answers against a
 //! service's definition, and the bundled city packs. No I/O happens here.
 
+#![warn(missing_docs)]
+
 pub mod attributes;
 pub mod limits;
 pub mod media;
