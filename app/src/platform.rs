@@ -41,10 +41,7 @@ fn platform_data_dir() -> Option<PathBuf> {
 
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 fn platform_data_dir() -> Option<PathBuf> {
-    std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .map(|d| d.join("mycity"))
+    mycity_core::desktop_data_dir()
 }
 
 /// The host the UI runs in.

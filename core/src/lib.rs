@@ -69,6 +69,16 @@ pub struct Config {
     pub sync: SyncPolicy,
 }
 
+/// Where a desktop keeps MyCity's data: `$XDG_DATA_HOME/mycity`, else
+/// `~/.local/share/mycity`; `None` when neither is known. The app and
+/// `mycity-cli` both use it, so the command line sees the app's data.
+pub fn desktop_data_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .map(|d| d.join("mycity"))
+}
+
 /// The reference server's Open311 key with `--seed`.
 pub const DEMO_OPEN311_KEY: &str = "demo-key";
 

@@ -225,7 +225,6 @@ fn process_jpeg(input: &[u8]) -> Result<Processed> {
     let src = (d.width() as u32, d.height() as u32);
     let dst = fit(meta.width, meta.height, LONG_EDGE);
     let orientation = meta.orientation;
-    let quality = QUALITY;
     let band_rows = (BAND_BYTES / (src.0 as usize * 3)).max(MIN_BAND_ROWS);
     let band_bytes = band_rows.min(src.1 as usize) * src.0 as usize * 3;
     let (out, decoded) = thread::scope(|s| {
@@ -239,7 +238,7 @@ fn process_jpeg(input: &[u8]) -> Result<Processed> {
                 for _ in 1..BANDS {
                     let _ = empty_tx.send(vec![1; band_bytes]);
                 }
-                let mut out = Output::new(src, dst, orientation, quality)?;
+                let mut out = Output::new(src, dst, orientation)?;
                 for band in full_rx {
                     out.push(&band)?;
                     // The decoder may be done and gone: the buffer is then simply dropped.
@@ -250,8 +249,7 @@ fn process_jpeg(input: &[u8]) -> Result<Processed> {
         });
         let Ok(worker) = worker else {
             // No second thread to be had: the same work, one band after the other.
-            let out = libjpeg("damaged JPEG photo", || one_thread(d, input, band_rows, (dst, orientation, quality)));
-            return (out, Ok(()));
+            return (libjpeg("damaged JPEG photo", || one_thread(d, input, band_rows, dst, orientation)), Ok(()));
         };
         let decoded = libjpeg("damaged JPEG photo", || {
             read_bands(d, input, band_rows, &mut |band, more| {
@@ -278,9 +276,10 @@ fn one_thread(
     d: DecompressStarted<&[u8]>,
     input: &[u8],
     band_rows: usize,
-    (dst, orientation, quality): ((u32, u32), u8, u8),
+    dst: (u32, u32),
+    orientation: u8,
 ) -> Result<(Vec<u8>, Vec<u8>, u32, u32)> {
-    let mut out = Output::new((d.width() as u32, d.height() as u32), dst, orientation, quality)?;
+    let mut out = Output::new((d.width() as u32, d.height() as u32), dst, orientation)?;
     read_bands(d, input, band_rows, &mut |band, _| {
         out.push(&band)?;
         Ok(Some(band))
@@ -513,7 +512,7 @@ fn encode_jpeg(stored: &Frame, orientation: u8) -> Result<Vec<u8>> {
 fn process_frame(frame: &Frame, meta: &Meta) -> Result<Processed> {
     let (w, h) = fit(frame.width, frame.height, LONG_EDGE);
     let (jpeg, thumbnail, width, height) = libjpeg("could not encode the photo", || {
-        let mut out = Output::new((frame.width, frame.height), (w, h), meta.orientation, QUALITY)?;
+        let mut out = Output::new((frame.width, frame.height), (w, h), meta.orientation)?;
         // In bands, so the half-shrunk rows never make a second full frame.
         let band = (BAND_BYTES / (frame.width as usize * 3)).max(16) * frame.width as usize * 3;
         for rows in frame.rgb.chunks(band) {
@@ -780,31 +779,32 @@ struct Output {
     thumb: Shrinker,
     /// Photos stored upright are encoded as their rows are shrunk.
     encoder: Option<mozjpeg::compress::CompressStarted<Vec<u8>>>,
-    /// The upright photo, kept whole: a turned one is turned into it as its
-    /// rows are shrunk and encoded at the end (its first upright row needs
-    /// the last shrunk row or column); any may need encoding again at a
-    /// lower quality to stay under [`MAX_OUTPUT_BYTES`].
+    /// Turned ones are turned as their rows are shrunk, into this frame, and
+    /// encoded at the end: their first upright row needs the last shrunk row
+    /// or column.
     upright: Vec<u8>,
-    quality: u8,
     /// Shrunk rows the thumbnail has not taken yet.
     pending: Vec<u8>,
     thumb_frame: Vec<u8>,
 }
 
 impl Output {
-    /// For a stored picture of `src` pixels shrunk to `dst`, encoded at `quality`.
-    fn new(src: (u32, u32), dst: (u32, u32), orientation: u8, quality: u8) -> Result<Self> {
+    /// For a stored picture of `src` pixels shrunk to `dst`.
+    fn new(src: (u32, u32), dst: (u32, u32), orientation: u8) -> Result<Self> {
         let turn = Upright::new(dst.0, dst.1, orientation);
         let thumb = fit(dst.0, dst.1, THUMB_EDGE);
         let pixels = |(w, h): (u32, u32)| w as usize * h as usize * 3;
-        let encoder = if turn.is_identity() { Some(encoder(dst.0, dst.1, quality)?) } else { None };
+        let (encoder, upright) = if turn.is_identity() {
+            (Some(encoder(dst.0, dst.1, QUALITY)?), Vec::new())
+        } else {
+            (None, vec![0; pixels(dst)])
+        };
         Ok(Output {
             turn,
             shrink: Shrinker::new(src, dst),
             thumb: Shrinker::new(dst, thumb),
             encoder,
-            upright: vec![0; pixels(dst)],
-            quality,
+            upright,
             pending: Vec::new(),
             thumb_frame: Vec::with_capacity(pixels(thumb)),
         })
@@ -812,15 +812,11 @@ impl Output {
 
     /// Takes the next stored rows.
     fn push(&mut self, rows: &[u8]) -> Result<()> {
-        let Output { turn, shrink, thumb, encoder, upright, pending, thumb_frame, .. } = self;
+        let Output { turn, shrink, thumb, encoder, upright, pending, thumb_frame } = self;
         let mut y = shrink.done;
         shrink.push(rows, &mut |fitted| {
             match encoder.as_mut() {
-                Some(c) => {
-                    c.write_scanlines(fitted).map_err(encode_failed)?;
-                    let at = y as usize * turn.stored.0 as usize * 3;
-                    upright[at..at + fitted.len()].copy_from_slice(fitted);
-                }
+                Some(c) => c.write_scanlines(fitted).map_err(encode_failed)?,
                 None => turn.place(y, fitted, upright),
             }
             y += (fitted.len() / (turn.stored.0 as usize * 3)) as u32;
@@ -844,19 +840,37 @@ impl Output {
             return Err(invalid("damaged photo: rows are missing"));
         }
         let (w, h) = (self.turn.width, self.turn.height);
-        let mut quality = self.quality;
-        let mut jpeg = match self.encoder {
+        let jpeg = match self.encoder {
             Some(c) => c.finish().map_err(encode_failed)?,
-            None => encode_in_halves(w, h, &self.upright, quality)?,
+            None => encode_in_halves(w, h, &self.upright, QUALITY)?,
         };
-        while jpeg.len() > MAX_OUTPUT_BYTES && quality > MIN_QUALITY {
-            quality = lower_quality(quality, jpeg.len());
-            jpeg = encode_in_halves(w, h, &self.upright, quality)?;
-        }
+        let jpeg = within_ceiling(jpeg)?;
         let (tw, th) = self.thumb.dst;
         let thumbnail = encode_turned(tw, th, &self.thumb_frame, self.turn.orientation)?;
         Ok((jpeg, thumbnail, self.turn.width, self.turn.height))
     }
+}
+
+/// `jpeg` itself when it is within [`MAX_OUTPUT_BYTES`]; else its picture
+/// written again at lower qualities until it fits or the floor is reached.
+/// Only noise-like pictures get here, so the photo is decoded from its own
+/// first encoding rather than every photo keeping its frame for this.
+fn within_ceiling(jpeg: Vec<u8>) -> Result<Vec<u8>> {
+    if jpeg.len() <= MAX_OUTPUT_BYTES {
+        return Ok(jpeg);
+    }
+    let (w, h, rgb) = {
+        let mut d = Decompress::new_mem(&jpeg).map_err(encode_failed)?.rgb().map_err(encode_failed)?;
+        let (w, h) = (d.width() as u32, d.height() as u32);
+        let rgb: Vec<u8> = d.read_scanlines().map_err(encode_failed)?;
+        (w, h, rgb)
+    };
+    let (mut out, mut quality) = (jpeg, QUALITY);
+    while out.len() > MAX_OUTPUT_BYTES && quality > MIN_QUALITY {
+        quality = lower_quality(quality, out.len());
+        out = encode_in_halves(w, h, &rgb, quality)?;
+    }
+    Ok(out)
 }
 
 /// A stored frame as it is meant to be seen under an EXIF orientation
@@ -1234,7 +1248,7 @@ mod tests {
         let p = process(&stored).unwrap();
         let (d, meta) = start_jpeg(&stored).unwrap();
         let dst = fit(meta.width, meta.height, LONG_EDGE);
-        let (jpeg, thumbnail, w, h) = one_thread(d, &stored, 100, (dst, meta.orientation, QUALITY)).unwrap();
+        let (jpeg, thumbnail, w, h) = one_thread(d, &stored, 100, dst, meta.orientation).unwrap();
         assert_eq!((jpeg, thumbnail, w, h), (p.jpeg, p.thumbnail, p.width, p.height));
     }
 

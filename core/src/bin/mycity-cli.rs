@@ -65,8 +65,7 @@ fn data_dir(cli: &Cli) -> PathBuf {
     cli.data_dir
         .clone()
         .or_else(|| std::env::var_os("MYCITY_DATA_DIR").map(PathBuf::from))
-        .or_else(|| std::env::var_os("XDG_DATA_HOME").map(|d| PathBuf::from(d).join("mycity")))
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/mycity")))
+        .or_else(mycity_core::desktop_data_dir)
         .unwrap_or_else(|| PathBuf::from("mycity-data"))
 }
 

@@ -205,40 +205,50 @@ pub fn reopen(
     Ok(id)
 }
 
+/// SQL that is true when a reopen of the report whose Open311 id is `id`
+/// (a parameter or a column) waits in the outbox.
+fn reopen_waiting_sql(id: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM report_updates u JOIN outbox o ON o.id = u.id
+                 WHERE u.server_id = {id} AND u.status = 'reopen' AND o.state IN ('pending', 'sending'))"
+    )
+}
+
 /// True when a reopen of the report with this Open311 id waits in the outbox.
 fn reopen_waiting(conn: &Connection, server_id: &str) -> Result<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM report_updates u JOIN outbox o ON o.id = u.id
-                        WHERE u.server_id = ?1 AND u.status = 'reopen' AND o.state IN ('pending', 'sending'))",
-        [server_id],
-        |r| r.get(0),
-    )?)
+    Ok(conn.prepare_cached(&format!("SELECT {}", reopen_waiting_sql("?1")))?.query_row([server_id], |r| r.get(0))?)
 }
 
 /// The city's reports, newest first, with their timelines and the category names in `lang`.
 pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.id, r.service_code, r.description, r.lat, r.lon, r.ward, r.status, r.status_notes, r.server_id,
                 o.state, o.last_error, (SELECT count(*) FROM report_photos p WHERE p.report_id = r.id), r.created_at,
                 COALESCE(s.name, CASE ?2 WHEN 'en' THEN c.name_en ELSE c.name_vi END, r.service_code),
-                (SELECT count(*) FROM report_events e WHERE e.report_id = r.id AND e.seen = 0)
+                (SELECT count(*) FROM report_events e WHERE e.report_id = r.id AND e.seen = 0),
+                {}
          FROM reports r
          LEFT JOIN outbox o ON o.ref = r.id AND o.kind = 'report'
          LEFT JOIN services s ON s.city = r.city AND s.code = r.service_code
          LEFT JOIN categories c ON c.city = r.city AND c.code = r.service_code
          WHERE r.city = ?1 ORDER BY r.created_at DESC, r.rowid DESC",
-    )?;
+        reopen_waiting_sql("r.server_id")
+    ))?;
     let rows = stmt.query_map(params![city, lang], |r| {
         let state: Option<String> = r.get(9)?;
+        let status = ReportStatus::parse(&r.get::<_, String>(6)?);
+        let server_id: Option<String> = r.get(8)?;
+        let reopen_waiting: bool = r.get(15)?;
         Ok(Report {
             id: r.get(0)?,
             service_code: r.get(1)?,
             description: r.get(2)?,
             position: LatLon { lat: r.get(3)?, lon: r.get(4)? },
             ward: r.get(5)?,
-            status: ReportStatus::parse(&r.get::<_, String>(6)?),
+            can_reopen: can_reopen(status, server_id.is_some(), reopen_waiting),
+            status,
             status_notes: r.get(7)?,
-            server_id: r.get(8)?,
+            server_id,
             send: match state.as_deref() {
                 Some("pending") => SendState::Waiting,
                 Some("sending") => SendState::Sending,
@@ -251,7 +261,6 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
             service_name: r.get(13)?,
             unseen: r.get::<_, i64>(14)? as usize,
             events: vec![],
-            can_reopen: false,
         })
     })?;
     let mut reports: Vec<Report> = rows.collect::<Result<_, _>>()?;
@@ -273,11 +282,6 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        let waiting = match &r.server_id {
-            Some(s) => reopen_waiting(conn, s)?,
-            None => false,
-        };
-        r.can_reopen = can_reopen(r.status, r.server_id.is_some(), waiting);
     }
     Ok(reports)
 }

@@ -259,8 +259,10 @@ impl Schedule {
                     self.flush_now = true;
                     self.reports_at = 0;
                     self.reports_failures = 0;
-                    self.city_at = self.city_at.min(if self.city_failures > 0 { 0 } else { i64::MAX });
-                    self.city_failures = 0;
+                    if self.city_failures > 0 {
+                        self.city_at = 0;
+                        self.city_failures = 0;
+                    }
                 }
             }
             Signal::CitySwitched => {
