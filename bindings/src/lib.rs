@@ -39,7 +39,7 @@ impl From<core::Error> for MyCityError {
     fn from(e: core::Error) -> Self {
         let message = e.to_string();
         match e {
-            core::Error::InvalidInput(_) | core::Error::UnknownCity(_) | core::Error::InvalidPack(_) => {
+            core::Error::Invalid(_) | core::Error::UnknownCity(_) | core::Error::InvalidPack(_) => {
                 MyCityError::Invalid { message }
             }
             e if e.is_transient() => MyCityError::Unavailable { message },

@@ -1,6 +1,6 @@
 //! Dossiers (hồ sơ): receipt codes of the one-stop system.
 
-use crate::{pack::DossierFormat, Error, Result};
+use crate::{pack::DossierFormat, Error, Problem, Result};
 
 /// Longest code accepted, far above any real receipt code.
 const MAX_LEN: usize = 64;
@@ -10,17 +10,27 @@ const MAX_LEN: usize = 64;
 pub fn check_code(format: &DossierFormat, input: &str) -> Result<String> {
     let code: String = input.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect();
     if code.is_empty() {
-        return Err(Error::InvalidInput("the dossier code is empty".into()));
+        return Err(Problem::new("dossier-empty", "the dossier code is empty").field("code").into());
     }
     if code.chars().count() > MAX_LEN {
-        return Err(Error::InvalidInput(format!("a dossier code has at most {MAX_LEN} characters")));
+        return Err(Problem::new("dossier-too-long", format!("a dossier code has at most {MAX_LEN} characters"))
+            .field("code")
+            .arg("max", MAX_LEN)
+            .into());
     }
     let re = regex::Regex::new(&format.pattern)
         .map_err(|e| Error::InvalidPack(format!("dossier pattern does not compile: {e}")))?;
     if re.is_match(&code) {
         Ok(code)
     } else {
-        Err(Error::InvalidInput(format!("{code} does not look like a dossier code (e.g. {})", format.example)))
+        Err(Problem::new(
+            "dossier-shape",
+            format!("{code} does not look like a dossier code (e.g. {})", format.example),
+        )
+        .field("code")
+        .arg("code", &code)
+        .arg("example", &format.example)
+        .into())
     }
 }
 

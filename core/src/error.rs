@@ -15,9 +15,10 @@ pub enum Error {
     /// No pack is known for this city slug.
     #[error("unknown city: {0}")]
     UnknownCity(String),
-    /// The input given to the core was not acceptable (empty, too long, out of range).
+    /// The input given to the core was not acceptable (empty, too long, out of
+    /// range); the [`Problem`] says which field and why, in words any screen can translate.
     #[error("invalid input: {0}")]
-    InvalidInput(String),
+    Invalid(Problem),
     /// The server could not be reached (offline, DNS, timeout, connection dropped).
     #[error("network unavailable: {0}")]
     Network(String),
@@ -106,7 +107,7 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::InvalidPack(_) => "invalid_pack",
             Error::UnknownCity(_) => "unknown_city",
-            Error::InvalidInput(_) => "invalid_input",
+            Error::Invalid(_) => "invalid_input",
             Error::Network(_) => "network",
             Error::Server { .. } => "server",
             Error::NoServer => "no_server",
@@ -122,7 +123,69 @@ impl Error {
         }
     }
 
+    /// The input problem, when this error is one.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::Invalid(p) => Some(p),
+            _ => None,
+        }
+    }
+
     pub(crate) fn pack(msg: impl fmt::Display) -> Self {
         Error::InvalidPack(msg.to_string())
+    }
+}
+
+/// What was wrong with an input: a stable code, the field it concerns and the
+/// values a message needs. Screens render it through Fluent (`problem-<code>`
+/// in `assets/i18n/*.ftl`) in the user's language next to the field; `detail`
+/// is the technical English kept for logs and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Stable, kebab-case code (`report-empty`); the Fluent message is `problem-<code>`.
+    pub code: &'static str,
+    /// The input field concerned (`description`, `place`, `photos`,
+    /// `question:<code>`, `code`, `secret`…), when there is one.
+    pub field: Option<String>,
+    /// Named values for the message (`max` = `4000`). Plain integers are passed
+    /// to Fluent as numbers, so plural rules work.
+    pub args: Vec<(&'static str, String)>,
+    /// Technical English for logs.
+    pub detail: String,
+}
+
+impl Problem {
+    /// A problem with `code` and its technical `detail`.
+    pub fn new(code: &'static str, detail: impl Into<String>) -> Problem {
+        Problem { code, field: None, args: vec![], detail: detail.into() }
+    }
+
+    /// Names the field the problem concerns.
+    pub fn field(mut self, field: impl Into<String>) -> Problem {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Adds a named value for the message.
+    pub fn arg(mut self, name: &'static str, value: impl fmt::Display) -> Problem {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// The value of argument `name`, if given.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl From<Problem> for Error {
+    fn from(p: Problem) -> Self {
+        Error::Invalid(p)
     }
 }

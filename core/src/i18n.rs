@@ -6,6 +6,8 @@
 use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource, FluentValue};
 use serde::{Deserialize, Serialize};
 
+use crate::{Error, Problem};
+
 const VI: &str = include_str!("../../assets/i18n/vi.ftl");
 const EN: &str = include_str!("../../assets/i18n/en.ftl");
 
@@ -113,6 +115,32 @@ impl Texts {
         }
     }
 
+    /// An error of the core in words for the person using the app: input
+    /// problems by their code and arguments, other kinds by what to do next.
+    /// The technical text stays in the logs.
+    pub fn error(&self, e: &Error) -> String {
+        tracing::debug!(error = %e, "shown to the user");
+        match e {
+            Error::Invalid(p) => self.problem(p),
+            Error::Network(_) => self.get("error-network"),
+            Error::Server { retry_after_s: Some(s), .. } => {
+                self.args("error-server-busy", &[("seconds", &s.to_string())])
+            }
+            Error::Server { status, .. } => self.args("error-server", &[("status", &status.to_string())]),
+            Error::NoServer => self.get("error-no-server"),
+            Error::Storage(_) => self.get("error-storage"),
+            Error::Io(_) => self.get("error-io"),
+            Error::InvalidPack(_) => self.get("error-invalid-pack"),
+            Error::UnknownCity(_) => self.get("error-unknown-city"),
+        }
+    }
+
+    /// An input problem in this language (`problem-<code>` with its arguments).
+    pub fn problem(&self, p: &Problem) -> String {
+        let args: Vec<(&str, &str)> = p.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.args(&format!("problem-{}", p.code), &args)
+    }
+
     fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
         let Some(pattern) = self.bundle.get_message(key).and_then(|m| m.value()) else {
             tracing::warn!(key, lang = self.lang.code(), "missing translation");
@@ -155,6 +183,48 @@ mod tests {
         assert_eq!(vi.ticket(None), None);
         assert_eq!((vi.number(0), vi.number(999), en.number(-25_000)), ("0".into(), "999".into(), "-25,000".into()));
         assert_eq!(vi.args("ticket-price", &[("price", "60.000")]), "Vé: 60.000 đ");
+    }
+
+    /// Every `Problem::new(<code>, …)` in the core's sources has a message in
+    /// both languages, so a new problem cannot reach a screen as a bare key.
+    #[test]
+    fn every_problem_code_has_a_message() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        let mut files = vec![];
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let re = regex::Regex::new(r#"(?:Problem::new|invalid)\(\s*"([a-z0-9-]+)""#).unwrap();
+        let codes: std::collections::BTreeSet<String> =
+            files.iter().flat_map(|f| re.captures_iter(f).map(|c| c[1].to_owned()).collect::<Vec<_>>()).collect();
+        assert!(codes.len() > 20, "found only {codes:?}");
+        let (vi, en) = (keys(VI), keys(EN));
+        for code in codes {
+            let key = format!("problem-{code}");
+            assert!(vi.contains(&key) && en.contains(&key), "{key} is missing from vi.ftl or en.ftl");
+        }
+    }
+
+    #[test]
+    fn errors_read_in_the_chosen_language_with_their_arguments() {
+        let p = Problem::new("report-description-too-long", "technical")
+            .field("description")
+            .arg("len", 4100)
+            .arg("max", 4000);
+        let e = Error::from(p);
+        assert_eq!(Texts::new(Lang::Vi).error(&e), "Mô tả có 4100 ký tự; tối đa 4000.");
+        assert_eq!(Texts::new(Lang::En).error(&e), "The description has 4100 characters; at most 4000.");
+        assert!(Texts::new(Lang::Vi).error(&Error::Network("dns".into())).starts_with("Không có kết nối"));
+        let busy = Error::Server { status: 503, message: "x".into(), retry_after_s: Some(30) };
+        assert!(Texts::new(Lang::En).error(&busy).contains("30 seconds"));
+        assert!(!Texts::new(Lang::En).error(&e).contains("technical"));
     }
 
     #[test]

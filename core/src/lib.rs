@@ -37,7 +37,7 @@ use std::{
 
 pub use city::{City, ImportOutcome, PackSource};
 pub use emergency::{Fix, SosMessage};
-pub use error::{Error, Result};
+pub use error::{Error, Problem, Result};
 pub use geo::Ward;
 pub use i18n::{Lang, Texts};
 pub use mycity_protocol as protocol;
@@ -504,7 +504,7 @@ impl MyCity {
     pub async fn prepare_photo_async(&self, raw: Vec<u8>) -> Result<photos::Processed> {
         tokio::task::spawn_blocking(move || photos::process(&raw))
             .await
-            .map_err(|e| Error::InvalidInput(format!("photo preparation stopped: {e}")))?
+            .map_err(|e| Problem::new("photo-encode", format!("photo preparation stopped: {e}")).field("photos"))?
     }
 
     /// Adds a prepared photo to a draft; a photo taken inside the city places
@@ -632,8 +632,8 @@ impl MyCity {
 
     /// Calls `listener` for every change until the returned handle is dropped.
     pub fn listen(&self, listener: Box<dyn SyncListener>) -> Result<ListenerHandle> {
-        let rt = tokio::runtime::Handle::try_current()
-            .map_err(|_| Error::InvalidInput("listening needs a tokio runtime".into()))?;
+        let rt =
+            tokio::runtime::Handle::try_current().map_err(|_| Error::Io("listening needs a tokio runtime".into()))?;
         Ok(ListenerHandle::spawn(&rt, self.subscribe(), listener))
     }
 
@@ -738,7 +738,7 @@ mod tests {
         let (_d, core) = open();
         assert!(matches!(core.set_city("atlantis"), Err(Error::UnknownCity(_))));
         assert_eq!(core.city_slug(), "ha-giang");
-        assert!(matches!(core.search_places("   ", 10), Err(Error::InvalidInput(_))));
+        assert!(matches!(core.search_places("   ", 10), Err(Error::Invalid(_))));
         assert_eq!(core.ward_at(LatLon { lat: 0.0, lon: 0.0 }).unwrap(), None);
         assert_eq!(core.ward_at(LatLon { lat: f64::NAN, lon: f64::INFINITY }).unwrap(), None);
     }

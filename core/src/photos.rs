@@ -34,7 +34,7 @@ use mozjpeg::{ColorSpace, Compress, Decompress, Marker};
 
 use mycity_protocol::media::{is_iso_media, sniff_image, ImageType};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::pack::LatLon;
 
 /// Largest photo file accepted, in bytes (40 MB): far above any phone camera's
@@ -99,17 +99,19 @@ pub struct Processed {
 ///
 /// Anything that is not a readable JPEG, PNG or WebP photo within
 /// [`MAX_INPUT_BYTES`] and [`MAX_PIXELS`] (empty, another format, damaged or
-/// cut short) is refused with [`Error::InvalidInput`], whose text says why.
+/// cut short) is refused with [`Error::Invalid`], whose problem says why.
 pub fn process(input: &[u8]) -> Result<Processed> {
     if input.is_empty() {
-        return Err(invalid("the photo is empty"));
+        return Err(invalid("photo-empty", "the photo is empty"));
     }
     if input.len() > MAX_INPUT_BYTES {
-        return Err(invalid(format!(
-            "photo too large: {:.1} MB, at most {} MB",
-            input.len() as f64 / (1024.0 * 1024.0),
-            MAX_INPUT_BYTES / (1024 * 1024)
-        )));
+        let mb = input.len() as f64 / (1024.0 * 1024.0);
+        let max = MAX_INPUT_BYTES / (1024 * 1024);
+        return Err(Problem::new("photo-too-large", format!("photo too large: {mb:.1} MB, at most {max} MB"))
+            .field("photos")
+            .arg("mb", format!("{mb:.0}"))
+            .arg("max", max)
+            .into());
     }
     // Recognised by content, never by name or MIME type, which a picker may get wrong.
     match sniff_image(input) {
@@ -120,13 +122,16 @@ pub fn process(input: &[u8]) -> Result<Processed> {
         }
         // iPhones shoot HEIC; the system picker usually hands over a JPEG, but
         // a file copied as is deserves a clearer word than "not a photo".
-        None if is_iso_media(input) => Err(invalid("unsupported photo format (HEIC/AVIF): expected JPEG, PNG or WebP")),
-        None => Err(invalid("not a photo: expected JPEG, PNG or WebP")),
+        None if is_iso_media(input) => {
+            Err(invalid("photo-heic", "unsupported photo format (HEIC/AVIF): expected JPEG, PNG or WebP"))
+        }
+        None => Err(invalid("photo-not-image", "not a photo: expected JPEG, PNG or WebP")),
     }
 }
 
-fn invalid(msg: impl Into<String>) -> Error {
-    Error::InvalidInput(msg.into())
+/// A photo problem; every one concerns the report's photos field.
+fn invalid(code: &'static str, detail: impl Into<String>) -> Error {
+    Problem::new(code, detail).field("photos").into()
 }
 
 /// Packed 8-bit RGB pixels, row by row.
@@ -150,15 +155,19 @@ struct Meta {
 
 fn check_size(width: u64, height: u64) -> Result<()> {
     if width == 0 || height == 0 {
-        return Err(invalid("damaged photo: it has no pixels"));
+        return Err(invalid("photo-damaged", "damaged photo: it has no pixels"));
     }
     let pixels = width * height;
     if pixels > MAX_PIXELS {
-        return Err(invalid(format!(
-            "picture too large: {width}×{height} is {:.0} megapixels, at most {} megapixels",
-            pixels as f64 / 1e6,
-            MAX_PIXELS / 1_000_000
-        )));
+        let (mp, max) = (pixels as f64 / 1e6, MAX_PIXELS / 1_000_000);
+        return Err(Problem::new(
+            "photo-too-many-pixels",
+            format!("picture too large: {width}×{height} is {mp:.0} megapixels, at most {max} megapixels"),
+        )
+        .field("photos")
+        .arg("mp", format!("{mp:.0}"))
+        .arg("max", max)
+        .into());
     }
     Ok(())
 }
@@ -184,7 +193,7 @@ fn fit(width: u32, height: u32, edge: u32) -> (u32, u32) {
 fn libjpeg<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     match panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(payload) => Err(invalid(format!("{what}: {}", panic_text(payload.as_ref())))),
+        Err(payload) => Err(invalid("photo-damaged", format!("{what}: {}", panic_text(payload.as_ref())))),
     }
 }
 
@@ -199,7 +208,7 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn damaged(e: impl std::fmt::Display) -> Error {
-    invalid(format!("damaged JPEG photo: {e}"))
+    invalid("photo-damaged", format!("damaged JPEG photo: {e}"))
 }
 
 /// Decoded rows handed from the decoder to the shrinking thread at a time, in
@@ -260,9 +269,9 @@ fn process_jpeg(input: &[u8]) -> Result<Processed> {
             })
         });
         drop(full_tx);
-        let out = worker
-            .join()
-            .unwrap_or_else(|p| Err(invalid(format!("could not encode the photo: {}", panic_text(p.as_ref())))));
+        let out = worker.join().unwrap_or_else(|p| {
+            Err(invalid("photo-encode", format!("could not encode the photo: {}", panic_text(p.as_ref()))))
+        });
         (out, decoded)
     });
     // A damaged file explains a failed encoding, not the other way round.
@@ -301,7 +310,7 @@ fn start_jpeg(input: &[u8]) -> Result<(DecompressStarted<&[u8]>, Meta)> {
 
     if matches!(d.color_space(), ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK) {
         // libjpeg cannot turn CMYK into RGB; cameras and phones never write it.
-        return Err(invalid("unsupported JPEG: CMYK colours (print files are not photos)"));
+        return Err(invalid("photo-cmyk", "unsupported JPEG: CMYK colours (print files are not photos)"));
     }
     d.scale(dct_scale(width.max(height)));
     Ok((d.rgb().map_err(damaged)?, Meta { width, height, orientation, gps }))
@@ -343,7 +352,7 @@ fn read_bands(mut d: DecompressStarted<&[u8]>, input: &[u8], band_rows: usize, h
     // end marker and the missing rows come out grey. A real end marker was
     // read when bytes follow it, or when the file ends with it.
     if rest.is_empty() && !input.ends_with(&[0xFF, 0xD9]) {
-        return Err(invalid("damaged JPEG photo: the file is cut short"));
+        return Err(invalid("photo-damaged", "damaged JPEG photo: the file is cut short"));
     }
     Ok(())
 }
@@ -382,7 +391,7 @@ fn encoder(width: u32, height: u32, quality: u8) -> Result<mozjpeg::compress::Co
 }
 
 fn encode_failed(e: std::io::Error) -> Error {
-    invalid(format!("could not encode the photo: {e}"))
+    invalid("photo-encode", format!("could not encode the photo: {e}"))
 }
 
 /// Encodes a stored RGB frame, turned upright on the way.
@@ -431,9 +440,9 @@ fn encode_in_halves(width: u32, height: u32, rgb: &[u8], quality: u8) -> Result<
         });
         let first = encode_rows(width, top, upper, quality);
         let second = match second {
-            Ok(t) => t
-                .join()
-                .unwrap_or_else(|p| Err(invalid(format!("could not encode the photo: {}", panic_text(p.as_ref()))))),
+            Ok(t) => t.join().unwrap_or_else(|p| {
+                Err(invalid("photo-encode", format!("could not encode the photo: {}", panic_text(p.as_ref()))))
+            }),
             // No second thread to be had: one after the other.
             Err(_) => encode_rows(width, height - top, lower, quality),
         };
@@ -529,7 +538,7 @@ fn decode_other(input: &[u8], format: ImageType) -> Result<(Frame, Meta)> {
         _ => image::ImageFormat::WebP,
     };
     let name = if format == ImageType::Png { "PNG" } else { "WebP" };
-    let bad = |e: image::ImageError| invalid(format!("damaged {name} photo: {e}"));
+    let bad = |e: image::ImageError| invalid("photo-damaged", format!("damaged {name} photo: {e}"));
     let reader = || image::ImageReader::with_format(Cursor::new(input), image_format);
 
     let (width, height) = reader().into_dimensions().map_err(bad)?;
@@ -644,7 +653,7 @@ fn lanczos3(x: f64) -> f64 {
 }
 
 fn resize_failed(e: impl std::fmt::Display) -> Error {
-    invalid(format!("could not resize the photo: {e}"))
+    invalid("photo-encode", format!("could not resize the photo: {e}"))
 }
 
 /// A Lanczos3 shrink of an RGB picture that arrives a band of
@@ -837,7 +846,7 @@ impl Output {
     /// The photo and its thumbnail as JPEGs, and the photo's upright size.
     fn finish(self) -> Result<(Vec<u8>, Vec<u8>, u32, u32)> {
         if !self.shrink.all_done() || !self.thumb.all_done() {
-            return Err(invalid("damaged photo: rows are missing"));
+            return Err(invalid("photo-damaged", "damaged photo: rows are missing"));
         }
         let (w, h) = (self.turn.width, self.turn.height);
         let jpeg = match self.encoder {
@@ -1059,8 +1068,8 @@ mod tests {
 
     fn is_invalid(r: Result<Processed>) -> String {
         match r {
-            Err(Error::InvalidInput(m)) => m,
-            other => panic!("expected InvalidInput, got {other:?}"),
+            Err(Error::Invalid(p)) => p.detail,
+            other => panic!("expected Invalid, got {other:?}"),
         }
     }
 

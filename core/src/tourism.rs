@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::{
     pack::{LatLon, Localized, Place},
-    text, Error, Result,
+    text, Problem, Result,
 };
 
 /// Most results one search returns.
@@ -46,7 +46,7 @@ fn place_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Place> {
 /// costs as little as a rare one; ranking every match by BM25 would not.
 pub fn search(conn: &Connection, city: &str, query: &str, limit: usize) -> Result<Vec<Place>> {
     let Some(q) = text::fts_query(query) else {
-        return Err(Error::InvalidInput("type at least one letter or digit to search".into()));
+        return Err(Problem::new("search-empty", "type at least one letter or digit to search").field("query").into());
     };
     let limit = limit.clamp(1, MAX_RESULTS);
     let tiers = [q.phrase.as_str(), q.all.as_str()];
@@ -106,7 +106,7 @@ pub struct NearPlace {
 /// is computed.
 pub fn near(conn: &Connection, city: &str, at: LatLon, radius_m: f64, limit: usize) -> Result<Vec<NearPlace>> {
     if !(at.lat.is_finite() && at.lon.is_finite() && radius_m.is_finite() && radius_m > 0.0) {
-        return Err(Error::InvalidInput("a position and a positive radius are needed".into()));
+        return Err(Problem::new("near-invalid", "a position and a positive radius are needed").into());
     }
     // Degrees of latitude are ~111 km everywhere; of longitude, shrink with latitude.
     let dlat = radius_m / 111_000.0;

@@ -118,7 +118,7 @@ async fn bad_drafts_are_refused_before_anything_is_queued() {
     cases.push((d, "describe the problem"));
     for (draft, says) in cases {
         match core.submit_report(&draft) {
-            Err(Error::InvalidInput(m)) => assert!(m.contains(says), "{says}: {m}"),
+            Err(Error::Invalid(p)) => assert!(p.detail.contains(says), "{says}: {p}"),
             other => panic!("{says}: expected a refusal, got {other:?}"),
         }
     }
@@ -265,7 +265,7 @@ async fn me_too_on_a_nearby_report_and_reopening_a_fixed_one() {
     assert_eq!(near[0].server_id, server_id);
     assert!(near[0].distance_m > 20.0 && near[0].distance_m < 80.0, "{}", near[0].distance_m);
     assert!(bao.nearby_open("tree", DRAGON_BRIDGE).await.unwrap().is_empty());
-    assert!(matches!(bao.me_too(&server_id, "  "), Err(Error::InvalidInput(_))));
+    assert!(matches!(bao.me_too(&server_id, "  "), Err(Error::Invalid(_))));
     bao.me_too(&server_id, "Tôi cũng gặp ổ gà này").unwrap();
     assert_eq!(bao.flush_outbox().await.unwrap().sent, 1);
 

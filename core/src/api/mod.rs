@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::{header, StatusCode};
 
 pub use self::open311::{Post, ServiceWithQuestions};
-use crate::{Error, Result};
+use crate::{Error, Problem, Result};
 
 /// A conditional download's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,10 @@ pub fn normalize_url(url: &str) -> Result<String> {
     let rest = base.strip_prefix("http://").or_else(|| base.strip_prefix("https://"));
     match rest {
         Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(base),
-        _ => Err(Error::InvalidInput(format!("server URL must start with http:// or https://, got {base:?}"))),
+        _ => Err(Problem::new("server-url", format!("server URL must start with http:// or https://, got {base:?}"))
+            .field("server")
+            .arg("url", base)
+            .into()),
     }
 }
 

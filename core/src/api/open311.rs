@@ -95,7 +95,7 @@ impl Api {
                 let part = reqwest::multipart::Part::bytes(jpeg)
                     .file_name("photo.jpg")
                     .mime_str("image/jpeg")
-                    .map_err(|e| Error::InvalidInput(e.to_string()))?;
+                    .map_err(|e| Error::Io(format!("photo part: {e}")))?;
                 req.multipart(form.part("media", part))
             }
             None => req.form(&fields),

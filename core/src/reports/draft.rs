@@ -11,7 +11,7 @@ use super::Service;
 use crate::{
     pack::{BBox, LatLon},
     photos::Processed,
-    Answer, Error, Result,
+    Answer, Problem, Result,
 };
 
 /// How a report's place was set.
@@ -85,7 +85,10 @@ impl Draft {
     /// ignored (an old photo, or a wrong clock on the camera's GPS).
     pub fn add_photo(&mut self, photo: Processed, city: &BBox) -> Result<PhotoAdded> {
         if self.photos.len() >= limits::MAX_PHOTOS {
-            return Err(Error::InvalidInput(format!("at most {} photos", limits::MAX_PHOTOS)));
+            return Err(Problem::new("report-too-many-photos", format!("at most {} photos", limits::MAX_PHOTOS))
+                .field("photos")
+                .arg("max", limits::MAX_PHOTOS)
+                .into());
         }
         let from_photo = photo.gps.filter(|p| self.place.is_none() && city.contains(*p));
         if let Some(position) = from_photo {
@@ -149,54 +152,82 @@ pub fn local_datetime(local: &str, offset: time::UtcOffset) -> Result<String> {
         .or_else(|_| {
             PrimitiveDateTime::parse(local, format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"))
         })
-        .map_err(|_| Error::InvalidInput(format!("{local:?} is not a date and time")))?;
-    parsed.assume_offset(offset).format(&Rfc3339).map_err(|e| Error::InvalidInput(e.to_string()))
+        .map_err(|_| {
+            Problem::new("datetime-invalid", format!("{local:?} is not a date and time")).arg("value", local)
+        })?;
+    parsed
+        .assume_offset(offset)
+        .format(&Rfc3339)
+        .map_err(|e| Problem::new("datetime-invalid", e.to_string()).arg("value", local).into())
 }
 
 /// Checks a draft before anything is queued and returns its place; the error
 /// says what to fix. `services` are the city's categories, `city` its extent.
 pub fn validate(draft: &Draft, services: &[Service], city: &BBox) -> Result<LatLon> {
-    let service = services
-        .iter()
-        .find(|s| s.code == draft.service_code)
-        .ok_or_else(|| Error::InvalidInput(format!("choose a category (unknown {:?})", draft.service_code)))?;
+    let service = services.iter().find(|s| s.code == draft.service_code).ok_or_else(|| {
+        Problem::new("report-category", format!("choose a category (unknown {:?})", draft.service_code))
+            .field("category")
+    })?;
     let len = draft.description.chars().count();
     if len > limits::MAX_DESCRIPTION {
-        return Err(Error::InvalidInput(format!(
-            "the description has {len} characters; at most {}",
-            limits::MAX_DESCRIPTION
-        )));
+        return Err(Problem::new(
+            "report-description-too-long",
+            format!("the description has {len} characters; at most {}", limits::MAX_DESCRIPTION),
+        )
+        .field("description")
+        .arg("len", len)
+        .arg("max", limits::MAX_DESCRIPTION)
+        .into());
     }
     if draft.description.trim().is_empty() && draft.photos.is_empty() {
-        return Err(Error::InvalidInput("describe the problem or add a photo".into()));
+        return Err(Problem::new("report-empty", "describe the problem or add a photo").field("description").into());
     }
-    let p = draft.place.ok_or_else(|| Error::InvalidInput("place the report on the map".into()))?.position;
+    let p = draft
+        .place
+        .ok_or_else(|| Problem::new("report-no-place", "place the report on the map").field("place"))?
+        .position;
     if !(p.lat.is_finite() && p.lon.is_finite() && city.contains(p)) {
-        return Err(Error::InvalidInput(format!("{:.5}, {:.5} is outside the city", p.lat, p.lon)));
+        return Err(Problem::new("report-outside-city", format!("{:.5}, {:.5} is outside the city", p.lat, p.lon))
+            .field("place")
+            .arg("lat", format!("{:.5}", p.lat))
+            .arg("lon", format!("{:.5}", p.lon))
+            .into());
     }
     if draft.photos.len() > limits::MAX_PHOTOS {
-        return Err(Error::InvalidInput(format!("at most {} photos", limits::MAX_PHOTOS)));
+        return Err(Problem::new("report-too-many-photos", format!("at most {} photos", limits::MAX_PHOTOS))
+            .field("photos")
+            .arg("max", limits::MAX_PHOTOS)
+            .into());
     }
     for (i, photo) in draft.photos.iter().enumerate() {
         // Raw camera files would leak their GPS tags and cost ten times the upload.
         let prepared = media::sniff_image(&photo.jpeg) == Some(media::ImageType::Jpeg)
             && photo.jpeg.len() <= limits::MAX_PREPARED_PHOTO_BYTES;
         if !prepared {
-            return Err(Error::InvalidInput(format!("photo {} was not prepared (prepare_photo)", i + 1)));
+            return Err(Problem::new(
+                "photo-not-prepared",
+                format!("photo {} was not prepared (prepare_photo)", i + 1),
+            )
+            .field("photos")
+            .arg("n", i + 1)
+            .into());
         }
     }
     attributes::check(&service.questions, &draft.answers).map_err(|e| {
-        Error::InvalidInput(match e.problem {
-            attributes::Problem::Missing => format!("answer “{}”", e.label),
-            _ => format!("“{}” has an answer that does not fit", e.label),
-        })
+        let (code, detail) = match e.problem {
+            attributes::Problem::Missing => ("question-missing", format!("answer “{}”", e.label)),
+            _ => ("question-invalid", format!("“{}” has an answer that does not fit", e.label)),
+        };
+        Problem::new(code, detail).field(format!("question:{}", e.code)).arg("question", &e.label)
     })?;
     if let Some(c) = &draft.contact {
         if !c.email.trim().is_empty() && !limits::plausible_email(c.email.trim()) {
-            return Err(Error::InvalidInput(format!("{:?} is not an e-mail address", c.email)));
+            return Err(Problem::new("contact-email", format!("{:?} is not an e-mail address", c.email))
+                .field("email")
+                .into());
         }
         if c.name.chars().count() > limits::MAX_NAME || c.phone.chars().count() > limits::MAX_PHONE {
-            return Err(Error::InvalidInput("the name or phone is too long".into()));
+            return Err(Problem::new("contact-too-long", "the name or phone is too long").field("contact").into());
         }
     }
     Ok(p)

@@ -19,7 +19,7 @@ use crate::{
     api::ServiceWithQuestions,
     pack::{Category, LatLon, Localized},
     sync::outbox::{self, Kind},
-    Error, Result,
+    Error, Problem, Result,
 };
 
 /// The city's report categories from its pack, in the pack's order.
@@ -117,14 +117,14 @@ pub fn queue(
     now: i64,
 ) -> Result<String> {
     let id = uuid::Uuid::new_v4().to_string();
-    let answers = serde_json::to_string(&draft.answers).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    let answers = serde_json::to_string(&draft.answers).map_err(|e| Error::Storage(e.to_string()))?;
     let contact = draft
         .contact
         .as_ref()
         .filter(|c| !(c.name.trim().is_empty() && c.email.trim().is_empty() && c.phone.trim().is_empty()))
         .map(serde_json::to_string)
         .transpose()
-        .map_err(|e| Error::InvalidInput(e.to_string()))?;
+        .map_err(|e| Error::Storage(e.to_string()))?;
     tx.execute(
         "INSERT INTO reports (id, city, service_code, description, lat, lon, ward, attributes, contact,
             created_at, status, updated_at)
@@ -154,14 +154,19 @@ pub fn queue_update(
     now: i64,
 ) -> Result<String> {
     if !status.citizen_may_send() {
-        return Err(Error::InvalidInput(format!("a citizen's update cannot set {status}")));
+        return Err(Problem::new("update-status", format!("a citizen's update cannot set {status}"))
+            .arg("status", status)
+            .into());
     }
     if description.trim().is_empty() {
-        return Err(Error::InvalidInput("write a comment".into()));
+        return Err(Problem::new("comment-empty", "write a comment").field("comment").into());
     }
     if description.chars().count() > mycity_protocol::limits::MAX_DESCRIPTION {
         let max = mycity_protocol::limits::MAX_DESCRIPTION;
-        return Err(Error::InvalidInput(format!("a comment has at most {max} characters")));
+        return Err(Problem::new("comment-too-long", format!("a comment has at most {max} characters"))
+            .field("comment")
+            .arg("max", max)
+            .into());
     }
     let id = uuid::Uuid::new_v4().to_string();
     tx.execute(
@@ -189,7 +194,7 @@ pub fn reopen(
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?
-        .ok_or_else(|| Error::InvalidInput(format!("no report {report_id}")))?;
+        .ok_or_else(|| Problem::new("report-unknown", format!("no report {report_id}")))?;
     let status = ReportStatus::parse(&status);
     let waiting = match &server_id {
         Some(s) => reopen_waiting(tx, s)?,
@@ -197,8 +202,15 @@ pub fn reopen(
     };
     let server_id = match server_id {
         Some(s) if can_reopen(status, true, waiting) => s,
-        Some(_) => return Err(Error::InvalidInput(format!("a report that is {} cannot be reopened", status.key()))),
-        None => return Err(Error::InvalidInput("this report has not reached the city yet".into())),
+        Some(_) => {
+            return Err(Problem::new(
+                "reopen-not-allowed",
+                format!("a report that is {} cannot be reopened", status.key()),
+            )
+            .arg("status", status.key())
+            .into())
+        }
+        None => return Err(Problem::new("report-not-sent", "this report has not reached the city yet").into()),
     };
     let id = queue_update(tx, city, &server_id, Status::Reopen, comment, photo, now)?;
     tx.execute("UPDATE reports SET status = 'reopen', updated_at = ?2 WHERE id = ?1", params![report_id, now])?;

@@ -292,7 +292,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let r: Result<()> = store.write(|tx| {
             tx.execute("INSERT INTO settings VALUES ('a', 'b')", [])?;
-            Err(Error::InvalidInput("stop".into()))
+            Err(Error::NoServer)
         });
         assert!(r.is_err());
         assert_eq!(store.setting("a").unwrap(), None);

@@ -120,7 +120,7 @@ pub(crate) fn start(core: &MyCity) -> Result<()> {
     }
     let Ok(rt) = tokio::runtime::Handle::try_current() else {
         engine.running.store(false, Ordering::Release);
-        return Err(Error::InvalidInput("the sync engine needs a tokio runtime".into()));
+        return Err(Error::Io("the sync engine needs a tokio runtime".into()));
     };
     engine.signal(Signal::Started);
     rt.spawn(run(Arc::downgrade(&core.inner), engine.shared.clone()));
