@@ -250,12 +250,18 @@ impl MyCity {
     pub fn set_lang(&self, lang: Lang) -> Result<()> {
         self.inner.store.set_setting(KEY_LANG, lang.code())?;
         self.inner.state.write().unwrap_or_else(|p| p.into_inner()).lang = lang;
+        // The city's categories and questions come from its server per language.
+        self.inner.sync.signal(Signal::CitySwitched);
         Ok(())
     }
 
     /// The UI strings of the current language.
     pub fn texts(&self) -> Texts {
-        Texts::new(self.lang())
+        let texts = Texts::new(self.lang());
+        match self.city() {
+            Ok(city) => texts.with_offset(city.utc_offset()),
+            Err(_) => texts,
+        }
     }
 
     /// The current city.
@@ -289,8 +295,7 @@ impl MyCity {
         let slug = self.city_slug();
         self.inner.store.read(|c| {
             let city = city::load(c, &slug)?.ok_or_else(|| Error::UnknownCity(slug.clone()))?;
-            let mut hotlines = emergency::hotlines(c, &slug)?;
-            hotlines.truncate(4);
+            let hotlines = emergency::home_lines(&emergency::hotlines(c, &slug)?);
             Ok(Home {
                 city,
                 hotlines,
@@ -430,7 +435,10 @@ impl MyCity {
             source: city.source,
             checked_at: city.checked_at,
             last_error: city.last_error.clone(),
-            services_fetched_at: self.inner.store.read(|c| reports::store::services_fetched_at(c, &city.slug))?,
+            services_fetched_at: self
+                .inner
+                .store
+                .read(|c| reports::store::services_fetched_at(c, &city.slug, self.lang().code()))?,
             server_origin: server.as_ref().map(|s| s.1),
             server: server.map(|s| s.0),
             engine: sync::engine::state(self)?,

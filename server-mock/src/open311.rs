@@ -159,11 +159,14 @@ fn base_url(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-fn english(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en"))
+fn english(headers: &HeaderMap, p: &Params) -> bool {
+    // Open311 has no language field: a `locale` parameter (as some GeoReport
+    // servers take) wins over the client's Accept-Language.
+    let en = |v: &str| v.trim_start().to_ascii_lowercase().starts_with("en");
+    match param(p, "locale") {
+        Some(locale) => en(locale),
+        None => headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).is_some_and(en),
+    }
 }
 
 /// Query or form parameters, in order, keys possibly repeated.
@@ -206,7 +209,7 @@ pub async fn get_root(
         match stem {
             "services" => {
                 let conn = s.db.conn();
-                let list: Vec<Service> = reports::services(&conn, &j, english(&headers))?
+                let list: Vec<Service> = reports::services(&conn, &j, english(&headers, &p))?
                     .into_iter()
                     .map(|sv| Service {
                         service_code: sv.code,
@@ -261,7 +264,7 @@ pub async fn get_service(
 ) -> Response {
     answer(&file, |code| {
         let j = jurisdiction(&s, &p)?;
-        let sv = reports::services(&s.db.conn(), &j, english(&headers))?
+        let sv = reports::services(&s.db.conn(), &j, english(&headers, &p))?
             .into_iter()
             .find(|sv| sv.code == code)
             .ok_or_else(|| Error::NotFound(format!("service_code {code:?} not found")))?;

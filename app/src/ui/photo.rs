@@ -64,7 +64,7 @@ pub fn PhotoPicker(id: String, on_photo: EventHandler<Processed>, on_error: Even
                     busy.set(false);
                     match done {
                         Ok(p) => on_photo.call(p),
-                        Err(e) => on_error.call(e.to_string()),
+                        Err(e) => on_error.call(ui.texts.peek().error(&e)),
                     }
                 }
             }

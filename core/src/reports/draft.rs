@@ -111,6 +111,22 @@ impl Draft {
         }
     }
 
+    /// Sets the description, keeping at most [`limits::MAX_DESCRIPTION`]
+    /// characters. Returns what did not fit (a long paste), so the screen can
+    /// say so and show it rather than lose it silently.
+    pub fn set_description(&mut self, text: &str) -> Option<String> {
+        match text.char_indices().nth(limits::MAX_DESCRIPTION) {
+            None => {
+                self.description = text.to_owned();
+                None
+            }
+            Some((cut, _)) => {
+                self.description = text[..cut].to_owned();
+                Some(text[cut..].to_owned())
+            }
+        }
+    }
+
     /// Sets the place.
     pub fn set_place(&mut self, position: LatLon, source: PlaceSource) {
         self.place = Some(Placed { position, source });
@@ -354,5 +370,15 @@ mod tests {
         let mut other = d;
         other.service_code = "unicorns".into();
         assert!(says(&other).contains("choose a category"));
+    }
+
+    #[test]
+    fn a_long_paste_keeps_the_limit_and_returns_the_rest() {
+        let mut d = Draft::new("pothole");
+        assert_eq!(d.set_description("ổ gà"), None);
+        assert_eq!(d.description, "ổ gà");
+        let long = "ạ".repeat(limits::MAX_DESCRIPTION) + "phần thừa";
+        assert_eq!(d.set_description(&long).as_deref(), Some("phần thừa"));
+        assert_eq!(d.description.chars().count(), limits::MAX_DESCRIPTION);
     }
 }
