@@ -104,7 +104,7 @@ sync-source-server = Downloaded from the city's server
 sync-source-file = Imported from a file
 sync-checked = Last checked: { $age }
 sync-never = Not yet in touch with the server
-sync-error = Last update failed: { $error }
+sync-error = The last update did not succeed; it will try again.
 sync-refresh = Update now
 sync-refreshing = Updating…
 sync-updated = Updated to version { $version }.
@@ -127,7 +127,7 @@ sync-origin-pack = Server named by the city's data.
 sync-origin-default = This app's default server.
 sync-categories = Report categories updated: { $age }
 sync-reachable = Connected to the server.
-sync-unreachable = Cannot reach the server: { $error }
+sync-unreachable = Cannot reach the server; it will try again when online.
 
 ## Errors the core returns, by kind; input problems by their code.
 error-network = No network connection. Saved on this phone; it will be sent when you are online.

@@ -101,7 +101,7 @@ sync-source-server = Tải từ máy chủ thành phố
 sync-source-file = Nhập từ tệp
 sync-checked = Kiểm tra lần cuối: { $age }
 sync-never = Chưa kết nối máy chủ
-sync-error = Lỗi lần cập nhật gần nhất: { $error }
+sync-error = Lần cập nhật gần nhất không thành công; sẽ thử lại.
 sync-refresh = Cập nhật ngay
 sync-refreshing = Đang cập nhật…
 sync-updated = Đã cập nhật lên phiên bản { $version }.
@@ -124,7 +124,7 @@ sync-origin-pack = Máy chủ theo dữ liệu của thành phố.
 sync-origin-default = Máy chủ mặc định của ứng dụng.
 sync-categories = Danh mục phản ánh cập nhật: { $age }
 sync-reachable = Đã kết nối máy chủ.
-sync-unreachable = Không kết nối được máy chủ: { $error }
+sync-unreachable = Không kết nối được máy chủ; sẽ thử lại khi có mạng.
 
 ## Errors the core returns, by kind; input problems by their code.
 error-network = Không có kết nối mạng. Dữ liệu đã lưu trên máy, sẽ gửi khi có mạng.

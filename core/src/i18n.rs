@@ -88,7 +88,11 @@ impl Texts {
         for (k, v) in args {
             // Counts are passed as numbers so plural rules work. Only plain
             // integers: "60.000" is a Vietnamese sixty thousand, not 60.
-            let count = !v.is_empty() && v.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit());
+            // A leading zero marks a phone number or code ("02361022"), which must keep it.
+            let digits = v.trim_start_matches('-');
+            let count = !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && !(digits.len() > 1 && digits.starts_with('0'));
             match v.parse::<i64>() {
                 Ok(n) if count => fa.set(*k, FluentValue::from(n)),
                 _ => fa.set(*k, FluentValue::from(*v)),
@@ -252,6 +256,7 @@ mod tests {
         assert_eq!(vi.ticket(None), None);
         assert_eq!((vi.number(0), vi.number(999), en.number(-25_000)), ("0".into(), "999".into(), "-25,000".into()));
         assert_eq!(vi.args("ticket-price", &[("price", "60.000")]), "Vé: 60.000 đ");
+        assert_eq!(vi.args("sos-dial-mobile", &[("number", "02361022")]), "Từ di động gọi 02361022");
     }
 
     /// Every `Problem::new(<code>, …)` in the core's sources has a message in

@@ -532,6 +532,12 @@ impl MyCity {
         Ok(())
     }
 
+    /// Everything that stops `draft` from being sent, in the form's order,
+    /// so each field can be flagged at once; empty when it may be sent.
+    pub fn report_problems(&self, draft: &Draft) -> Result<Vec<Problem>> {
+        Ok(reports::problems(draft, &self.services()?, &self.city()?.bbox))
+    }
+
     /// Checks a draft and queues it for sending (report and outbox row in one
     /// transaction); returns the report's id. Nothing is queued if the draft
     /// is refused, and the error says what to fix. The sync engine sends it

@@ -302,24 +302,27 @@ impl Shown {
 /// Moves the keyboard focus and the view to the first field with an error,
 /// so the person lands on what to fix.
 pub const FOCUS_PROBLEM_JS: &str = r#"
-requestAnimationFrame(() => {
+// The error note arrives with the next render, which may come after this script.
+let tries = 0;
+const go = () => {
   const note = document.querySelector('.field-error');
-  if (!note) return;
+  if (!note) { if (tries++ < 40) setTimeout(go, 25); return; }
   note.scrollIntoView({ block: 'center' });
   const box = note.closest('[data-field]') || note.parentElement;
   const input = box && box.querySelector('input, textarea, select, button');
   if (input) input.focus({ preventScroll: true });
-});
+};
+go();
 "#;
 
-/// The error for `field`, shown next to it (nothing when the error is elsewhere).
+/// The errors about `field`, shown next to it (nothing when they are elsewhere).
 #[component]
-pub fn FieldError(error: Signal<Option<Shown>>, field: String) -> Element {
-    match error() {
-        Some(e) if e.is_at(&[field.as_str()]) => rsx! {
+pub fn FieldError(error: Signal<Vec<Shown>>, field: String) -> Element {
+    let here: Vec<Shown> = error.read().iter().filter(|e| e.is_at(&[field.as_str()])).cloned().collect();
+    rsx! {
+        for e in here {
             p { class: "field-error", role: "alert", "data-testid": "error-{field}", "{e.text}" }
-        },
-        _ => rsx! {},
+        }
     }
 }
 

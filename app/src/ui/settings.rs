@@ -197,12 +197,13 @@ fn SyncCard() -> Element {
                 p { "data-testid": "sync-waiting", {t.args("report-waiting", &[("count", &engine.waiting.to_string())])} }
             }
             match (engine.reachable, &engine.last_error) {
-                (Some(false), Some(e)) => rsx! { p { class: "banner offline", "data-testid": "sync-unreachable", {t.args("sync-unreachable", &[("error", e)])} } },
+                // The technical reason stays out of the sentence, for support only (and in the logs).
+                (Some(false), Some(e)) => rsx! { p { class: "banner offline", "data-testid": "sync-unreachable", title: "{e}", {t.get("sync-unreachable")} } },
                 (Some(true), _) => rsx! { p { class: "muted", "data-testid": "sync-reachable", {t.get("sync-reachable")} } },
                 _ => rsx! {},
             }
             if let Some(e) = &status.last_error {
-                p { class: "banner offline", "data-testid": "sync-error", {t.args("sync-error", &[("error", e)])} }
+                p { class: "banner offline", "data-testid": "sync-error", title: "{e}", {t.get("sync-error")} }
             }
             button {
                 r#type: "button", class: "secondary", "data-testid": "sync-refresh",

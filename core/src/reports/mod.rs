@@ -8,7 +8,7 @@
 mod draft;
 pub(crate) mod store;
 
-pub use draft::{local_datetime, validate, Contact, Draft, PhotoAdded, PlaceSource, Placed};
+pub use draft::{local_datetime, problems, validate, Contact, Draft, PhotoAdded, PlaceSource, Placed};
 use mycity_protocol::open311::ServiceRequest;
 pub use mycity_protocol::{
     open311::{AttributeDef as Question, AttributeValue as Choice, Datatype},

@@ -63,10 +63,10 @@ fn Categories(on_pick: EventHandler<String>) -> Element {
 fn ReportForm(draft: Signal<Draft>, service: Service, on_sent: EventHandler<()>) -> Element {
     let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
-    let mut error = use_signal(|| None::<Shown>);
+    let mut error = use_signal(Vec::<Shown>::new);
     let t = ui.texts.read();
     let place = draft.read().place;
-    let general = error().filter(|e| !e.is_at(&FIELDS));
+    let general: Vec<Shown> = error.read().iter().filter(|e| !e.is_at(&FIELDS)).cloned().collect();
     rsx! {
         div { class: "card form", "data-testid": "report-form",
             div { class: "chosen",
@@ -84,19 +84,27 @@ fn ReportForm(draft: Signal<Draft>, service: Service, on_sent: EventHandler<()>)
             Nearby { code: service.code.clone(), at: p.position, on_done: move |_| { draft.set(Draft::default()); on_sent.call(()); } }
         }
         ContactCard { draft, error }
-        if let Some(e) = general { p { class: "banner offline", role: "alert", "data-testid": "report-error", "{e.text}" } }
+        for e in general { p { class: "banner offline", role: "alert", "data-testid": "report-error", "{e.text}" } }
         button { r#type: "button", class: "primary", "data-testid": "report-send",
             onclick: move |_| {
                 let queued = core.submit_report(&draft.read());
                 match queued {
                     Ok(_) => {
-                        error.set(None);
+                        error.set(vec![]);
                         draft.set(Draft::default());
                         ui.changed(&core);
                         on_sent.call(());
                     }
                     Err(e) => {
-                        error.set(Some(Shown::of(&ui.texts.peek(), &e)));
+                        // Every field to fix is flagged at once, not one per tap on Send.
+                        let t = ui.texts.peek();
+                        let all = match core.report_problems(&draft.read()) {
+                            Ok(list) if e.problem().is_some() && !list.is_empty() => {
+                                list.into_iter().map(|p| Shown::of(&t, &p.into())).collect()
+                            }
+                            _ => vec![Shown::of(&t, &e)],
+                        };
+                        error.set(all);
                         document::eval(FOCUS_PROBLEM_JS);
                     }
                 }
@@ -109,7 +117,7 @@ fn ReportForm(draft: Signal<Draft>, service: Service, on_sent: EventHandler<()>)
 /// The description. A paste longer than the limit keeps what fits and shows
 /// the rest, so nothing the person wrote disappears without a word.
 #[component]
-fn Description(draft: Signal<Draft>, error: Signal<Option<Shown>>) -> Element {
+fn Description(draft: Signal<Draft>, error: Signal<Vec<Shown>>) -> Element {
     let t = use_context::<Ui>().texts;
     let mut cut = use_signal(|| None::<String>);
     let text = draft.read().description.clone();
@@ -137,7 +145,7 @@ fn Description(draft: Signal<Draft>, error: Signal<Option<Shown>>) -> Element {
 }
 
 #[component]
-fn Photos(draft: Signal<Draft>, error: Signal<Option<Shown>>) -> Element {
+fn Photos(draft: Signal<Draft>, error: Signal<Vec<Shown>>) -> Element {
     let core = use_context::<Services>().core;
     let texts = use_context::<Ui>().texts;
     let t = texts.read();
@@ -158,10 +166,10 @@ fn Photos(draft: Signal<Draft>, error: Signal<Option<Shown>>) -> Element {
                 PhotoPicker {
                     id: "report-photo",
                     on_photo: move |p: Processed| match core.add_photo(&mut draft.write(), p) {
-                        Ok(_) => error.set(None),
-                        Err(e) => error.set(Some(Shown::of(&texts.peek(), &e))),
+                        Ok(_) => error.write().retain(|e| !e.is_at(&["photos"])),
+                        Err(e) => error.set(vec![Shown::of(&texts.peek(), &e)]),
                     },
-                    on_error: move |e: String| error.set(Some(Shown::at("photos", e))),
+                    on_error: move |e: String| error.set(vec![Shown::at("photos", e)]),
                 }
             }
             FieldError { error, field: "photos" }
@@ -171,7 +179,7 @@ fn Photos(draft: Signal<Draft>, error: Signal<Option<Shown>>) -> Element {
 
 /// Anonymous, or name and contact for the city's staff only.
 #[component]
-fn ContactCard(draft: Signal<Draft>, error: Signal<Option<Shown>>) -> Element {
+fn ContactCard(draft: Signal<Draft>, error: Signal<Vec<Shown>>) -> Element {
     let t = use_context::<Ui>().texts;
     let t = t.read();
     let contact = draft.read().contact.clone();

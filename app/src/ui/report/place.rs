@@ -12,7 +12,7 @@ use crate::ui::{
 };
 
 #[component]
-pub fn PlaceCard(draft: Signal<Draft>, error: Signal<Option<Shown>>) -> Element {
+pub fn PlaceCard(draft: Signal<Draft>, error: Signal<Vec<Shown>>) -> Element {
     let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
     // The map's geometry changes only with the city: not re-read on every keystroke.
@@ -44,8 +44,8 @@ pub fn PlaceCard(draft: Signal<Draft>, error: Signal<Option<Shown>>) -> Element 
             }
             CoordsInput {
                 on_set: move |p: Option<LatLon>| match p {
-                    Some(p) => { draft.write().set_place(p, PlaceSource::Typed); error.set(None); }
-                    None => error.set(Some(Shown::at("place", ui.texts.peek().get("report-bad-coords")))),
+                    Some(p) => { draft.write().set_place(p, PlaceSource::Typed); error.write().retain(|e| !e.is_at(&["place"])); }
+                    None => error.set(vec![Shown::at("place", ui.texts.peek().get("report-bad-coords"))]),
                 },
             }
             if place.is_some_and(|p| p.source == PlaceSource::Photo) {

@@ -10,12 +10,12 @@ use mycity_core::{
 use crate::ui::{FieldError, Services, Shown, Ui};
 
 #[component]
-pub fn Questions(draft: Signal<Draft>, questions: Vec<Question>, error: Signal<Option<Shown>>) -> Element {
+pub fn Questions(draft: Signal<Draft>, questions: Vec<Question>, error: Signal<Vec<Shown>>) -> Element {
     let shown = error();
     rsx! {
         for q in questions {
             label { key: "{q.code}", "data-testid": "attr-{q.code}", "data-field": "question:{q.code}",
-                class: if shown.as_ref().is_some_and(|e| e.is_at(&[&format!("question:{}", q.code)])) { "field invalid" } else { "field" },
+                class: if shown.iter().any(|e| e.is_at(&[&format!("question:{}", q.code)])) { "field invalid" } else { "field" },
                 span { "{q.description}" if q.required { span { class: "required", "aria-hidden": "true", " *" } } }
                 Answer { draft, question: q.clone(), error }
                 FieldError { error, field: format!("question:{}", q.code) }
@@ -25,7 +25,7 @@ pub fn Questions(draft: Signal<Draft>, questions: Vec<Question>, error: Signal<O
 }
 
 #[component]
-fn Answer(draft: Signal<Draft>, question: Question, error: Signal<Option<Shown>>) -> Element {
+fn Answer(draft: Signal<Draft>, question: Question, error: Signal<Vec<Shown>>) -> Element {
     let core = use_context::<Services>().core;
     let t = use_context::<Ui>().texts;
     let code = question.code.clone();
@@ -59,8 +59,8 @@ fn Answer(draft: Signal<Draft>, question: Question, error: Signal<Option<Shown>>
                 r#type: "datetime-local",
                 oninput: move |e: FormEvent| {
                     match core.answer_datetime(&mut draft.write(), &code, &e.value()) {
-                        Ok(()) => error.set(None),
-                        Err(err) => error.set(Some(Shown { field: Some(format!("question:{code}")), ..Shown::of(&t.peek(), &err) })),
+                        Ok(()) => error.write().retain(|e| !e.is_at(&[&format!("question:{code}")])),
+                        Err(err) => error.set(vec![Shown { field: Some(format!("question:{code}")), ..Shown::of(&t.peek(), &err) }]),
                     }
                 },
             }
