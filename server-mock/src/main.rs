@@ -9,6 +9,29 @@ use mycity_server::Config;
 const USAGE: &str = "usage: mycity-server [--addr 127.0.0.1:8080] [--db PATH|:memory:] [--seed] \
 [--api-key KEY] [--admin-key KEY] [--packs DIR]";
 
+const HELP: &str = "mycity-server: MyCity's reference backend (Open311 GeoReport v2, city packs, demo data).
+
+usage: mycity-server [--addr HOST:PORT] [--db PATH|:memory:] [--seed]
+                     [--api-key KEY] [--admin-key KEY] [--packs DIR]
+
+  --addr HOST:PORT   Where to listen (default 127.0.0.1:8080).
+  --db PATH          SQLite database file (default mycity-server.sqlite);
+                     :memory: keeps everything in memory. e.g. --db /tmp/city.sqlite
+  --seed             Load the bundled demo city packs and their categories, and
+                     accept the demo keys api_key=demo-key and X-Admin-Key: demo-admin.
+  --api-key KEY      The Open311 api_key clients must send when posting
+                     (required without --seed).
+  --admin-key KEY    The staff key for /admin/* endpoints, sent as the
+                     X-Admin-Key header (required without --seed).
+  --packs DIR        Also publish packs from DIR/<slug>/{pack.json,wards.geojson}.
+  -h, --help         This text.
+
+Example:
+  mycity-server --addr 127.0.0.1:8080 --db :memory: --seed
+  curl 'http://127.0.0.1:8080/open311/v2/services.json?jurisdiction_id=da-nang'
+  curl -X POST http://127.0.0.1:8080/admin/requests/1/updates -H 'X-Admin-Key: demo-admin' \\
+       -H 'content-type: application/json' -d '{\"status\":\"fixed\",\"description\":\"Đã vá\"}'";
+
 fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), String> {
     let mut addr: SocketAddr = ([127, 0, 0, 1], 8080).into();
     let mut config = Config { db: "mycity-server.sqlite".into(), seed: false, ..Config::default() };
@@ -39,6 +62,10 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
+    if std::env::args().skip(1).any(|a| a == "-h" || a == "--help") {
+        println!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
     let (addr, config) = match parse(std::env::args().skip(1)) {
         Ok(x) => x,
         Err(e) => {
