@@ -170,3 +170,4 @@ problem-photo-damaged = The photo is damaged or incomplete.
 problem-photo-too-many-pixels = The picture is too large ({ $mp } megapixels, at most { $max }).
 problem-photo-cmyk = The photo uses CMYK colours (a print file), not a camera photo.
 problem-photo-encode = This photo could not be processed.
+problem-qr-too-long = This text is too long for a QR code ({ $bytes } bytes).

@@ -167,3 +167,4 @@ problem-photo-damaged = Ảnh bị hỏng hoặc không đầy đủ.
 problem-photo-too-many-pixels = Ảnh quá lớn ({ $mp } megapixel, tối đa { $max }).
 problem-photo-cmyk = Ảnh dùng màu CMYK (tệp in ấn), không phải ảnh chụp.
 problem-photo-encode = Không xử lý được ảnh này.
+problem-qr-too-long = Nội dung quá dài để tạo mã QR ({ $bytes } byte).
