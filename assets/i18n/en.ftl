@@ -181,3 +181,4 @@ report-request-id = Request { $id }
 report-more = Show more
 report-less = Show less
 sos-dial-mobile = From a mobile dial { $number }
+problem-qr-too-long = This text is too long for a QR code ({ $bytes } bytes).

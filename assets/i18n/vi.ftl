@@ -178,3 +178,4 @@ report-request-id = Mã phản ánh { $id }
 report-more = Xem thêm
 report-less = Thu gọn
 sos-dial-mobile = Từ di động gọi { $number }
+problem-qr-too-long = Nội dung quá dài để tạo mã QR ({ $bytes } byte).

@@ -23,6 +23,7 @@ pub mod geo;
 pub mod i18n;
 pub mod pack;
 pub mod photos;
+pub mod qr;
 pub mod reports;
 pub mod store;
 pub mod sync;
