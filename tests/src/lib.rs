@@ -3,6 +3,8 @@
 
 use std::net::SocketAddr;
 
+pub mod fault_proxy;
+
 pub use mycity_core::{Config, MyCity};
 pub use mycity_server::{Config as ServerConfig, Running};
 
