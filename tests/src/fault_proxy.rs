@@ -267,7 +267,7 @@ async fn exchange(mut client: TcpStream, upstream: SocketAddr, fault: Fault) -> 
             let answer = forward(upstream, &request).await?;
             client.write_all(&answer[..answer.len() / 2]).await?;
             // Linger 0: the close is a TCP reset, not an orderly end.
-            client.set_linger(Some(Duration::ZERO))?;
+            client.set_zero_linger()?;
             return Ok(());
         }
         Fault::Status(code) => client.write_all(&status_answer(code)).await?,
