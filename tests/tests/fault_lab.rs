@@ -34,7 +34,7 @@ fn draft(i: usize) -> Draft {
         place: Some(Placed { position: LatLon { lat: 16.0612, lon: 108.2272 }, source: PlaceSource::Map }),
         answers,
         // Every fifth report carries a photo, so resets and truncations hit uploads too.
-        photos: if i % 5 == 0 { vec![mycity_tests::photo(&vec![i as u8; 20_000])] } else { vec![] },
+        photos: if i.is_multiple_of(5) { vec![mycity_tests::photo(&vec![i as u8; 20_000])] } else { vec![] },
         ..Draft::default()
     }
 }
