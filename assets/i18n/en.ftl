@@ -162,6 +162,7 @@ problem-dossier-shape = “{ $code }” is not a dossier code (for example { $ex
 problem-search-empty = Type at least one letter or digit to search.
 problem-near-invalid = A position and a radius above 0 are needed.
 problem-server-url = The server address must start with http:// or https://.
+problem-server-url-insecure = A server other than this device must use a secure address (https://).
 problem-photo-empty = The photo file is empty.
 problem-photo-too-large = The photo is { $mb } MB, too large (at most { $max } MB).
 problem-photo-heic = HEIC/AVIF photos cannot be read yet; choose a JPEG, PNG or WebP.

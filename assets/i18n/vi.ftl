@@ -159,6 +159,7 @@ problem-dossier-shape = “{ $code }” không đúng dạng mã hồ sơ (ví d
 problem-search-empty = Hãy gõ ít nhất một chữ hoặc số để tìm.
 problem-near-invalid = Cần một vị trí và bán kính lớn hơn 0.
 problem-server-url = Địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https://.
+problem-server-url-insecure = Máy chủ không nằm trên thiết bị này phải dùng địa chỉ bảo mật (https://).
 problem-photo-empty = Tệp ảnh rỗng.
 problem-photo-too-large = Ảnh { $mb } MB quá lớn (tối đa { $max } MB).
 problem-photo-heic = Chưa đọc được ảnh HEIC/AVIF; hãy chọn ảnh JPEG, PNG hoặc WebP.

@@ -7,7 +7,7 @@ use std::{net::SocketAddr, process::ExitCode};
 use mycity_server::Config;
 
 const USAGE: &str = "usage: mycity-server [--addr 127.0.0.1:8080] [--db PATH|:memory:] [--seed] \
-[--api-key KEY] [--admin-key KEY] [--packs DIR]";
+[--api-key KEY] [--admin-key KEY] [--packs DIR] [--no-rate-limit]";
 
 const HELP: &str = "mycity-server: MyCity's reference backend (Open311 GeoReport v2, city packs, demo data).
 
@@ -46,6 +46,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), Str
             "--api-key" => api_key = Some(value("--api-key")?),
             "--admin-key" => admin_key = Some(value("--admin-key")?),
             "--packs" => config.packs_dir = Some(value("--packs")?.into()),
+            // For the load benchmark only: one address sends everything there.
+            "--no-rate-limit" => config.limits = mycity_server::Limits::unlimited(),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }

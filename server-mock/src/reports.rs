@@ -480,12 +480,25 @@ pub fn add_update(conn: &Connection, u: &Update<'_>, now: &str) -> Result<i64, E
     Ok(id)
 }
 
-/// Updates in a time window (public fields only), oldest first.
+/// Largest page of `servicerequestupdates` (also the size when none is asked).
+pub const MAX_PAGE: usize = 500;
+
+/// One page of a list: skip `offset` matches, return at most `size`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Matches skipped.
+    pub offset: usize,
+    /// Most returned.
+    pub size: usize,
+}
+
+/// Updates in a time window (public fields only), oldest first, one page of them.
 pub fn find_updates(
     conn: &Connection,
     jurisdiction: &str,
     start: Option<&str>,
     end: Option<&str>,
+    page: Page,
     base_url: &str,
 ) -> Result<Vec<ServiceRequestUpdate>, Error> {
     let mut stmt = conn.prepare_cached(
@@ -495,12 +508,20 @@ pub fn find_updates(
     )?;
     let mut rows = stmt.query([jurisdiction])?;
     let mut out = Vec::new();
+    let mut skip = page.offset;
     while let Some(r) = rows.next()? {
         let at: String = r.get(3)?;
         if start.is_some_and(|s| crate::instant(&at) < crate::instant(s))
             || end.is_some_and(|e| crate::instant(&at) > crate::instant(e))
         {
             continue;
+        }
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if out.len() == page.size {
+            break;
         }
         let media_id: Option<i64> = r.get(5)?;
         out.push(ServiceRequestUpdate {
