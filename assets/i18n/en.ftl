@@ -170,3 +170,43 @@ problem-photo-damaged = The photo is damaged or incomplete.
 problem-photo-too-many-pixels = The picture is too large ({ $mp } megapixels, at most { $max }).
 problem-photo-cmyk = The photo uses CMYK colours (a print file), not a camera photo.
 problem-photo-encode = This photo could not be processed.
+
+## Air quality (VN_AQI, Decision 1459/QĐ-TCMT)
+air-title = Air quality
+air-home-title = Air near you
+air-index = AQI { $aqi }
+air-dominant = Main pollutant: { $pollutant }
+air-station-at = { $station }
+air-age = Reading of { $time } · { $age }
+air-age-minutes = { $minutes ->
+    [0] just now
+    [one] 1 minute ago
+   *[other] { $minutes } minutes ago
+}
+air-age-hours = { $hours ->
+    [one] 1 hour ago
+   *[other] { $hours } hours ago
+}
+air-stale = Old reading (over 3 hours)
+air-no-index = No index yet
+air-no-stations = The city has no air-quality station yet.
+air-see-all = All stations
+air-method = Hourly VN_AQI per Decision 1459/QĐ-TCMT of the Vietnam Environment Administration; data from the city's automatic monitoring stations.
+air-distance = { $km } km away
+air-band-good = Good
+air-band-moderate = Moderate
+air-band-poor = Poor
+air-band-bad = Bad
+air-band-very-bad = Very bad
+air-band-hazardous = Hazardous
+air-advice-good = Good air: enjoy outdoor activities.
+air-advice-moderate = Acceptable. Sensitive people (elderly, children, people with breathing or heart conditions) should watch for coughing or shortness of breath outdoors.
+air-advice-poor = Sensitive people should cut strenuous activity and time outdoors; others with sore eyes, cough or sore throat should go out less.
+air-advice-bad = Everyone should reduce strenuous outdoor activity and rest indoors more; sensitive people should stay inside, and wear a proper mask if they must go out.
+air-advice-very-bad = Avoid going outside and move activities indoors; wear a proper mask if you must go out.
+air-advice-hazardous = Everyone should stay indoors with doors and windows closed; wear a proper mask if you must go out.
+problem-aqi-negative = The { $pollutant } concentration cannot be negative.
+problem-aqi-not-a-number = A concentration must be a number.
+problem-aqi-no-particles = No index yet: PM2.5 or PM10 is needed (for an hourly index, at least 2 of the 3 latest hours).
+problem-air-no-data = No readings from this station yet.
+problem-aqi-input = The input does not read: { $detail }

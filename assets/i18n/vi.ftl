@@ -167,3 +167,39 @@ problem-photo-damaged = Ảnh bị hỏng hoặc không đầy đủ.
 problem-photo-too-many-pixels = Ảnh quá lớn ({ $mp } megapixel, tối đa { $max }).
 problem-photo-cmyk = Ảnh dùng màu CMYK (tệp in ấn), không phải ảnh chụp.
 problem-photo-encode = Không xử lý được ảnh này.
+
+## Chất lượng không khí (VN_AQI, Quyết định 1459/QĐ-TCMT)
+air-title = Chất lượng không khí
+air-home-title = Không khí gần bạn
+air-index = AQI { $aqi }
+air-dominant = Chất chính: { $pollutant }
+air-station-at = Trạm { $station }
+air-age = Số liệu lúc { $time } · { $age }
+air-age-minutes = { $minutes ->
+    [0] vừa xong
+   *[other] { $minutes } phút trước
+}
+air-age-hours = { $hours } giờ trước
+air-stale = Số liệu đã cũ (quá 3 giờ)
+air-no-index = Chưa tính được chỉ số
+air-no-stations = Thành phố chưa có trạm quan trắc không khí.
+air-see-all = Xem các trạm
+air-method = Chỉ số VN_AQI giờ theo Quyết định 1459/QĐ-TCMT của Tổng cục Môi trường; nguồn số liệu: trạm quan trắc tự động của thành phố.
+air-distance = Cách { $km } km
+air-band-good = Tốt
+air-band-moderate = Trung bình
+air-band-poor = Kém
+air-band-bad = Xấu
+air-band-very-bad = Rất xấu
+air-band-hazardous = Nguy hại
+air-advice-good = Không khí tốt: tự do hoạt động ngoài trời.
+air-advice-moderate = Chấp nhận được. Người nhạy cảm (người già, trẻ em, người bệnh hô hấp, tim mạch) nên để ý ho, khó thở khi ra ngoài.
+air-advice-poor = Người nhạy cảm nên giảm hoạt động mạnh và thời gian ở ngoài trời; người khỏe nếu đau mắt, ho, đau họng nên giảm ra ngoài.
+air-advice-bad = Mọi người nên giảm hoạt động mạnh ngoài trời và nghỉ trong nhà nhiều hơn; người nhạy cảm nên ở trong nhà, ra ngoài thì đeo khẩu trang đạt chuẩn.
+air-advice-very-bad = Hạn chế tối đa ra ngoài, chuyển mọi hoạt động vào trong nhà; nếu phải ra ngoài hãy đeo khẩu trang đạt chuẩn.
+air-advice-hazardous = Mọi người nên ở trong nhà, đóng cửa ra vào và cửa sổ; nếu phải ra ngoài hãy đeo khẩu trang đạt chuẩn.
+problem-aqi-negative = Nồng độ { $pollutant } không thể âm.
+problem-aqi-not-a-number = Nồng độ phải là một số.
+problem-aqi-no-particles = Chưa tính được chỉ số: cần số liệu PM2.5 hoặc PM10 (với chỉ số giờ, ít nhất 2 trong 3 giờ gần nhất).
+problem-air-no-data = Trạm chưa có số liệu.
+problem-aqi-input = Dữ liệu đầu vào không đọc được: { $detail }

@@ -10,6 +10,7 @@
 //!   outbox flush              send what is due now
 //!   dossier CODE              check a dossier code against the city's format
 //!   status                    pack, server and sync state
+//!   aqi                       VN_AQI of one JSON request on stdin (opens no store; prints JSON)
 //! ```
 //! Add `--json` for machine-readable output. Exit status: 0 done, 1 the
 //! command failed (the reason on stderr), 2 the command line was wrong.
@@ -21,7 +22,7 @@ use serde_json::json;
 
 const USAGE: &str = "usage: mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] [--json] \
 COMMAND\n  pack import PATH | pack list | search QUERY [--limit N] | photo IN OUT [--thumb PATH]\n  \
-outbox list | outbox flush | dossier CODE | status";
+outbox list | outbox flush | dossier CODE | status | aqi < REQUEST.json";
 
 /// The command line, read.
 #[derive(Debug, Default, PartialEq)]
@@ -94,6 +95,13 @@ fn run(cli: &Cli) -> Result<(), String> {
     let err = |e: mycity_core::Error| e.to_string();
     match words.as_slice() {
         ["photo", input, output] => photo(cli, input, output),
+        ["aqi"] => {
+            let mut input = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).map_err(|e| format!("stdin: {e}"))?;
+            let index = mycity_core::air::aqi::evaluate(&input).map_err(err)?;
+            println!("{}", json!(index));
+            Ok(())
+        }
         ["pack", "import", path] => {
             let core = open(cli)?;
             let outcome = core.import_pack_path(std::path::Path::new(path)).map_err(err)?;
