@@ -177,16 +177,7 @@ air-home-title = Air near you
 air-index = AQI { $aqi }
 air-dominant = Main pollutant: { $pollutant }
 air-station-at = { $station }
-air-age = Reading of { $time } · { $age }
-air-age-minutes = { $minutes ->
-    [0] just now
-    [one] 1 minute ago
-   *[other] { $minutes } minutes ago
-}
-air-age-hours = { $hours ->
-    [one] 1 hour ago
-   *[other] { $hours } hours ago
-}
+air-age = Reading { $age }
 air-stale = Old reading (over 3 hours)
 air-no-index = No index yet
 air-no-stations = The city has no air-quality station yet.

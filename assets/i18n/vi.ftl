@@ -174,12 +174,7 @@ air-home-title = Không khí gần bạn
 air-index = AQI { $aqi }
 air-dominant = Chất chính: { $pollutant }
 air-station-at = Trạm { $station }
-air-age = Số liệu lúc { $time } · { $age }
-air-age-minutes = { $minutes ->
-    [0] vừa xong
-   *[other] { $minutes } phút trước
-}
-air-age-hours = { $hours } giờ trước
+air-age = Số liệu { $age }
 air-stale = Số liệu đã cũ (quá 3 giờ)
 air-no-index = Chưa tính được chỉ số
 air-no-stations = Thành phố chưa có trạm quan trắc không khí.

@@ -197,8 +197,15 @@ pub fn store_readings(
     Ok(n)
 }
 
-/// Every station of `city` with its index now, nearest `at` first when given.
+/// Every station of `city` with its index now, nearest `at` first with its
+/// distance. Without a position they come nearest the city's centre first
+/// (the station that best speaks for the city), with no distance.
 pub fn quality(conn: &Connection, city: &str, at: Option<LatLon>, now: i64) -> Result<AirQuality> {
+    let centre: Option<LatLon> = conn
+        .query_row("SELECT center_lat, center_lon FROM cities WHERE slug = ?1", [city], |r| {
+            Ok(LatLon { lat: r.get(0)?, lon: r.get(1)? })
+        })
+        .optional()?;
     let mut stations = Vec::new();
     for station in self::stations(conn, city)? {
         let hours = hours(conn, city, &station.id, now - KEEP_S)?;
@@ -216,8 +223,9 @@ pub fn quality(conn: &Connection, city: &str, at: Option<LatLon>, now: i64) -> R
             no_index,
         });
     }
-    if at.is_some() {
-        stations.sort_by(|a, b| a.distance_m.unwrap_or(f64::MAX).total_cmp(&b.distance_m.unwrap_or(f64::MAX)));
+    if let Some(from) = at.or(centre) {
+        let d = |s: &StationAir| crate::geo::distance_m(from, LatLon { lat: s.station.lat, lon: s.station.lon });
+        stations.sort_by(|a, b| d(a).total_cmp(&d(b)));
     }
     let fetched_at = fetch_state(conn, city)?.and_then(|f| f.fetched_at);
     Ok(AirQuality { stations, fetched_at })
@@ -278,7 +286,8 @@ pub(crate) async fn sync_step(core: &MyCity) {
 impl MyCity {
     /// Every air-quality station of the current city with its hourly VN_AQI,
     /// band, dominant pollutant and age, read from the store (offline).
-    /// With a position, the stations come nearest first with their distance.
+    /// With a position, the stations come nearest first with their distance;
+    /// without, nearest the city's centre first.
     pub fn air_quality(&self, at: Option<LatLon>) -> Result<AirQuality> {
         let slug = self.city_slug();
         self.inner.store.read(|c| quality(c, &slug, at, now()))
@@ -383,6 +392,10 @@ mod tests {
         assert_eq!((tran_phu.age_s, tran_phu.stale), (Some(60), false));
         assert_eq!(q.nearest().unwrap().station.id, "hg-aq-1", "the nearest with an index");
         assert_eq!(q.fetched_at, Some(T0 + 60));
+        // Without a position: nearest the centre (22.8233, 104.9836) first, no distance.
+        let by_centre = store.read(|c| quality(c, "ha-giang", None, T0 + 60)).unwrap();
+        assert_eq!(by_centre.stations[0].station.id, "hg-aq-1");
+        assert!(by_centre.stations.iter().all(|s| s.distance_m.is_none()));
         // Four hours later the same reading is stale.
         let later = store.read(|c| quality(c, "ha-giang", None, T0 + 4 * HOUR_S)).unwrap();
         assert!(later.stations.iter().find(|s| s.station.id == "hg-aq-1").unwrap().stale);
