@@ -173,7 +173,7 @@ problem-photo-encode = This photo could not be processed.
 
 ## Air quality (VN_AQI, Decision 1459/QĐ-TCMT)
 air-title = Air quality
-air-home-title = Air near you
+air-home-title = Air in the city
 air-index = AQI { $aqi }
 air-dominant = Main pollutant: { $pollutant }
 air-station-at = { $station }
@@ -183,7 +183,8 @@ air-no-index = No index yet
 air-no-stations = The city has no air-quality station yet.
 air-see-all = All stations
 air-method = Hourly VN_AQI per Decision 1459/QĐ-TCMT of the Vietnam Environment Administration; data from the city's automatic monitoring stations.
-air-distance = { $km } km away
+air-detail = Index of each pollutant
+air-coords = Coordinates { $lat }, { $lon }
 air-band-good = Good
 air-band-moderate = Moderate
 air-band-poor = Poor

@@ -170,7 +170,7 @@ problem-photo-encode = Không xử lý được ảnh này.
 
 ## Chất lượng không khí (VN_AQI, Quyết định 1459/QĐ-TCMT)
 air-title = Chất lượng không khí
-air-home-title = Không khí gần bạn
+air-home-title = Không khí trong thành phố
 air-index = AQI { $aqi }
 air-dominant = Chất chính: { $pollutant }
 air-station-at = Trạm { $station }
@@ -180,7 +180,8 @@ air-no-index = Chưa tính được chỉ số
 air-no-stations = Thành phố chưa có trạm quan trắc không khí.
 air-see-all = Xem các trạm
 air-method = Chỉ số VN_AQI giờ theo Quyết định 1459/QĐ-TCMT của Tổng cục Môi trường; nguồn số liệu: trạm quan trắc tự động của thành phố.
-air-distance = Cách { $km } km
+air-detail = Chỉ số từng chất
+air-coords = Tọa độ { $lat }, { $lon }
 air-band-good = Tốt
 air-band-moderate = Trung bình
 air-band-poor = Kém

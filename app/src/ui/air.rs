@@ -33,7 +33,7 @@ pub fn AirCard() -> Element {
     rsx! {
         section { class: "card air-card", "data-testid": "air-card",
             h2 { {t.get("air-home-title")} }
-            StationSummary { station }
+            StationSummary { station, detail: false }
             button { r#type: "button", class: "air-more", "data-testid": "air-open",
                 onclick: move |_| screen.set(Screen::Air),
                 {t.get("air-see-all")}
@@ -58,7 +58,7 @@ pub fn Air() -> Element {
         }
         for s in air.stations {
             section { key: "{s.station.id}", class: "card", "data-testid": "air-station-{s.station.id}",
-                StationSummary { station: s.clone() }
+                StationSummary { station: s.clone(), detail: true }
             }
         }
         p { class: "muted", {t.get("air-method")} }
@@ -74,9 +74,11 @@ fn ink(band: Band) -> &'static str {
     }
 }
 
-/// A station's name, index in its band's colour, main pollutant, advice and age.
+/// A station's name, index in its band's colour, main pollutant, advice and
+/// age; with `detail`, every pollutant's index and the station's coordinates
+/// too (what the decision's Bảng 3 asks of a mobile app).
 #[component]
-fn StationSummary(station: StationAir) -> Element {
+fn StationSummary(station: StationAir, detail: bool) -> Element {
     let t = use_context::<Ui>().texts.read().clone();
     let l = t.lang().code();
     let age = station.hour.map(|h| t.args("air-age", &[("age", &super::age(&t, h))]));
@@ -98,6 +100,18 @@ fn StationSummary(station: StationAir) -> Element {
             } else {
                 p { class: "muted", "data-testid": "aqi-none-{station.station.id}",
                     {t.get(&format!("problem-{}", station.no_index.as_deref().unwrap_or("air-no-data")))}
+                }
+            }
+            if let (true, Some(a)) = (detail, &station.aqi) {
+                p { class: "air-subs", "data-testid": "air-subs-{station.station.id}", "aria-label": t.get("air-detail"),
+                    for (p, x) in a.per_pollutant.iter() {
+                        span { key: "{p}", class: "air-sub", "{p.label()} {x}" }
+                    }
+                }
+            }
+            if detail {
+                p { class: "muted",
+                    {t.args("air-coords", &[("lat", &format!("{:.4}", station.station.lat)), ("lon", &format!("{:.4}", station.station.lon))])}
                 }
             }
             if let Some(age) = age { p { class: "muted", "{age}" } }
