@@ -161,8 +161,12 @@ pub fn synthetic(station: &str, hour: i64) -> Option<[Option<f64>; 6]> {
 }
 
 async fn air(State(s): State<Arc<AppState>>, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, Error> {
-    let body = serde_json::to_string(&readings(&s, &slug, now_s())?).map_err(|e| Error::Internal(e.to_string()))?;
-    let digest = Sha256::digest(body.as_bytes());
+    let answer = readings(&s, &slug, now_s())?;
+    let internal = |e: serde_json::Error| Error::Internal(e.to_string());
+    // The tag covers the readings only: `generated_at` changes every second
+    // and would make every conditional request a full download.
+    let digest = Sha256::digest(serde_json::to_string(&answer.stations).map_err(internal)?.as_bytes());
+    let body = serde_json::to_string(&answer).map_err(internal)?;
     let etag = format!("\"air-{}\"", digest[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
     let tag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
     if etag_matches(&headers, &etag) {

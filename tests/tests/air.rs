@@ -20,16 +20,26 @@ async fn served(base: &str) -> AirReadings {
     reqwest::get(format!("{base}/api/v1/cities/ha-giang/air")).await.unwrap().json().await.unwrap()
 }
 
-/// What the core should say of each station, computed from the server's JSON.
+/// Each station's index as the core gives it, by station id.
+fn indices(q: &mycity_core::air::AirQuality) -> Vec<(String, Option<u32>)> {
+    let mut v: Vec<_> = q.stations.iter().map(|s| (s.station.id.clone(), s.aqi.as_ref().map(|a| a.aqi))).collect();
+    v.sort();
+    v
+}
+
+/// What the core should say of each station, computed from the server's JSON, by station id.
 fn expected(r: &AirReadings, now: i64) -> Vec<(String, Option<u32>)> {
-    r.stations
+    let mut v: Vec<_> = r
+        .stations
         .iter()
         .map(|s| {
             let hours: Vec<(i64, Means)> =
                 s.hours.iter().map(|h| (unix(&h.hour), [h.pm25, h.pm10, h.o3, h.no2, h.so2, h.co])).collect();
             (s.id.clone(), station_now(&hours, now).2.ok().map(|a| a.aqi))
         })
-        .collect()
+        .collect();
+    v.sort();
+    v
 }
 
 #[tokio::test]
@@ -51,9 +61,7 @@ async fn stations_readings_and_indices_flow_from_server_to_core() {
 
     let now = mycity_core::city::now();
     let q = core.air_quality(None).unwrap();
-    let got: Vec<(String, Option<u32>)> =
-        q.stations.iter().map(|s| (s.station.id.clone(), s.aqi.as_ref().map(|a| a.aqi))).collect();
-    assert_eq!(got, expected(&answer, now));
+    assert_eq!(indices(&q), expected(&answer, now));
     assert!(q.stations.iter().any(|s| s.aqi.is_some()), "{q:?}");
     for s in &q.stations {
         assert!(s.age_s.unwrap() < 2 * 3600 && !s.stale, "{s:?}");
@@ -98,14 +106,7 @@ async fn stations_readings_and_indices_flow_from_server_to_core() {
     assert!(aqi.aqi > 200, "{aqi:?}");
     assert_eq!(aqi.dominant, Pollutant::Pm25);
     let now = mycity_core::city::now();
-    let got: Vec<(String, Option<u32>)> = {
-        let mut g: Vec<_> = q.stations.iter().map(|s| (s.station.id.clone(), s.aqi.as_ref().map(|a| a.aqi))).collect();
-        g.sort();
-        g
-    };
-    let mut want = expected(&answer, now);
-    want.sort();
-    assert_eq!(got, want);
+    assert_eq!(indices(&q), expected(&answer, now));
     srv.shutdown().await.unwrap();
 }
 
@@ -131,14 +132,17 @@ async fn the_sync_engine_refreshes_air_and_says_so() {
 }
 
 #[tokio::test]
-async fn an_unknown_city_is_a_404_and_a_city_without_stations_is_empty() {
+async fn an_unknown_city_is_a_404_and_an_unchanged_answer_a_304() {
     let srv = server().await;
     let base = format!("http://{}", srv.addr);
     let r = reqwest::get(format!("{base}/api/v1/cities/atlantis/air")).await.unwrap();
     assert_eq!(r.status(), 404);
     let r = reqwest::get(format!("{base}/api/v1/cities/da-nang/air")).await.unwrap();
     assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json; charset=utf-8");
     let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+    // A second later the answer's time has moved on, its readings have not.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let again = reqwest::Client::new()
         .get(format!("{base}/api/v1/cities/da-nang/air"))
         .header("If-None-Match", &etag)

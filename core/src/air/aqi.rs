@@ -368,6 +368,31 @@ pub struct DailyInput {
     pub co_max_1h: Option<f64>,
 }
 
+/// Hours before the day that its first 8-hour O3 window reads.
+pub const HOURS_BEFORE_DAY: usize = 7;
+
+impl DailyInput {
+    /// A day's inputs from its hourly means, oldest first: the previous
+    /// day's last [`HOURS_BEFORE_DAY`] hours, then the day's 24 (01:00 to
+    /// 00:00), each `[PM2.5, PM10, O3, NO2, SO2, CO]`, `None` where missing.
+    /// PM are the day's 24-hour means, O3 its highest 1-hour and 8-hour
+    /// means, the other gases their highest hour. With fewer rows, those
+    /// present are read as the day's latest hours.
+    pub fn from_hours(rows: &[[Option<f64>; 6]]) -> DailyInput {
+        let day = &rows[rows.len().saturating_sub(24)..];
+        let column = |rows: &[[Option<f64>; 6]], i: usize| -> Vec<Option<f64>> { rows.iter().map(|r| r[i]).collect() };
+        DailyInput {
+            pm25_24h: mean_24h(&column(day, 0)),
+            pm10_24h: mean_24h(&column(day, 1)),
+            o3_max_1h: max_1h(&column(day, 2)),
+            o3_max_8h: max_8h_mean(&column(&rows[rows.len().saturating_sub(24 + HOURS_BEFORE_DAY)..], 2)),
+            no2_max_1h: max_1h(&column(day, 3)),
+            so2_max_1h: max_1h(&column(day, 4)),
+            co_max_1h: max_1h(&column(day, 5)),
+        }
+    }
+}
+
 /// Refuses a concentration that is negative or not a number.
 fn check(field: &'static str, c: f64) -> Result<f64> {
     if !c.is_finite() {
@@ -640,6 +665,34 @@ mod tests {
         // The first window (18:00 → 01:00) is the decision's 18.0.
         assert!(close(max_8h_mean(&hours[..8]).unwrap(), 18.0, 0.05));
         assert_eq!(max_1h(&hours), Some(97.7));
+    }
+
+    /// The decision's O3 day, with steady PM2.5 and one NO2 peak: the daily
+    /// inputs come out as its rules read them.
+    #[test]
+    fn a_day_of_hours_gives_the_daily_inputs() {
+        let o3 = [
+            15.7, 14.2, 17.7, 18.9, 19.3, 15.7, 19.7, 22.6, 27.1, 29.0, 31.9, 25.3, 34.7, 35.2, 41.6, 45.7, 49.2, 55.8,
+            69.6, 78.3, 91.5, 97.7, 81.2, 71.8, 43.5, 34.3, 21.5, 20.5, 19.4, 20.4, 21.3,
+        ];
+        let rows: Vec<[Option<f64>; 6]> = o3
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pm25 = if i < HOURS_BEFORE_DAY { 500.0 } else { 30.0 };
+                let no2 = if i == 20 { 250.0 } else { 40.0 };
+                [Some(pm25), None, Some(*c), Some(no2), None, None]
+            })
+            .collect();
+        let d = DailyInput::from_hours(&rows);
+        assert_eq!(d.pm25_24h, Some(30.0), "the previous day's hours are not in the mean");
+        assert_eq!(d.pm10_24h, None);
+        assert_eq!(d.o3_max_1h, Some(97.7));
+        assert!(close(d.o3_max_8h.unwrap(), 74.4, 0.05));
+        assert_eq!(d.no2_max_1h, Some(250.0));
+        let a = daily(&d).unwrap();
+        // NO2 250 → 100 + 50·50/500 = 105; O3 8h 74.4 → 37; PM2.5 30 → 60.
+        assert_eq!((a.aqi, a.dominant), (105, Pollutant::No2));
     }
 
     #[test]
