@@ -105,6 +105,30 @@ fn outbox_lists_and_flushes_to_the_server() {
     rt.block_on(srv.shutdown()).unwrap();
 }
 
+#[test]
+fn air_lists_the_stations_and_fetches_with_a_server() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let srv = rt.block_on(mycity_server::serve(([127, 0, 0, 1], 0).into(), Default::default())).unwrap();
+    let base = format!("http://{}", srv.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let o = cli(dir.path(), &["--json", "air"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let offline: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(offline["stations"].as_array().unwrap().len(), 3);
+    assert!(offline["stations"][0]["aqi"].is_null());
+    let o = cli(dir.path(), &["--server", &base, "--json", "air"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let online: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let with_index: Vec<&serde_json::Value> =
+        online["stations"].as_array().unwrap().iter().filter(|s| s["aqi"].is_object()).collect();
+    assert!(!with_index.is_empty(), "{online}");
+    assert!(with_index[0]["aqi"]["band"].is_string() && with_index[0]["aqi"]["rgb"].is_array());
+    // Text output reads the stored readings, offline.
+    let o = cli(dir.path(), &["--lang", "en", "air"]);
+    assert!(stdout(&o).contains("hg-aq-1"), "{}", stdout(&o));
+    rt.block_on(srv.shutdown()).unwrap();
+}
+
 /// `mycity-cli aqi` with `input` on stdin.
 fn aqi(input: &str) -> Output {
     use std::io::Write;
