@@ -31,6 +31,11 @@ pub enum SyncChange {
         /// The city.
         slug: String,
     },
+    /// New air-quality readings: re-read what shows them.
+    AirChanged {
+        /// The city.
+        slug: String,
+    },
     /// Whether the city's server answered the last call.
     Connection {
         /// It answered.
@@ -53,6 +58,7 @@ impl From<core::SyncEvent> for SyncChange {
                 SyncChange::ReportNews { notice, count: n(changes.len()) }
             }
             core::SyncEvent::CityChanged { slug } => SyncChange::CityChanged { slug },
+            core::SyncEvent::AirChanged { slug } => SyncChange::AirChanged { slug },
             core::SyncEvent::Connection { reachable, error } => SyncChange::Connection { reachable, error },
             core::SyncEvent::Resync => SyncChange::Resync,
         }

@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+pub mod air;
 pub mod api;
 pub mod city;
 pub mod dossier;

@@ -143,3 +143,85 @@ fn qr_prints_every_code_in_a_picture() {
     assert_eq!(cli(&data, &["qr"]).status.code(), Some(2));
     assert_eq!(cli(&data, &["qr", path, path]).status.code(), Some(2));
 }
+
+#[test]
+fn air_lists_the_stations_and_fetches_with_a_server() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let srv = rt.block_on(mycity_server::serve(([127, 0, 0, 1], 0).into(), Default::default())).unwrap();
+    let base = format!("http://{}", srv.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let o = cli(dir.path(), &["--json", "air"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let offline: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(offline["stations"].as_array().unwrap().len(), 3);
+    assert!(offline["stations"][0]["aqi"].is_null());
+    let o = cli(dir.path(), &["--server", &base, "--json", "air"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let online: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let with_index: Vec<&serde_json::Value> =
+        online["stations"].as_array().unwrap().iter().filter(|s| s["aqi"].is_object()).collect();
+    assert!(!with_index.is_empty(), "{online}");
+    assert!(with_index[0]["aqi"]["band"].is_string() && with_index[0]["aqi"]["rgb"].is_array());
+    // Text output reads the stored readings, offline.
+    let o = cli(dir.path(), &["--lang", "en", "air"]);
+    assert!(stdout(&o).contains("hg-aq-1"), "{}", stdout(&o));
+    rt.block_on(srv.shutdown()).unwrap();
+}
+
+/// `mycity-cli aqi` with `input` on stdin.
+fn aqi(input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mycity-cli"))
+        .arg("aqi")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn aqi_hourly_from_stdin_as_the_issue_prints_it() {
+    // The decision's hourly example: PM2.5 NowCast 20.3, O3 136.1, NO2 118.7.
+    let o = aqi(r#"{"kind":"hourly","pm25":[20.3,20.3,null,20.3],"o3_1h":136.1,"no2_1h":118.7}"#);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"aqi":59,"band":"Trung bình","rgb":[255,255,0],"dominant":"NO2",
+            "per_pollutant":{"PM2.5":41,"O3":43,"NO2":59}})
+    );
+}
+
+#[test]
+fn aqi_daily_from_stdin() {
+    // The decision's daily example: AQI^d = 110 from PM2.5.
+    let o = aqi(r#"{"kind":"daily","pm25_24h":55.7,"o3_max_1h":114.6,"o3_max_8h":89.3,"no2_max_1h":130.8}"#);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["aqi"], 110);
+    assert_eq!(v["band"], "Kém");
+    assert_eq!(v["rgb"], serde_json::json!([255, 126, 0]));
+    assert_eq!(v["dominant"], "PM2.5");
+    assert_eq!(v["per_pollutant"], serde_json::json!({"PM2.5":110,"O3":45,"NO2":65}));
+}
+
+#[test]
+fn aqi_refuses_what_the_rules_cannot_index() {
+    for (input, says) in [
+        (r#"{"kind":"hourly","o3_1h":50}"#, "PM2.5 or PM10"),
+        (r#"{"kind":"hourly","pm25":[null,null,30,30,30]}"#, "PM2.5 or PM10"),
+        (r#"{"kind":"daily","pm25_24h":-3}"#, "negative"),
+        (r#"{"kind":"hourly","pm10":[10,-1]}"#, "negative"),
+        (r#"{"kind":"monthly"}"#, "not an AQI request"),
+        ("not json", "not an AQI request"),
+    ] {
+        let o = aqi(input);
+        assert_eq!(o.status.code(), Some(1), "{input}");
+        assert!(stdout(&o).is_empty(), "{input}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{input}: {err}");
+    }
+}

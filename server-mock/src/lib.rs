@@ -2,6 +2,7 @@
 //! speaking what a city's systems would. The app's demo mode and the tests
 //! start it in-process on loopback with [`serve`] or [`spawn_background`].
 
+mod air;
 mod db;
 mod open311;
 pub mod photo;
@@ -153,6 +154,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .route("/open311/v2/requests/{file}", get(open311::get_request))
         .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .route("/open311/v2/media/{file}", get(open311::get_media))
+        .merge(air::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))

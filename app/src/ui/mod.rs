@@ -2,6 +2,7 @@
 //! per user intent, and render; every decision is the core's. Changes reach
 //! them from the core's sync engine as events, which bump [`Ui::revision`].
 
+mod air;
 mod dossier;
 mod home;
 mod icons;
@@ -56,6 +57,8 @@ pub enum Screen {
     Sos,
     /// Settings.
     Settings,
+    /// Air quality at every station.
+    Air,
 }
 
 /// UI-wide state every screen reads.
@@ -149,6 +152,7 @@ fn ScreenView(screen: Screen) -> Element {
         Screen::Tourism => rsx! { tourism::Tourism {} },
         Screen::Sos => rsx! { sos::Sos {} },
         Screen::Settings => rsx! { settings::Settings {} },
+        Screen::Air => rsx! { air::Air {} },
     }
 }
 

@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod air;
 pub mod attributes;
 pub mod limits;
 pub mod media;

@@ -157,6 +157,24 @@ impl Api {
             _ => Err(server_error(resp).await),
         }
     }
+
+    /// GETs `path` (from the server's root), unless `etag` still matches: the
+    /// conditional download every refreshed feed uses.
+    pub async fn get_if_changed(&self, path: &str, etag: Option<&str>) -> Result<Fetched> {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(tag) = etag {
+            req = req.header(header::IF_NONE_MATCH, tag);
+        }
+        let resp = req.send().await?;
+        match resp.status() {
+            StatusCode::NOT_MODIFIED => Ok(Fetched::NotModified),
+            s if s.is_success() => {
+                let etag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                Ok(Fetched::Body { body: resp.text().await?, etag })
+            }
+            _ => Err(server_error(resp).await),
+        }
+    }
 }
 
 /// Turns an error response into [`Error::Server`], keeping the server's own

@@ -11,6 +11,8 @@
 //!   outbox flush              send what is due now
 //!   dossier CODE              check a dossier code against the city's format
 //!   status                    pack, server and sync state
+//!   aqi                       VN_AQI of one JSON request on stdin (opens no store; prints JSON)
+//!   air                       the city's air stations and their hourly VN_AQI (fetched first with --server)
 //! ```
 //! Add `--json` for machine-readable output. Exit status: 0 done, 1 the
 //! command failed (the reason on stderr), 2 the command line was wrong.
@@ -22,7 +24,7 @@ use serde_json::json;
 
 const USAGE: &str = "usage: mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] [--json] \
 COMMAND\n  pack import PATH | pack list | search QUERY [--limit N] | photo IN OUT [--thumb PATH]\n  \
-qr IMAGE | outbox list | outbox flush | dossier CODE | status";
+qr IMAGE | outbox list | outbox flush | dossier CODE | status | aqi < REQUEST.json | air";
 
 /// The command line, read.
 #[derive(Debug, Default, PartialEq)]
@@ -96,6 +98,13 @@ fn run(cli: &Cli) -> Result<(), String> {
     match words.as_slice() {
         ["photo", input, output] => photo(cli, input, output),
         ["qr", image] => qr(cli, image),
+        ["aqi"] => {
+            let mut input = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).map_err(|e| format!("stdin: {e}"))?;
+            let index = mycity_core::air::aqi::evaluate(&input).map_err(err)?;
+            println!("{}", json!(index));
+            Ok(())
+        }
         ["pack", "import", path] => {
             let core = open(cli)?;
             let outcome = core.import_pack_path(std::path::Path::new(path)).map_err(err)?;
@@ -158,6 +167,42 @@ fn run(cli: &Cli) -> Result<(), String> {
             let core = open(cli)?;
             let code = core.check_dossier_code(&code.join(" ")).map_err(err)?;
             print(cli, json!({ "code": code }), || code.clone());
+            Ok(())
+        }
+        ["air"] => {
+            let core = open(cli)?;
+            if cli.server.is_some() {
+                let rt =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+                rt.block_on(core.refresh_air()).map_err(err)?;
+            }
+            let air = core.air_quality(None).map_err(err)?;
+            let t = core.texts();
+            let lang = core.lang().code();
+            print(cli, json!(air), || {
+                let lines: Vec<String> = air
+                    .stations
+                    .iter()
+                    .map(|s| {
+                        let index = match &s.aqi {
+                            Some(a) => format!(
+                                "{:>3} {} ({})",
+                                a.aqi,
+                                t.get(&format!("air-band-{}", a.band.key())),
+                                a.dominant
+                            ),
+                            None => t.get(&format!("problem-{}", s.no_index.as_deref().unwrap_or("air-no-data"))),
+                        };
+                        let stale = if s.stale && s.hour.is_some() {
+                            format!(" [{}]", t.get("air-stale"))
+                        } else {
+                            String::new()
+                        };
+                        format!("{:10} {:32} {index}{stale}", s.station.id, s.station.name.get(lang))
+                    })
+                    .collect();
+                lines.join("\n")
+            });
             Ok(())
         }
         ["status"] => {

@@ -10,10 +10,11 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
+    include_str!("migrations/0007_air.sql"),
     // Numbered 0009 so the feature branches' 0004–0008 keep their names; it stays last.
     include_str!("migrations/0009_language_and_cards.sql"),
 ];
@@ -97,6 +98,20 @@ mod tests {
         assert!(!columns(&c, "reports").contains(&"show_name".to_owned()));
         let text: String = c.query_row("SELECT description FROM reports WHERE id = 'r1'", [], |r| r.get(0)).unwrap();
         assert_eq!(text, "ổ gà");
+    }
+
+    /// The air step, found by content so it tests the same whatever steps
+    /// other features put before it.
+    #[test]
+    fn air_step_keeps_cities_and_adds_readings() {
+        let air = MIGRATIONS.iter().position(|m| m.contains("CREATE TABLE air_readings")).unwrap() as u32;
+        let mut c = at(air);
+        c.execute("INSERT INTO settings VALUES ('city', 'ha-giang')", []).unwrap();
+        step(&mut c, air);
+        let city: String = c.query_row("SELECT value FROM settings WHERE key = 'city'", [], |r| r.get(0)).unwrap();
+        assert_eq!(city, "ha-giang");
+        assert!(columns(&c, "air_readings").contains(&"pm25".to_owned()));
+        assert!(columns(&c, "air_fetches").contains(&"etag".to_owned()));
     }
 
     #[test]

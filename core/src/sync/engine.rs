@@ -147,6 +147,7 @@ async fn run(core: Weak<Inner>, shared: Arc<Shared>) {
             if plan.check_reports {
                 check_reports(&core).await;
             }
+            crate::air::sync_step(&core).await;
             continue;
         }
         let woken = shared.wake.notified();

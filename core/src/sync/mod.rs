@@ -80,6 +80,11 @@ pub enum SyncEvent {
         /// The city.
         slug: String,
     },
+    /// New air-quality readings for the city: re-read what shows them.
+    AirChanged {
+        /// The city.
+        slug: String,
+    },
     /// Whether the city's server answered the last call.
     Connection {
         /// It answered.
