@@ -8,11 +8,13 @@
 #![warn(missing_docs)]
 
 pub mod attributes;
+pub mod cap;
 pub mod limits;
 pub mod media;
 pub mod open311;
 pub mod packs;
 pub mod status;
+mod xml;
 
 pub use attributes::{Answer, AttributeProblem, Problem};
 pub use status::{BaseStatus, Status};
