@@ -278,7 +278,7 @@ fn in_force_follows_updates_and_cancels_in_any_order() {
     cancel.msg_type = MsgType::Cancel;
     cancel.references = vec![original.key(), update.key()];
     let ids = |v: Vec<&Alert>| v.into_iter().map(|a| a.identifier.clone()).collect::<Vec<_>>();
-    assert_eq!(ids(in_force(std::slice::from_ref(&original), t0)), [original.identifier.clone()]);
+    assert_eq!(ids(in_force(std::slice::from_ref(&original), t0)), [original.identifier.as_str()]);
     assert_eq!(ids(in_force(&[original.clone(), update.clone()], t0)), [update.identifier.clone()]);
     assert_eq!(ids(in_force(&[update.clone(), original.clone()], t0)), [update.identifier.clone()]);
     assert!(in_force(&[cancel.clone(), original.clone(), update.clone()], t0).is_empty());
