@@ -2,6 +2,8 @@
 //! speaking what a city's systems would. The app's demo mode and the tests
 //! start it in-process on loopback with [`serve`] or [`spawn_background`].
 
+mod alerts;
+mod consult;
 mod db;
 mod open311;
 mod reports;
@@ -133,6 +135,8 @@ pub fn router(db: Db, config: Config) -> Router {
         .route("/open311/v2/requests/{file}", get(open311::get_request))
         .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .route("/open311/v2/media/{file}", get(open311::get_media))
+        .merge(alerts::routes())
+        .merge(consult::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
@@ -211,6 +215,8 @@ pub fn open_db(config: &Config) -> Result<Db, Error> {
     let db = Db::open(&config.db)?;
     if config.seed {
         seed::seed(&db)?;
+        alerts::seed(&db.conn())?;
+        consult::seed(&db.conn())?;
     }
     if let Some(dir) = &config.packs_dir {
         seed::load_dir(&db, dir)?;

@@ -9,6 +9,7 @@
 
 pub mod attributes;
 pub mod cap;
+pub mod consult;
 pub mod limits;
 pub mod media;
 pub mod open311;

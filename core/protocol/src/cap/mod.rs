@@ -20,6 +20,12 @@ use crate::xml::{self, El};
 /// The CAP 1.2 namespace.
 pub const NAMESPACE: &str = "urn:oasis:names:tc:emergency:cap:1.2";
 
+/// Geocode `valueName` for a ward or commune; its value is the ward's code in the city pack.
+pub const GEOCODE_WARD: &str = "ward";
+
+/// Geocode `valueName` for a whole city; its value is the city's slug.
+pub const GEOCODE_CITY: &str = "city";
+
 /// How long an alert whose infos give no expiry stays in force, in seconds.
 /// CAP leaves it to the receiver; a day keeps a forgotten alert from
 /// showing for ever while covering a storm's warning.
