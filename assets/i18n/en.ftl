@@ -170,3 +170,11 @@ problem-photo-damaged = The photo is damaged or incomplete.
 problem-photo-too-many-pixels = The picture is too large ({ $mp } megapixels, at most { $max }).
 problem-photo-cmyk = The photo uses CMYK colours (a print file), not a camera photo.
 problem-photo-encode = This photo could not be processed.
+
+## Alerts, announcements and consultations
+problem-cap-invalid = This is not a valid CAP 1.2 alert: { $reason }
+problem-ward-unknown = There is no ward “{ $code }” in this city.
+problem-survey-unknown = This survey is not available; refresh and try again.
+problem-survey-closed = This survey has closed; its results show once published.
+problem-survey-answered = You have already answered this survey on this device.
+problem-survey-answer = Check this answer: { $reason }

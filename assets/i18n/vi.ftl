@@ -167,3 +167,11 @@ problem-photo-damaged = Ảnh bị hỏng hoặc không đầy đủ.
 problem-photo-too-many-pixels = Ảnh quá lớn ({ $mp } megapixel, tối đa { $max }).
 problem-photo-cmyk = Ảnh dùng màu CMYK (tệp in ấn), không phải ảnh chụp.
 problem-photo-encode = Không xử lý được ảnh này.
+
+## Cảnh báo, thông báo và lấy ý kiến
+problem-cap-invalid = Đây không phải là cảnh báo CAP 1.2 hợp lệ: { $reason }
+problem-ward-unknown = Thành phố không có phường, xã “{ $code }”.
+problem-survey-unknown = Cuộc lấy ý kiến này không còn; hãy tải lại rồi thử lại.
+problem-survey-closed = Cuộc lấy ý kiến đã kết thúc; kết quả sẽ hiện khi được công bố.
+problem-survey-answered = Bạn đã trả lời cuộc lấy ý kiến này trên thiết bị này.
+problem-survey-answer = Hãy xem lại câu trả lời này: { $reason }

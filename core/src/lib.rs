@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alerts;
 pub mod api;
 pub mod city;
 pub mod dossier;
