@@ -235,6 +235,13 @@ fn matches(terms: &str, query: &[&str]) -> bool {
 }
 
 impl MyCity {
+    /// Fetches the city's announcements and surveys now (the sync engine does
+    /// it on its own schedule); true when either changed.
+    pub async fn refresh_consultations(&self) -> Result<bool> {
+        let slug = self.city_slug();
+        refresh(self, &slug).await
+    }
+
     /// The city's announcements, newest first; with a query, those whose
     /// title, body or category hold every word (accents and case ignored).
     pub fn announcements(&self, query: &str) -> Result<Vec<AnnouncementItem>> {

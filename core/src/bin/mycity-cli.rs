@@ -10,6 +10,8 @@
 //!   outbox flush              send what is due now
 //!   dossier CODE              check a dossier code against the city's format
 //!   status                    pack, server and sync state
+//!   cap FILE.xml              parse a CAP 1.2 alert and print it as JSON (opens no store)
+//!   alerts                    the city's alerts in force (from the store; `--refresh` asks the server first)
 //! ```
 //! Add `--json` for machine-readable output. Exit status: 0 done, 1 the
 //! command failed (the reason on stderr), 2 the command line was wrong.
@@ -21,7 +23,7 @@ use serde_json::json;
 
 const USAGE: &str = "usage: mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] [--json] \
 COMMAND\n  pack import PATH | pack list | search QUERY [--limit N] | photo IN OUT [--thumb PATH]\n  \
-outbox list | outbox flush | dossier CODE | status";
+outbox list | outbox flush | dossier CODE | status | cap FILE.xml | alerts";
 
 /// The command line, read.
 #[derive(Debug, Default, PartialEq)]
@@ -94,6 +96,28 @@ fn run(cli: &Cli) -> Result<(), String> {
     let err = |e: mycity_core::Error| e.to_string();
     match words.as_slice() {
         ["photo", input, output] => photo(cli, input, output),
+        ["cap", path] => {
+            let xml = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let alert = mycity_core::alerts::parse_cap(&xml).map_err(err)?;
+            let json = serde_json::to_string_pretty(&alert).map_err(|e| e.to_string())?;
+            println!("{json}");
+            Ok(())
+        }
+        ["alerts"] => {
+            let core = open(cli)?;
+            let list = core.alerts(None).map_err(err)?;
+            print(cli, json!(list), || {
+                let lines: Vec<String> = list
+                    .alerts
+                    .iter()
+                    .map(|a| {
+                        format!("{} {:?} {} ({})", if a.relevant { '*' } else { ' ' }, a.severity, a.headline, a.area)
+                    })
+                    .collect();
+                lines.join("\n")
+            });
+            Ok(())
+        }
         ["pack", "import", path] => {
             let core = open(cli)?;
             let outcome = core.import_pack_path(std::path::Path::new(path)).map_err(err)?;
