@@ -138,7 +138,7 @@ fn main() {
                 alert: a,
             })
             .collect();
-        if small.len() % 50 == 0
+        if small.len().is_multiple_of(50)
             && cap::write_feed("urn:f", "f", "2026-11-29T07:00:00+07:00", "/f", &probe).len() >= 1_000_000
         {
             break;
