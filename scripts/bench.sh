@@ -5,10 +5,11 @@
 #   photos      the photo step, whole processes, vs ImageMagick (plain and size-hinted) and djpeg
 #   flush       500 reports with real photos through the sync engine to the reference server
 #   qr          QR codes read in camera-like photos of posters and receipts, vs zbarimg
+#   alerts      relevance of 1,000 alerts for one position vs no bbox prefilter; 1 MB CAP feed vs roxmltree
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh desktop bench
-for bench in foundation photos flush qr; do
+for bench in foundation photos flush qr alerts; do
   echo "== $bench"
   cargo bench -p mycity-core --bench "$bench"
 done

@@ -215,3 +215,11 @@ problem-aqi-not-a-number = A concentration must be a number.
 problem-aqi-no-particles = No index yet: PM2.5 or PM10 is needed (for an hourly index, at least 2 of the 3 latest hours).
 problem-air-no-data = No readings from this station yet.
 problem-aqi-input = The input does not read: { $detail }
+
+## Alerts, announcements and consultations
+problem-cap-invalid = This is not a valid CAP 1.2 alert: { $reason }
+problem-ward-unknown = There is no ward “{ $code }” in this city.
+problem-survey-unknown = This survey is not available; refresh and try again.
+problem-survey-closed = This survey has closed; its results show once published.
+problem-survey-answered = You have already answered this survey on this device.
+problem-survey-answer = Check this answer: { $reason }

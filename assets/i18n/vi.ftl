@@ -212,3 +212,11 @@ problem-aqi-not-a-number = Nồng độ phải là một số.
 problem-aqi-no-particles = Chưa tính được chỉ số: cần số liệu PM2.5 hoặc PM10 (với chỉ số giờ, ít nhất 2 trong 3 giờ gần nhất).
 problem-air-no-data = Trạm chưa có số liệu.
 problem-aqi-input = Dữ liệu đầu vào không đọc được: { $detail }
+
+## Cảnh báo, thông báo và lấy ý kiến
+problem-cap-invalid = Đây không phải là cảnh báo CAP 1.2 hợp lệ: { $reason }
+problem-ward-unknown = Thành phố không có phường, xã “{ $code }”.
+problem-survey-unknown = Cuộc lấy ý kiến này không còn; hãy tải lại rồi thử lại.
+problem-survey-closed = Cuộc lấy ý kiến đã kết thúc; kết quả sẽ hiện khi được công bố.
+problem-survey-answered = Bạn đã trả lời cuộc lấy ý kiến này trên thiết bị này.
+problem-survey-answer = Hãy xem lại câu trả lời này: { $reason }

@@ -45,6 +45,15 @@ pub enum SyncChange {
     },
     /// Some changes were missed: re-read everything.
     Resync,
+    /// New alerts concern the person.
+    AlertNews {
+        /// How many.
+        count: u32,
+        /// One asks to interrupt (a sounding notification).
+        interrupt: bool,
+        /// The loudest one's headline.
+        notice: String,
+    },
 }
 
 impl From<core::SyncEvent> for SyncChange {
@@ -61,6 +70,9 @@ impl From<core::SyncEvent> for SyncChange {
             core::SyncEvent::AirChanged { slug } => SyncChange::AirChanged { slug },
             core::SyncEvent::Connection { reachable, error } => SyncChange::Connection { reachable, error },
             core::SyncEvent::Resync => SyncChange::Resync,
+            core::SyncEvent::AlertNews { count, interrupt, notice, .. } => {
+                SyncChange::AlertNews { count: n(count), interrupt, notice }
+            }
         }
     }
 }

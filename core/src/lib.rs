@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod air;
+pub mod alerts;
 pub mod api;
 pub mod city;
 pub mod dossier;

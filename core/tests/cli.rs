@@ -225,3 +225,43 @@ fn aqi_refuses_what_the_rules_cannot_index() {
         assert!(err.contains(says), "{input}: {err}");
     }
 }
+
+const CAP_SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>dh-2026-001</identifier><sender>pctt@quangtri.example</sender>
+  <sent>2026-11-29T07:00:00+07:00</sent><status>Actual</status><msgType>Update</msgType><scope>Public</scope>
+  <references>pctt@quangtri.example,dh-2026-000,2026-11-28T07:00:00+07:00</references>
+  <info><language>vi-VN</language><category>Met</category><event>Lũ</event><urgency>Immediate</urgency>
+    <severity>Severe</severity><certainty>Observed</certainty><effective>2026-11-29T07:00:00+07:00</effective>
+    <onset>2026-11-29T08:00:00+07:00</onset><expires>2026-11-30T07:00:00+07:00</expires>
+    <headline>Báo động II sông Hiếu</headline><description>Mực nước 2,3 m.</description><instruction>Tránh xa bờ sông.</instruction>
+    <area><areaDesc>Phường Đông Hà</areaDesc>
+      <polygon>16.80,107.08 16.84,107.08 16.84,107.12 16.80,107.12 16.80,107.08</polygon>
+      <circle>16.8236,107.0986 1.5</circle>
+      <geocode><valueName>ward</valueName><value>19333</value></geocode></area></info>
+</alert>"#;
+
+#[test]
+fn cap_prints_the_alert_as_json_and_refuses_invalid_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.xml");
+    std::fs::write(&file, CAP_SAMPLE).unwrap();
+    let o = cli(&dir.path().join("data"), &["cap", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["identifier"], "dh-2026-001");
+    assert_eq!(v["msgType"], "Update");
+    assert_eq!(v["references"][0]["identifier"], "dh-2026-000");
+    let info = &v["info"][0];
+    assert_eq!((info["language"].as_str(), info["severity"].as_str()), (Some("vi-VN"), Some("Severe")));
+    assert_eq!(info["onset"], "2026-11-29T08:00:00+07:00");
+    let area = &info["areas"][0];
+    assert_eq!(area["polygons"][0][0], serde_json::json!([16.8, 107.08]));
+    assert_eq!(area["circles"][0]["radius_km"], 1.5);
+    assert_eq!(area["geocodes"][0]["value"], "19333");
+
+    std::fs::write(&file, CAP_SAMPLE.replace(" 16.80,107.08</polygon>", "</polygon>")).unwrap();
+    let o = cli(&dir.path().join("data"), &["cap", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("polygon"), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -61,6 +61,8 @@ impl Db {
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(crate::reports::SCHEMA)?;
         conn.execute_batch(crate::air::SCHEMA)?;
+        conn.execute_batch(crate::alerts::SCHEMA)?;
+        conn.execute_batch(crate::consult::SCHEMA)?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 

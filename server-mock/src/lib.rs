@@ -3,6 +3,8 @@
 //! start it in-process on loopback with [`serve`] or [`spawn_background`].
 
 mod air;
+mod alerts;
+mod consult;
 mod db;
 mod open311;
 pub mod photo;
@@ -155,6 +157,8 @@ pub fn router(db: Db, config: Config) -> Router {
         .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .route("/open311/v2/media/{file}", get(open311::get_media))
         .merge(air::routes())
+        .merge(alerts::routes())
+        .merge(consult::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))
@@ -239,6 +243,8 @@ pub fn open_db(config: &Config) -> Result<Db, Error> {
     let db = Db::open(&config.db)?;
     if config.seed {
         seed::seed(&db)?;
+        alerts::seed(&db.conn())?;
+        consult::seed(&db.conn())?;
     }
     if let Some(dir) = &config.packs_dir {
         seed::load_dir(&db, dir)?;

@@ -9,11 +9,14 @@
 
 pub mod air;
 pub mod attributes;
+pub mod cap;
+pub mod consult;
 pub mod limits;
 pub mod media;
 pub mod open311;
 pub mod packs;
 pub mod status;
+mod xml;
 
 pub use attributes::{Answer, AttributeProblem, Problem};
 pub use status::{BaseStatus, Status};

@@ -13,6 +13,8 @@
 //!   status                    pack, server and sync state
 //!   aqi                       VN_AQI of one JSON request on stdin (opens no store; prints JSON)
 //!   air                       the city's air stations and their hourly VN_AQI (fetched first with --server)
+//!   cap FILE.xml              parse a CAP 1.2 alert and print it as JSON (opens no store)
+//!   alerts                    the city's alerts in force (from the store; `--refresh` asks the server first)
 //! ```
 //! Add `--json` for machine-readable output. Exit status: 0 done, 1 the
 //! command failed (the reason on stderr), 2 the command line was wrong.
@@ -24,7 +26,7 @@ use serde_json::json;
 
 const USAGE: &str = "usage: mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] [--json] \
 COMMAND\n  pack import PATH | pack list | search QUERY [--limit N] | photo IN OUT [--thumb PATH]\n  \
-qr IMAGE | outbox list | outbox flush | dossier CODE | status | aqi < REQUEST.json | air";
+qr IMAGE | outbox list | outbox flush | dossier CODE | status | aqi < REQUEST.json | air | cap FILE.xml | alerts";
 
 /// The command line, read.
 #[derive(Debug, Default, PartialEq)]
@@ -103,6 +105,28 @@ fn run(cli: &Cli) -> Result<(), String> {
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).map_err(|e| format!("stdin: {e}"))?;
             let index = mycity_core::air::aqi::evaluate(&input).map_err(err)?;
             println!("{}", json!(index));
+            Ok(())
+        }
+        ["cap", path] => {
+            let xml = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let alert = mycity_core::alerts::parse_cap(&xml).map_err(err)?;
+            let json = serde_json::to_string_pretty(&alert).map_err(|e| e.to_string())?;
+            println!("{json}");
+            Ok(())
+        }
+        ["alerts"] => {
+            let core = open(cli)?;
+            let list = core.alerts(None).map_err(err)?;
+            print(cli, json!(list), || {
+                let lines: Vec<String> = list
+                    .alerts
+                    .iter()
+                    .map(|a| {
+                        format!("{} {:?} {} ({})", if a.relevant { '*' } else { ' ' }, a.severity, a.headline, a.area)
+                    })
+                    .collect();
+                lines.join("\n")
+            });
             Ok(())
         }
         ["pack", "import", path] => {

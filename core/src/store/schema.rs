@@ -10,14 +10,18 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
+    ALERTS,
     include_str!("migrations/0007_air.sql"),
     // Numbered 0009 so the feature branches' 0004–0008 keep their names; it stays last.
     include_str!("migrations/0009_language_and_cards.sql"),
 ];
+
+/// City alerts, announcements and consultations.
+const ALERTS: &str = include_str!("migrations/0006_alerts.sql");
 
 /// The schema version this build writes.
 pub const VERSION: u32 = MIGRATIONS.len() as u32;
@@ -112,6 +116,24 @@ mod tests {
         assert_eq!(city, "ha-giang");
         assert!(columns(&c, "air_readings").contains(&"pm25".to_owned()));
         assert!(columns(&c, "air_fetches").contains(&"etag".to_owned()));
+    }
+
+    #[test]
+    fn the_alerts_step_keeps_the_outbox_and_adds_its_tables() {
+        // Found by content, so the step keeps its test wherever it lands in the ladder.
+        let before = MIGRATIONS.iter().position(|m| *m == ALERTS).unwrap() as u32;
+        let mut c = at(before);
+        c.execute_batch(
+            "INSERT INTO outbox (id, kind, ref, city, state, next_attempt_at, created_at)
+             VALUES ('r1', 'report', 'r1', 'vinh', 'pending', 1, 1)",
+        )
+        .unwrap();
+        step(&mut c, before);
+        let n: i64 = c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1);
+        for t in ["alert_messages", "alert_feeds", "announcements", "surveys", "survey_answers"] {
+            assert!(!columns(&c, t).is_empty(), "{t}");
+        }
     }
 
     #[test]

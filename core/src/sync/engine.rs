@@ -166,6 +166,7 @@ async fn run(core: Weak<Inner>, shared: Arc<Shared>) {
 
 async fn check_city(core: &MyCity) {
     let r = refresh_city(core).await;
+    crate::alerts::refresh(core).await;
     let ok = match &r {
         Ok(_) | Err(Error::NoServer) => true,
         Err(e) => {
@@ -230,6 +231,7 @@ fn prepare(conn: &rusqlite::Connection, row: &Row, device_id: &str) -> Result<Ou
     match row.kind {
         Kind::Report => reports::store::outgoing_request(conn, &row.id, device_id),
         Kind::Update => reports::store::outgoing_update(conn, &row.id),
+        Kind::Answer => crate::alerts::consult::outgoing(conn, &row.id, device_id),
     }
 }
 
@@ -237,6 +239,7 @@ fn accepted(tx: &rusqlite::Transaction<'_>, row: &Row, server_id: &str, now: i64
     match row.kind {
         Kind::Report => reports::store::request_accepted(tx, &row.id, server_id, now),
         Kind::Update => reports::store::update_accepted(tx, &row.id, server_id),
+        Kind::Answer => crate::alerts::consult::settled(tx, &row.id, None),
     }
 }
 
@@ -246,6 +249,7 @@ fn rejected(tx: &rusqlite::Transaction<'_>, row: &Row, reason: &str, now: i64) -
         // A refused comment or reopen changes nothing at the city; the next
         // status check shows the report as the city has it.
         Kind::Update => Ok(()),
+        Kind::Answer => crate::alerts::consult::settled(tx, &row.id, Some(reason)),
     }
 }
 
@@ -304,6 +308,7 @@ pub(crate) async fn flush(core: &MyCity) -> Result<Flush> {
             let result = match row.kind {
                 Kind::Report => api.post_request(post).await,
                 Kind::Update => api.post_update(post).await,
+                Kind::Answer => crate::alerts::consult::send(&api, &row.id, &post.fields).await,
             };
             inner.sync.note_connection(result.as_ref().map(|_| ()));
             let at = now();

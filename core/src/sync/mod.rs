@@ -85,6 +85,17 @@ pub enum SyncEvent {
         /// The city.
         slug: String,
     },
+    /// New alerts concern the person (their position or home ward, or the whole city).
+    AlertNews {
+        /// The city.
+        slug: String,
+        /// How many are new.
+        count: usize,
+        /// One of them asks to interrupt (severe or worse, now or soon, likely).
+        interrupt: bool,
+        /// The loudest one's headline, in the person's language.
+        notice: String,
+    },
     /// Whether the city's server answered the last call.
     Connection {
         /// It answered.

@@ -14,6 +14,8 @@ pub enum Kind {
     Report,
     /// A citizen's update on a report: "me too", a comment, a reopen, an extra photo.
     Update,
+    /// An answer to a city survey (`POST /api/v1/surveys/{id}/responses`).
+    Answer,
 }
 
 impl Kind {
@@ -21,6 +23,7 @@ impl Kind {
         match self {
             Kind::Report => "report",
             Kind::Update => "update",
+            Kind::Answer => "answer",
         }
     }
 
@@ -28,6 +31,7 @@ impl Kind {
         match s {
             "report" => Ok(Kind::Report),
             "update" => Ok(Kind::Update),
+            "answer" => Ok(Kind::Answer),
             other => Err(Error::Storage(format!("outbox row of unknown kind {other:?}"))),
         }
     }
