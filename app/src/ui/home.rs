@@ -38,6 +38,7 @@ pub fn Home() -> Element {
         section { class: "hero", "data-testid": "home-city",
             p { class: "welcome", {t.args("home-welcome", &[("city", &city)])} }
         }
+        super::alert_banner::AlertBanner {}
         super::air::AirCard {}
         section { class: "card",
             h2 { {t.get("home-quick")} }

@@ -3,6 +3,7 @@
 //! them from the core's sync engine as events, which bump [`Ui::revision`].
 
 mod air;
+mod alert_banner;
 mod dossier;
 mod home;
 mod icons;
