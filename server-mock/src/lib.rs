@@ -6,6 +6,7 @@ mod db;
 mod open311;
 mod reports;
 mod seed;
+pub mod tiles;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -133,6 +134,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .route("/open311/v2/requests/{file}", get(open311::get_request))
         .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .route("/open311/v2/media/{file}", get(open311::get_media))
+        .merge(tiles::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
