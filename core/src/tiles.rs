@@ -84,6 +84,33 @@ pub struct MapView {
     pub bbox: BBox,
 }
 
+/// What a pin on the street map stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PinKind {
+    /// An open report someone already sent.
+    Report,
+    /// One of the city's places.
+    Place,
+}
+
+/// A pin on the street map besides the report's own.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MapPin {
+    /// What it is.
+    pub kind: PinKind,
+    /// Where.
+    pub lat: f64,
+    /// Where.
+    pub lon: f64,
+    /// Its name or description, shown on hover or long press.
+    pub label: String,
+}
+
+/// How far around the report's place other pins are shown (metres).
+pub const PINS_RADIUS_M: f64 = 1500.0;
+const PINS_MAX: usize = 30;
+
 /// One tile's bytes and their media type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tile {
@@ -320,6 +347,40 @@ impl MyCity {
             center: city.center,
             bbox: city.bbox,
         }))
+    }
+
+    /// Pins for the map around `at`: open reports of `service_code` (when the
+    /// server can be reached) and the city's places, nearest first.
+    pub async fn map_pins(&self, service_code: Option<&str>, at: LatLon) -> Result<Vec<MapPin>> {
+        let lang = self.lang();
+        let mut pins: Vec<(f64, MapPin)> = self
+            .places_near(at, PINS_RADIUS_M, PINS_MAX)?
+            .into_iter()
+            .map(|n| {
+                let p = n.place;
+                (
+                    n.distance_m,
+                    MapPin { kind: PinKind::Place, lat: p.lat, lon: p.lon, label: p.name.get(lang.code()).to_owned() },
+                )
+            })
+            .collect();
+        if let Some(code) = service_code {
+            let slug = self.city_slug();
+            let open = match self.api_for(&slug) {
+                Ok(api) => api.open_requests(&slug, code).await.unwrap_or_default(),
+                Err(_) => Vec::new(),
+            };
+            for r in open.iter().filter(|r| r.current_status().citizen_may_comment()) {
+                let (Some(lat), Some(lon)) = (r.lat, r.long) else { continue };
+                let d = crate::geo::distance_m(at, LatLon { lat, lon });
+                if d <= PINS_RADIUS_M {
+                    let label = r.description.clone().unwrap_or_default().chars().take(80).collect();
+                    pins.push((d, MapPin { kind: PinKind::Report, lat, lon, label }));
+                }
+            }
+        }
+        pins.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Ok(pins.into_iter().take(PINS_MAX).map(|(_, p)| p).collect())
     }
 
     /// Adds the tiles of a pre-seeded MBTiles file (e.g. one shipped with a
