@@ -283,11 +283,14 @@ impl MyCity {
     /// The tile source the current city's pack names, if any.
     pub fn map_source(&self) -> Result<Option<MapSource>> {
         let slug = self.city_slug();
-        let extra: Option<String> = self.inner.store.read(|c| {
-            Ok(c.query_row("SELECT extra FROM cities WHERE slug = ?1", [&slug], |r| r.get(0)).optional()?)
+        // Only the `map` object: the rest of `extra` (tours, events) is large
+        // and every tile request asks.
+        let map: Option<Option<String>> = self.inner.store.read(|c| {
+            Ok(c.query_row("SELECT json_extract(extra, '$.map') FROM cities WHERE slug = ?1", [&slug], |r| r.get(0))
+                .optional()?)
         })?;
-        let extra: serde_json::Value = extra.and_then(|e| serde_json::from_str(&e).ok()).unwrap_or_default();
-        Ok(extra.get("map").and_then(MapSource::from_pack))
+        let map: serde_json::Value = map.flatten().and_then(|m| serde_json::from_str(&m).ok()).unwrap_or_default();
+        Ok(MapSource::from_pack(&map))
     }
 
     /// Tile `z/x/y` of the current city's map: from the cache, else fetched

@@ -111,6 +111,13 @@ test('tiles load from the reference server and the pin lands where it is dropped
     .every((i) => i.classList.contains('leaflet-tile-loaded')));
   await page.waitForTimeout(300);
   await shot(page, '42-map-you-are-here');
+
+  // Leaving and coming back builds the map again (Leaflet is already on the page).
+  await byTest(page, 'tab-home').click();
+  await byTest(page, 'tab-report').click();
+  await byTest(page, 'category-pothole').click();
+  await byTest(page, 'tile-map').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelectorAll('#tile-map img.leaflet-tile-loaded').length >= 4);
 });
 
 test('offline with an empty tile cache, the ward map is drawn', async () => {

@@ -6,6 +6,8 @@
 //! dropped or the map tapped; the pin, "you are here" and the other pins go
 //! out whenever they change.
 
+use std::{cell::Cell, rc::Rc};
+
 use dioxus::prelude::*;
 use mycity_core::{
     geo::WardShape,
@@ -32,11 +34,13 @@ const MAP_CSS: &str = r#"
 /// relays the pin both ways until the map leaves the page.
 const MAP_JS: &str = r##"
 const view = __VIEW__;
-if (!window.L) {
+const lib = __LEAFLET__;
+if (!window.L && lib) {
   const s = document.createElement('script');
-  s.textContent = __LEAFLET__;
+  s.textContent = lib;
   document.head.appendChild(s);
 }
+if (!window.L) return;
 let el = null;
 for (let i = 0; i < 200 && !(el = document.getElementById('tile-map')); i++) await new Promise(r => setTimeout(r, 25));
 if (!el) return;
@@ -136,6 +140,10 @@ pub fn PlaceMap(
     }
 }
 
+/// Whether this page (one per virtual DOM) has been sent Leaflet already.
+#[derive(Clone)]
+struct LeafletOnPage(Rc<Cell<bool>>);
+
 /// The street map. `on_pick` gets the pin's position after a drop or a tap.
 #[component]
 pub fn TileMap(
@@ -148,14 +156,18 @@ pub fn TileMap(
 ) -> Element {
     let core = use_context::<super::Services>().core;
     tile_protocol(core);
+    let on_page = use_root_context(|| LeafletOnPage(Rc::new(Cell::new(false))));
     let channel = use_hook(move || {
+        // 150 KB of library: sent to a page once, not on every map.
+        let lib = match on_page.0.replace(true) {
+            true => "null".to_owned(),
+            false => serde_json::Value::from(LEAFLET_JS).to_string(),
+        };
         let init = serde_json::json!({
             "center": view.center, "zoom": view.zoom, "max_zoom": view.max_zoom, "bbox": view.bbox,
             "attribution": view.attribution, "pin": pin, "pin_title": pin_title,
         });
-        let code = MAP_JS
-            .replace("__VIEW__", &init.to_string())
-            .replace("__LEAFLET__", &serde_json::Value::from(LEAFLET_JS).to_string());
+        let code = MAP_JS.replace("__VIEW__", &init.to_string()).replace("__LEAFLET__", &lib);
         document::eval(&code)
     });
     use_future(move || async move {
