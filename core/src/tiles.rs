@@ -189,6 +189,9 @@ impl MbTiles {
     /// Opens (or creates) the file at `path`.
     pub fn open(path: &Path, name: &str) -> Result<MbTiles> {
         let conn = Connection::open(path)?;
+        // A cache: a tile lost in a crash is fetched again, so no fsync per tile.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS metadata (name TEXT, value TEXT);
              CREATE UNIQUE INDEX IF NOT EXISTS metadata_name ON metadata (name);
