@@ -516,6 +516,9 @@ mod tests {
         let tile = core.tile(17, x, y).await.unwrap().expect("fetched");
         assert_eq!(tile.content_type, "image/png");
         assert!(core.tile(17, 0, 0).await.unwrap().is_none(), "far from the city");
+        let pins = core.map_pins(Some("pothole"), view.center).await.unwrap();
+        assert!(pins.iter().any(|p| p.kind == PinKind::Place), "Đà Nẵng's places near its centre");
+        assert!(pins.len() <= PINS_MAX);
 
         drop(server);
         assert_eq!(core.tile(17, x, y).await.unwrap().unwrap().bytes, tile.bytes, "cache hit offline");

@@ -46,8 +46,9 @@ for (let i = 0; i < 200 && !(el = document.getElementById('tile-map')); i++) awa
 if (!el) return;
 if (el._mycity) el._mycity.remove();
 const b = view.bbox, m = 0.1;
-const map = L.map(el, { maxBounds: [[b.min_lat - m, b.min_lon - m], [b.max_lat + m, b.max_lon + m]], minZoom: 11 });
+const map = L.map(el, { zoomControl: false, maxBounds: [[b.min_lat - m, b.min_lon - m], [b.max_lat + m, b.max_lon + m]], minZoom: 11 });
 el._mycity = map;
+L.control.zoom({ zoomInTitle: view.zoom_in, zoomOutTitle: view.zoom_out }).addTo(map);
 // Plain text: a link would navigate the desktop webview away from the app.
 map.attributionControl.setPrefix('Leaflet');
 const esc = (t) => String(t).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
@@ -114,7 +115,8 @@ pub fn PlaceMap(
     on_pick: EventHandler<LatLon>,
 ) -> Element {
     let core = use_context::<super::Services>().core;
-    let title = use_context::<super::Ui>().texts.read().get("report-where");
+    let texts = use_context::<super::Ui>().texts.read().clone();
+    let titles = [texts.get("map-pin"), texts.get("map-zoom-in"), texts.get("map-zoom-out")];
     let view = use_resource({
         let core = core.clone();
         move || {
@@ -133,7 +135,7 @@ pub fn PlaceMap(
     let view = view.read().clone();
     match view {
         Some(Some(v)) => rsx! {
-            TileMap { view: v, pin, me, pins: pins.read().clone().unwrap_or_default(), pin_title: title, on_pick }
+            TileMap { view: v, pin, me, pins: pins.read().clone().unwrap_or_default(), titles, on_pick }
         },
         Some(None) => rsx! { super::map::CityMap { bbox: city.bbox, shapes, pin, lang, on_pick } },
         None => rsx! { div { class: "tile-map", "data-testid": "map-loading" } },
@@ -144,14 +146,15 @@ pub fn PlaceMap(
 #[derive(Clone)]
 struct LeafletOnPage(Rc<Cell<bool>>);
 
-/// The street map. `on_pick` gets the pin's position after a drop or a tap.
+/// The street map. `on_pick` gets the pin's position after a drop or a tap;
+/// `titles` name the pin and the zoom buttons (for screen readers and hover).
 #[component]
 pub fn TileMap(
     view: MapView,
     pin: Option<LatLon>,
     me: Option<LatLon>,
     pins: Vec<MapPin>,
-    pin_title: String,
+    titles: [String; 3],
     on_pick: EventHandler<LatLon>,
 ) -> Element {
     let core = use_context::<super::Services>().core;
@@ -165,7 +168,7 @@ pub fn TileMap(
         };
         let init = serde_json::json!({
             "center": view.center, "zoom": view.zoom, "max_zoom": view.max_zoom, "bbox": view.bbox,
-            "attribution": view.attribution, "pin": pin, "pin_title": pin_title,
+            "attribution": view.attribution, "pin": pin, "pin_title": titles[0], "zoom_in": titles[1], "zoom_out": titles[2],
         });
         let code = MAP_JS.replace("__VIEW__", &init.to_string()).replace("__LEAFLET__", &lib);
         document::eval(&code)
