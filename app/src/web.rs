@@ -32,6 +32,7 @@ pub fn run(addr: SocketAddr, core: Arc<MyCity>) -> ExitCode {
     rt.block_on(async move {
         let browser = Arc::new(Browser);
         let html = page();
+        let tiles = core.clone();
         // `with_virtual_dom("/")` serves only `/{*route}`, which never matches `/` itself.
         let app = Router::new()
             .with_virtual_dom("/", move || {
@@ -39,7 +40,11 @@ pub fn run(addr: SocketAddr, core: Arc<MyCity>) -> ExitCode {
                 VirtualDom::new(ui::App).with_root_context(services)
             })
             .route("/", get(move || std::future::ready(Html(html.clone()))))
-            .route("/health", get(|| std::future::ready("ok")));
+            .route("/health", get(|| std::future::ready("ok")))
+            .route(
+                "/tiles/{*path}",
+                get(move |uri: axum::http::Uri| async move { ui::tile_response(&tiles, uri.path()).await }),
+            );
         let listener = match tokio::net::TcpListener::bind(addr).await {
             Ok(l) => l,
             Err(e) => {

@@ -30,6 +30,7 @@ pub mod reports;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod tiles;
 pub mod tourism;
 
 use std::{
@@ -177,6 +178,7 @@ pub(crate) struct Inner {
     wards: Mutex<Option<(String, Arc<WardIndex>)>>,
     clients: Mutex<HashMap<String, Api>>,
     sync: sync::engine::Engine,
+    tiles: tiles::Caches,
 }
 
 /// The core, opened on one data directory. Cheap to clone (every clone is
@@ -226,6 +228,7 @@ impl MyCity {
                 wards: Mutex::new(None),
                 clients: Mutex::new(HashMap::new()),
                 sync,
+                tiles: Default::default(),
             }),
         })
     }

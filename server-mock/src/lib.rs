@@ -11,6 +11,7 @@ pub mod photo;
 mod reports;
 mod seed;
 pub mod throttle;
+pub mod tiles;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -159,6 +160,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .merge(air::routes())
         .merge(alerts::routes())
         .merge(consult::routes())
+        .merge(tiles::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))

@@ -139,3 +139,11 @@ export async function addPhoto(page) {
   });
   await page.locator('[data-testid="photo-thumb"]').first().waitFor({ timeout: 20000 });
 }
+
+/** Taps the report's map at a fraction of its size: the street map when tiles are at hand, else the ward map. */
+export async function tapMap(page, fx, fy) {
+  const map = page.locator('[data-testid="tile-map"], [data-testid="city-map"]').first();
+  await map.waitFor();
+  const box = await map.boundingBox();
+  await map.click({ position: { x: box.width * fx, y: box.height * fy } });
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, startServer, openBrowser, byTest, shot, addPhoto, startPotholeReport } from './harness.js';
+import { startApp, startServer, openBrowser, byTest, shot, addPhoto, startPotholeReport, tapMap } from './harness.js';
 
 let server;
 let app;
@@ -37,9 +37,7 @@ test('a report made offline is delivered when the server returns', async () => {
 
   await byTest(page, 'report-description').fill('Ổ gà trước chợ Hàn');
   await addPhoto(page);
-  const map = byTest(page, 'city-map');
-  const box = await map.boundingBox();
-  await map.click({ position: { x: box.width * 0.6, y: box.height * 0.55 } });
+  await tapMap(page, 0.6, 0.55);
   await byTest(page, 'report-send').click();
   await byTest(page, 'waiting-banner').waitFor();
   assert.match(await byTest(page, 'waiting-banner').innerText(), /Đang chờ gửi \(1\)/);

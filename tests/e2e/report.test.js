@@ -3,7 +3,7 @@
 // in "My reports" while the city moves it to "fixed".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openBrowser, byTest, shot, addPhoto, startPotholeReport } from './harness.js';
+import { startApp, openBrowser, byTest, shot, addPhoto, startPotholeReport, tapMap } from './harness.js';
 
 let app;
 let b;
@@ -25,9 +25,7 @@ test('report a pothole and see it received, then fixed', async () => {
   await addPhoto(page);
   await byTest(page, 'report-photos').scrollIntoViewIfNeeded();
   await shot(page, '09-report-photo');
-  const map = byTest(page, 'city-map');
-  const box = await map.boundingBox();
-  await map.click({ position: { x: box.width * 0.62, y: box.height * 0.55 } });
+  await tapMap(page, 0.62, 0.55);
   await byTest(page, 'map-pin').waitFor();
   await byTest(page, 'report-ward').waitFor();
   await shot(page, '10-report-form');

@@ -8,6 +8,7 @@ mod dossier;
 mod home;
 mod icons;
 mod map;
+mod map_tiles;
 mod photo;
 mod report;
 mod settings;
@@ -18,6 +19,9 @@ use std::sync::Arc;
 
 use dioxus::prelude::*;
 use mycity_core::{Error, MyCity, SyncEvent, Texts};
+
+#[cfg(feature = "web-e2e")]
+pub use map_tiles::tile_response;
 
 use crate::platform::Platform;
 

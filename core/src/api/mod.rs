@@ -135,6 +135,23 @@ impl Api {
         &self.base
     }
 
+    /// Downloads `url` (absolute, any host: a city's tile source may live
+    /// elsewhere) through this client, refusing bodies over `limit` bytes.
+    pub async fn get_bytes(&self, url: &str, limit: usize) -> Result<Vec<u8>> {
+        let resp = self.http.get(url).send().await?;
+        if !resp.status().is_success() {
+            return Err(server_error(resp).await);
+        }
+        if resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(Error::Network(format!("{url}: body over {limit} bytes")));
+        }
+        let body = resp.bytes().await?;
+        if body.len() > limit {
+            return Err(Error::Network(format!("{url}: body over {limit} bytes")));
+        }
+        Ok(body.to_vec())
+    }
+
     /// Downloads a city pack, unless `etag` still matches.
     pub async fn city_pack(&self, slug: &str, etag: Option<&str>) -> Result<Fetched> {
         let url = format!("{}/api/v1/cities/{slug}/pack", self.base);

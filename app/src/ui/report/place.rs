@@ -4,12 +4,7 @@
 use dioxus::prelude::*;
 use mycity_core::{reports::PlaceSource, Draft, LatLon};
 
-use crate::ui::{
-    icons::Icon,
-    map::{CityMap, CoordsInput},
-    sos::LOCATE_JS,
-    FieldError, Services, Shown, Ui,
-};
+use crate::ui::{icons::Icon, map::CoordsInput, map_tiles::PlaceMap, sos::LOCATE_JS, FieldError, Services, Shown, Ui};
 
 #[component]
 pub fn PlaceCard(draft: Signal<Draft>, error: Signal<Vec<Shown>>) -> Element {
@@ -26,18 +21,22 @@ pub fn PlaceCard(draft: Signal<Draft>, error: Signal<Vec<Shown>>) -> Element {
     let place = draft.read().place;
     let ward = place.and_then(|p| core.ward_at(p.position).ok().flatten());
     let (city, shapes) = map();
+    // "You are here": the device's last fix, kept apart from the pin, which the person may move.
+    let mut me = use_signal(|| None::<LatLon>);
+    let service_code = draft.read().service_code.clone();
     rsx! {
         section { class: "card", "data-testid": "report-place", "data-field": "place",
             h2 { Icon { name: "location" } {t.get("report-where")} }
             p { class: "muted", {t.get("report-where-help")} }
             if let Some(c) = city {
-                CityMap { bbox: c.bbox, shapes, pin: place.map(|p| p.position), lang: lang.code(),
+                PlaceMap { city: c, shapes, pin: place.map(|p| p.position), me: me(), service_code, lang: lang.code(),
                     on_pick: move |p: LatLon| draft.write().set_place(p, PlaceSource::Map) }
             }
             button { r#type: "button", class: "secondary", "data-testid": "report-locate",
                 onclick: move |_| async move {
                     if let Ok(Some([lat, lon, _])) = document::eval(LOCATE_JS).join::<Option<[f64; 3]>>().await {
                         draft.write().set_place(LatLon { lat, lon }, PlaceSource::Gps);
+                        me.set(Some(LatLon { lat, lon }));
                     }
                 },
                 Icon { name: "location" } {t.get("sos-locate")}
