@@ -4,6 +4,7 @@
 #   foundation  import, open + home, folded search vs stock FTS5 / trigram / LIKE, point→ward, memory
 #   photos      the photo step, whole processes, vs ImageMagick (plain and size-hinted) and djpeg
 #   flush       500 reports with real photos through the sync engine to the reference server
+#   server      the reference server under wrk: GET and 300 KB photo POST at 64 connections
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh desktop bench
@@ -11,6 +12,8 @@ for bench in foundation photos flush; do
   echo "== $bench"
   cargo bench -p mycity-core --bench "$bench"
 done
+echo "== server under load"
+scripts/load-server.sh 10
 echo "== release desktop binary"
 cargo build --release -p mycity-app
 echo "release desktop binary: $(stat -c %s target/release/mycity-app) bytes"
