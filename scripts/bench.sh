@@ -6,6 +6,7 @@
 #   flush       500 reports with real photos through the sync engine to the reference server
 #   qr          QR codes read in camera-like photos of posters and receipts, vs zbarimg
 #   alerts      relevance of 1,000 alerts for one position vs no bbox prefilter; 1 MB CAP feed vs roxmltree
+#   server      the reference server under wrk: GET and 300 KB photo POST at 64 connections
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh desktop bench
@@ -13,6 +14,8 @@ for bench in foundation photos flush qr alerts; do
   echo "== $bench"
   cargo bench -p mycity-core --bench "$bench"
 done
+echo "== server under load"
+scripts/load-server.sh 10
 echo "== release desktop binary"
 cargo build --release -p mycity-app
 echo "release desktop binary: $(stat -c %s target/release/mycity-app) bytes"

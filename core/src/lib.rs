@@ -26,6 +26,7 @@ pub mod i18n;
 pub mod pack;
 pub mod photos;
 pub mod qr;
+mod private_files;
 pub mod reports;
 pub mod store;
 pub mod sync;
@@ -203,6 +204,7 @@ impl MyCity {
     pub fn open(config: Config) -> Result<MyCity> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| Error::Io(format!("cannot create {}: {e}", config.data_dir.display())))?;
+        private_files::restrict(&config.data_dir, &config.data_dir.join(DB_FILE))?;
         let store = Store::open(&config.data_dir.join(DB_FILE))?;
         MyCity::with_store(store, config)
     }

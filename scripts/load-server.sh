@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The reference server under load with wrk on loopback (64 connections, 2
+# threads, load tool on the same 2-core machine): GET requests.json, then
+# multipart POST requests.json with a 300 KB photo (each decoded and written
+# again without metadata). Prints throughput, p99 and errors beside the goal.
+#   scripts/load-server.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-10}"
+command -v wrk >/dev/null || scripts/ensure-packages.sh bench
+target="${CARGO_TARGET_DIR:-target}"
+cargo build --release -q -p mycity-server
+work="$(mktemp -d)"
+port=$((20000 + RANDOM % 20000))
+"$target/release/mycity-server" --addr "127.0.0.1:$port" --db "$work/server.sqlite" --seed --no-rate-limit >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+
+# A 1600×1200 camera-like JPEG of about 300 KB, and the multipart body carrying it.
+convert -size 1600x1200 plasma:fractal -seed 7 -attenuate 0.4 +noise Gaussian -quality 82 "$work/photo.jpg" 2>/dev/null \
+  || convert -size 1600x1200 plasma: -quality 82 "$work/photo.jpg"
+python3 - "$work" <<'PY'
+import sys, os
+work = sys.argv[1]
+b = "----mycityload"
+fields = {"api_key": "demo-key", "jurisdiction_id": "da-nang", "service_code": "pothole", "lat": "16.0612",
+          "long": "108.2272", "description": "load", "attribute[size]": "small", "attribute[traffic_blocked]": "no"}
+out = b""
+for k, v in fields.items():
+    out += f"--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode()
+photo = open(os.path.join(work, "photo.jpg"), "rb").read()
+out += f"--{b}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n".encode()
+out += photo + f"\r\n--{b}--\r\n".encode()
+open(os.path.join(work, "body"), "wb").write(out)
+lua = f'''wrk.method = "POST"
+wrk.headers["Content-Type"] = "multipart/form-data; boundary={b}"
+local f = io.open("{work}/body", "rb"); wrk.body = f:read("*all"); f:close()
+'''
+open(os.path.join(work, "post.lua"), "w").write(lua)
+PY
+echo "photo: $(stat -c %s "$work/photo.jpg") bytes"
+# Twenty reports so the list is not empty.
+for i in $(seq 20); do
+  curl -fs -o /dev/null -X POST "http://127.0.0.1:$port/open311/v2/requests.json" \
+    -d "api_key=demo-key&jurisdiction_id=da-nang&service_code=pothole&lat=16.06&long=108.22&description=seed+$i&attribute%5Bsize%5D=small&attribute%5Btraffic_blocked%5D=no"
+done
+
+report() { # name goal_rps
+  local out="$1" name="$2" goal="$3"
+  local rps p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+  p99=$(awk '$1 == "99%" {print $2}' "$out")
+  errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print}' "$out" | tr '\n' ' ')
+  echo "$name: ${rps} req/s (goal >= $goal), p99 ${p99} (goal < 50ms), errors: ${errors:-none}"
+}
+wrk -t2 -c64 -d"${secs}s" --latency "http://127.0.0.1:$port/open311/v2/requests.json?jurisdiction_id=da-nang" >"$work/get.txt"
+report "$work/get.txt" "GET requests.json (20 reports)" 5000
+wrk -t2 -c64 -d"${secs}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port/open311/v2/requests.json" >"$work/post.txt"
+report "$work/post.txt" "POST requests.json + 300 KB photo" 200
+if [ -n "${VERBOSE:-}" ]; then cat "$work/get.txt" "$work/post.txt"; fi
