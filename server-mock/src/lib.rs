@@ -3,6 +3,8 @@
 //! start it in-process on loopback with [`serve`] or [`spawn_background`].
 
 mod db;
+mod dossier;
+mod dossier_seed;
 mod open311;
 mod reports;
 mod seed;
@@ -114,13 +116,14 @@ pub const DEFAULT_JURISDICTION: &str = "ha-giang";
 pub(crate) struct AppState {
     db: Db,
     config: Config,
+    dossier_limits: dossier::Limits,
 }
 
 type Shared = State<Arc<AppState>>;
 
 /// The HTTP routes over an opened database.
 pub fn router(db: Db, config: Config) -> Router {
-    let state = Arc::new(AppState { db, config });
+    let state = Arc::new(AppState { db, config, dossier_limits: Default::default() });
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/cities", get(cities))
@@ -133,6 +136,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .route("/open311/v2/requests/{file}", get(open311::get_request))
         .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .route("/open311/v2/media/{file}", get(open311::get_media))
+        .merge(dossier::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
@@ -154,7 +158,7 @@ async fn cities(State(s): Shared) -> Result<Response, Error> {
 }
 
 /// True when `If-None-Match` names `etag` (or `*`); weak tags compare by value.
-fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -211,6 +215,7 @@ pub fn open_db(config: &Config) -> Result<Db, Error> {
     let db = Db::open(&config.db)?;
     if config.seed {
         seed::seed(&db)?;
+        dossier::seed(&db)?;
     }
     if let Some(dir) = &config.packs_dir {
         seed::load_dir(&db, dir)?;
@@ -243,7 +248,7 @@ pub async fn serve(addr: SocketAddr, config: Config) -> Result<Running, Error> {
     let app = router(db, config);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
             })

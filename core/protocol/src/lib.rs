@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod attributes;
+pub mod dossier;
 pub mod limits;
 pub mod media;
 pub mod open311;
