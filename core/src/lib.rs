@@ -36,6 +36,7 @@ use std::{
 };
 
 pub use city::{City, ImportOutcome, PackSource};
+pub use dossier::{Dossier, Receipt};
 pub use emergency::{Fix, SosMessage};
 pub use error::{Error, Problem, Result};
 pub use geo::Ward;
@@ -338,11 +339,6 @@ impl MyCity {
     /// The place whose QR plate carries `qr_id`.
     pub fn place_by_qr(&self, qr_id: &str) -> Result<Option<Place>> {
         self.inner.store.read(|c| tourism::by_qr(c, qr_id))
-    }
-
-    /// Checks and normalises a dossier code against the city's format.
-    pub fn check_dossier_code(&self, input: &str) -> Result<String> {
-        dossier::check_code(&self.city()?.dossier, input)
     }
 
     /// The ward or commune at `p`, or `None` outside every ward of the city.

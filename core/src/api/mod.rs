@@ -2,13 +2,17 @@
 //! values here, at the edge, and failures are narrowed to [`Error`]: the rest
 //! of the core never sees a status code or a JSON tree.
 
+mod dossier;
 mod open311;
 
 use std::time::Duration;
 
 use reqwest::{header, StatusCode};
 
-pub use self::open311::{Post, ServiceWithQuestions};
+pub use self::{
+    dossier::Catalogue,
+    open311::{Post, ServiceWithQuestions},
+};
 use crate::{Error, Problem, Result};
 
 /// A conditional download's result.
