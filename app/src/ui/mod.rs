@@ -3,6 +3,7 @@
 //! them from the core's sync engine as events, which bump [`Ui::revision`].
 
 mod dossier;
+mod dossier_catalogue;
 mod home;
 mod icons;
 mod map;
@@ -103,7 +104,7 @@ pub fn App() -> Element {
         async move {
             let mut events = core.subscribe();
             while let Some(event) = events.next().await {
-                if let SyncEvent::ReportNews { notice, .. } = &event {
+                if let SyncEvent::ReportNews { notice, .. } | SyncEvent::DossierNews { notice, .. } = &event {
                     let mut n = ui.notice;
                     n.set(Some(notice.clone()));
                 }
@@ -194,7 +195,7 @@ fn TabBar() -> Element {
     let ui = use_context::<Ui>();
     let news = use_memo(move || {
         ui.revision.read();
-        core.report_news().unwrap_or(0)
+        (core.report_news().unwrap_or(0), core.dossier_news().unwrap_or(0))
     });
     let t = ui.texts.read();
     let tabs = [
@@ -207,7 +208,7 @@ fn TabBar() -> Element {
         nav { class: "tabbar", "data-testid": "tabbar",
             for (target, icon, key) in tabs {
                 TabButton { key: "{key}", target, icon, label: t.get(key),
-                    badge: if target == Screen::Report { news() } else { 0 } }
+                    badge: match target { Screen::Report => news().0, Screen::Dossier => news().1, _ => 0 } }
             }
         }
     }
