@@ -2,14 +2,14 @@
 # Installs the Debian packages a task needs, only those missing.
 #   scripts/ensure-packages.sh desktop   window build + run (webkit2gtk, xdo, Xvfb)
 #   scripts/ensure-packages.sh e2e       browser tests (chromium, node, npm)
-#   scripts/ensure-packages.sh bench     benchmark peers (imagemagick, hyperfine)
+#   scripts/ensure-packages.sh bench     benchmark peers (imagemagick, hyperfine, wrk)
 set -euo pipefail
 want=(pkg-config build-essential nasm)
 for group in "$@"; do
   case "$group" in
     desktop) want+=(libwebkit2gtk-4.1-dev libxdo-dev libssl-dev xvfb xauth) ;;
     e2e) want+=(chromium xvfb xauth fonts-noto-core) ;;
-    bench) want+=(imagemagick hyperfine libjpeg-turbo-progs) ;;
+    bench) want+=(imagemagick hyperfine libjpeg-turbo-progs wrk) ;;
     *) echo "unknown package group $group" >&2; exit 2 ;;
   esac
 done

@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
 # Every check MyCity has, as CI runs it: format, lints, unit and integration
 # tests (real HTTP over loopback), then end-to-end journeys in real Chromium.
+#   --long  the fault lab with 1,000 reports, 100 SIGKILLs per crash test, 10,000 property cases
+#   --fuzz  the property tests of every outside-input parser with 200,000 cases each
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for arg in "$@"; do
+  case "$arg" in
+    --long)
+      export MYCITY_FAULT_REPORTS=1000 MYCITY_CRASH_KILLS=100 PROPTEST_CASES=10000 ;;
+    --fuzz)
+      scripts/ensure-packages.sh
+      PROPTEST_CASES=200000 cargo test --release -p mycity-tests --test parsers_prop
+      exit 0 ;;
+    *) echo "usage: ./mycity test [--long | --fuzz]" >&2; exit 2 ;;
+  esac
+done
 scripts/ensure-packages.sh desktop e2e
 export CARGO_TERM_COLOR=never
 

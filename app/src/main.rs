@@ -16,6 +16,24 @@ use mycity_core::{Config, MyCity};
 
 const USAGE: &str = "usage: mycity-app [--server URL] [--data-dir PATH] [--web [--addr 127.0.0.1:8090]]";
 
+const HELP: &str = "mycity-app: the MyCity citizen app (desktop window, or browser mode).
+
+usage: mycity-app [--server URL] [--data-dir PATH] [--web [--addr HOST:PORT]]
+
+  --server URL      The city's Open311 server. Without it the app starts the
+                    reference server in-process on 127.0.0.1 with demo data.
+                    e.g. --server http://127.0.0.1:8080
+  --data-dir PATH   Where the app keeps its database and photos (default: the
+                    platform's data directory, ~/.local/share/mycity on Linux).
+                    e.g. --data-dir /tmp/mycity-demo
+  --web             Serve the screens to a browser instead of opening a window
+                    (the end-to-end tests use it).
+  --addr HOST:PORT  Browser mode's address (default 127.0.0.1:8090).
+                    e.g. --web --addr 127.0.0.1:8090, then open http://127.0.0.1:8090/
+  -h, --help        This text.
+
+Logs go to stderr; RUST_LOG=debug shows more.";
+
 #[derive(Debug, PartialEq)]
 struct Args {
     server: Option<String>,
@@ -49,6 +67,10 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
+    if std::env::args().skip(1).any(|a| a == "-h" || a == "--help") {
+        println!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
     let args = match parse(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(e) => {

@@ -48,7 +48,9 @@ fn main() {
     let photo = processed_photo();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
-        let srv = mycity_server::serve(([127, 0, 0, 1], 0).into(), Default::default()).await.expect("server");
+        // Unlimited: the bench sends all its reports from one device on purpose.
+        let cfg = mycity_server::Config { limits: mycity_server::Limits::unlimited(), ..Default::default() };
+        let srv = mycity_server::serve(([127, 0, 0, 1], 0).into(), cfg).await.expect("server");
         let base = format!("http://{}", srv.addr);
         let dir = tempfile::tempdir().expect("tempdir");
         let config = Config { data_dir: dir.path().to_owned(), server_url: Some(base.clone()), ..Default::default() };

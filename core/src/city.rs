@@ -200,8 +200,8 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
         ])?;
     }
     let mut hot = tx.prepare(
-        "INSERT INTO hotlines (city, number, kind, name_vi, name_en, description_vi, description_en, priority)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO hotlines (city, number, kind, name_vi, name_en, description_vi, description_en, priority, dial)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for h in &p.hotlines {
         hot.execute(params![
@@ -212,7 +212,8 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
             h.name.en,
             h.description.vi,
             h.description.en,
-            h.priority
+            h.priority,
+            h.dial
         ])
         .map_err(|e| Error::pack(format!("hotline {}: {e}", h.number)))?;
     }

@@ -18,7 +18,7 @@ const BODY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_')
 /// The city's phone lines, most urgent first.
 pub fn hotlines(conn: &Connection, city: &str) -> Result<Vec<Hotline>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT number, kind, name_vi, name_en, description_vi, description_en, priority
+        "SELECT number, kind, name_vi, name_en, description_vi, description_en, priority, dial
          FROM hotlines WHERE city = ?1 ORDER BY priority, number",
     )?;
     let rows = stmt.query_map([city], |r| {
@@ -28,9 +28,22 @@ pub fn hotlines(conn: &Connection, city: &str) -> Result<Vec<Hotline>> {
             name: Localized { vi: r.get(2)?, en: r.get(3)? },
             description: Localized { vi: r.get(4)?, en: r.get(5)? },
             priority: r.get(6)?,
+            dial: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The lines the home screen lists: the national emergency numbers (most
+/// urgent first, at most four) and then the city's own line, which people
+/// need more often than any of them.
+pub fn home_lines(all: &[Hotline]) -> Vec<Hotline> {
+    let emergency = |k: HotlineKind| {
+        matches!(k, HotlineKind::Police | HotlineKind::Fire | HotlineKind::Ambulance | HotlineKind::Rescue)
+    };
+    let mut out: Vec<Hotline> = all.iter().filter(|h| emergency(h.kind)).take(4).cloned().collect();
+    out.extend(all.iter().find(|h| h.kind == HotlineKind::City).cloned());
+    out
 }
 
 /// The `tel:` URI that dials `number` (digits kept, anything else dropped).

@@ -44,6 +44,8 @@ impl Lang {
 pub struct Texts {
     lang: Lang,
     bundle: FluentBundle<FluentResource>,
+    /// The city's offset from UTC: dates show on the city's wall clock.
+    offset: time::UtcOffset,
 }
 
 impl Texts {
@@ -59,7 +61,15 @@ impl Texts {
         // The files are compiled in and checked by tests; a parse error keeps the good entries.
         let res = FluentResource::try_new(src.to_owned()).unwrap_or_else(|(res, _)| res);
         let _ = bundle.add_resource(res);
-        Texts { lang, bundle }
+        // Every city MyCity serves is on Indochina Time; `with_offset` sets another.
+        let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+        Texts { lang, bundle, offset }
+    }
+
+    /// These strings, with dates shown at `offset` from UTC (the city's).
+    pub fn with_offset(mut self, offset: time::UtcOffset) -> Texts {
+        self.offset = offset;
+        self
     }
 
     /// The language of these strings.
@@ -78,7 +88,11 @@ impl Texts {
         for (k, v) in args {
             // Counts are passed as numbers so plural rules work. Only plain
             // integers: "60.000" is a Vietnamese sixty thousand, not 60.
-            let count = !v.is_empty() && v.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit());
+            // A leading zero marks a phone number or code ("02361022"), which must keep it.
+            let digits = v.trim_start_matches('-');
+            let count = !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && !(digits.len() > 1 && digits.starts_with('0'));
             match v.parse::<i64>() {
                 Ok(n) if count => fa.set(*k, FluentValue::from(n)),
                 _ => fa.set(*k, FluentValue::from(*v)),
@@ -112,6 +126,65 @@ impl Texts {
         match price_vnd? {
             0 => Some(self.get("ticket-free")),
             p => Some(self.args("ticket-price", &[("price", &self.number(p))])),
+        }
+    }
+
+    /// A moment as people say it on the city's clock: "hôm nay, 20:39",
+    /// "hôm qua, 08:05", or "20:39, 23/11/2026" ("today, 20:39", "23 Nov 2026, 20:39").
+    /// An ISO 8601 text that does not parse is shown as it came.
+    pub fn when(&self, iso: &str) -> String {
+        use time::format_description::well_known::Rfc3339;
+        match time::OffsetDateTime::parse(iso.trim(), &Rfc3339) {
+            Ok(at) => self.when_at(at, time::OffsetDateTime::now_utc()),
+            Err(_) => iso.to_owned(),
+        }
+    }
+
+    /// A unix time as [`Texts::when`] shows it.
+    pub fn when_unix(&self, unix: i64) -> String {
+        match time::OffsetDateTime::from_unix_timestamp(unix) {
+            Ok(at) => self.when_at(at, time::OffsetDateTime::now_utc()),
+            Err(_) => unix.to_string(),
+        }
+    }
+
+    /// [`Texts::when`] against a given `now`, for tests.
+    pub fn when_at(&self, at: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
+        let (at, now) = (at.to_offset(self.offset), now.to_offset(self.offset));
+        let clock = format!("{:02}:{:02}", at.hour(), at.minute());
+        let days = (now.date().to_julian_day() - at.date().to_julian_day()) as i64;
+        match days {
+            0 => self.args("date-today", &[("time", &clock)]),
+            1 => self.args("date-yesterday", &[("time", &clock)]),
+            _ => self.args("date-full", &[("time", &clock), ("date", &self.date(at.date()))]),
+        }
+    }
+
+    /// A calendar date: "23/11/2026" in Vietnamese, "23 Nov 2026" in English.
+    pub fn date(&self, d: time::Date) -> String {
+        match self.lang {
+            Lang::Vi => format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year()),
+            Lang::En => {
+                let m = d.month().to_string();
+                format!("{} {} {}", d.day(), &m[..3.min(m.len())], d.year())
+            }
+        }
+    }
+
+    /// How long ago a unix time was: "vừa xong", "5 phút trước", "3 ngày trước".
+    pub fn age(&self, then: i64) -> String {
+        self.age_at(then, crate::city::now())
+    }
+
+    /// [`Texts::age`] against a given `now`, for tests.
+    pub fn age_at(&self, then: i64, now: i64) -> String {
+        let secs = (now - then).max(0);
+        let n = |v: i64| v.to_string();
+        match secs {
+            0..60 => self.get("age-just-now"),
+            60..3600 => self.args("age-minutes", &[("n", &n(secs / 60))]),
+            3600..86400 => self.args("age-hours", &[("n", &n(secs / 3600))]),
+            _ => self.args("age-days", &[("n", &n(secs / 86400))]),
         }
     }
 
@@ -183,6 +256,7 @@ mod tests {
         assert_eq!(vi.ticket(None), None);
         assert_eq!((vi.number(0), vi.number(999), en.number(-25_000)), ("0".into(), "999".into(), "-25,000".into()));
         assert_eq!(vi.args("ticket-price", &[("price", "60.000")]), "Vé: 60.000 đ");
+        assert_eq!(vi.args("sos-dial-mobile", &[("number", "02361022")]), "Từ di động gọi 02361022");
     }
 
     /// Every `Problem::new(<code>, …)` in the core's sources has a message in
@@ -225,6 +299,25 @@ mod tests {
         let busy = Error::Server { status: 503, message: "x".into(), retry_after_s: Some(30) };
         assert!(Texts::new(Lang::En).error(&busy).contains("30 seconds"));
         assert!(!Texts::new(Lang::En).error(&e).contains("technical"));
+    }
+
+    #[test]
+    fn dates_read_as_people_say_them_on_the_city_clock() {
+        use time::macros::datetime;
+        let (vi, en) = (Texts::new(Lang::Vi), Texts::new(Lang::En));
+        let now = datetime!(2026-11-23 14:00 UTC); // 21:00 in Hà Giang
+        assert_eq!(vi.when_at(datetime!(2026-11-23 13:39:34 UTC), now), "hôm nay, 20:39");
+        assert_eq!(en.when_at(datetime!(2026-11-23 13:39:34 UTC), now), "today, 20:39");
+        // 23:30 UTC on the 22nd is already the 23rd in Vietnam.
+        assert_eq!(vi.when_at(datetime!(2026-11-22 23:30 UTC), now), "hôm nay, 06:30");
+        assert_eq!(vi.when_at(datetime!(2026-11-22 10:05 UTC), now), "hôm qua, 17:05");
+        assert_eq!(vi.when_at(datetime!(2026-11-03 01:00 UTC), now), "08:00, 03/11/2026");
+        assert_eq!(en.when_at(datetime!(2026-11-03 01:00 UTC), now), "3 Nov 2026, 08:00");
+        assert_ne!(vi.when("2026-11-23T20:39:34+07:00"), "2026-11-23T20:39:34+07:00");
+        assert_eq!(vi.when("not a date"), "not a date");
+        assert_eq!(vi.age_at(1000, 1000 + 300), "5 phút trước");
+        assert_eq!(en.age_at(1000, 1000 + 7200), "2 h ago");
+        assert_eq!(vi.age_at(1000, 1010), "vừa xong");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod geo;
 pub mod i18n;
 pub mod pack;
 pub mod photos;
+pub mod qr;
 pub mod reports;
 pub mod store;
 pub mod sync;
@@ -251,12 +252,18 @@ impl MyCity {
     pub fn set_lang(&self, lang: Lang) -> Result<()> {
         self.inner.store.set_setting(KEY_LANG, lang.code())?;
         self.inner.state.write().unwrap_or_else(|p| p.into_inner()).lang = lang;
+        // The city's categories and questions come from its server per language.
+        self.inner.sync.signal(Signal::CitySwitched);
         Ok(())
     }
 
     /// The UI strings of the current language.
     pub fn texts(&self) -> Texts {
-        Texts::new(self.lang())
+        let texts = Texts::new(self.lang());
+        match self.city() {
+            Ok(city) => texts.with_offset(city.utc_offset()),
+            Err(_) => texts,
+        }
     }
 
     /// The current city.
@@ -290,8 +297,7 @@ impl MyCity {
         let slug = self.city_slug();
         self.inner.store.read(|c| {
             let city = city::load(c, &slug)?.ok_or_else(|| Error::UnknownCity(slug.clone()))?;
-            let mut hotlines = emergency::hotlines(c, &slug)?;
-            hotlines.truncate(4);
+            let hotlines = emergency::home_lines(&emergency::hotlines(c, &slug)?);
             Ok(Home {
                 city,
                 hotlines,
@@ -426,7 +432,10 @@ impl MyCity {
             source: city.source,
             checked_at: city.checked_at,
             last_error: city.last_error.clone(),
-            services_fetched_at: self.inner.store.read(|c| reports::store::services_fetched_at(c, &city.slug))?,
+            services_fetched_at: self
+                .inner
+                .store
+                .read(|c| reports::store::services_fetched_at(c, &city.slug, self.lang().code()))?,
             server_origin: server.as_ref().map(|s| s.1),
             server: server.map(|s| s.0),
             engine: sync::engine::state(self)?,
@@ -518,6 +527,12 @@ impl MyCity {
         let value = reports::local_datetime(local, self.city()?.utc_offset())?;
         draft.answer(code, &value);
         Ok(())
+    }
+
+    /// Everything that stops `draft` from being sent, in the form's order,
+    /// so each field can be flagged at once; empty when it may be sent.
+    pub fn report_problems(&self, draft: &Draft) -> Result<Vec<Problem>> {
+        Ok(reports::problems(draft, &self.services()?, &self.city()?.bbox))
     }
 
     /// Checks a draft and queues it for sending (report and outbox row in one

@@ -152,8 +152,12 @@ impl HotlineKind {
 /// A phone line shown on the SOS screen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hotline {
-    /// The number to dial, digits only (e.g. "113", "1022", "02363822222").
+    /// The number as people know it, digits only (e.g. "113", "1022", "02363822222").
     pub number: String,
+    /// What a mobile phone must dial when that differs from `number` (a city
+    /// line such as 1022 reached from a mobile through its area code, "02361022").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dial: Option<String>,
     /// What it is for.
     pub kind: HotlineKind,
     /// Display name.
@@ -164,6 +168,13 @@ pub struct Hotline {
     /// Order on the SOS screen, lower first.
     #[serde(default)]
     pub priority: i64,
+}
+
+impl Hotline {
+    /// The number a phone dials for this line: `dial` when the pack gives one.
+    pub fn to_dial(&self) -> &str {
+        self.dial.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&self.number)
+    }
 }
 
 /// A place of interest.

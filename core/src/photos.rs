@@ -27,8 +27,12 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
 use std::thread;
 
-use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{Filter, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+// Typed images (RGB only) rather than the dynamic `Image`: the dynamic one
+// dispatches on the pixel type at run time and so links every pixel type's
+// SIMD code, 3 MB of the desktop binary; photos here are only ever RGB.
+use fast_image_resize::images::{TypedImage, TypedImageRef};
+use fast_image_resize::pixels::U8x3;
+use fast_image_resize::{Filter, FilterType, ResizeAlg, ResizeOptions, Resizer};
 use mozjpeg::decompress::DecompressStarted;
 use mozjpeg::{ColorSpace, Compress, Decompress, Marker};
 
@@ -729,10 +733,9 @@ impl Shrinker {
         if sw == dw {
             self.window[at..].copy_from_slice(rows);
         } else {
-            let src = ImageRef::new(sw, n, rows, PixelType::U8x3).map_err(resize_failed)?;
-            let mut dst =
-                Image::from_slice_u8(dw, n, &mut self.window[at..], PixelType::U8x3).map_err(resize_failed)?;
-            self.resizer.resize(&src, &mut dst, &resize_options()).map_err(resize_failed)?;
+            let src = TypedImageRef::<U8x3>::from_buffer(sw, n, rows).map_err(resize_failed)?;
+            let mut dst = TypedImage::<U8x3>::from_buffer(dw, n, &mut self.window[at..]).map_err(resize_failed)?;
+            self.resizer.resize_typed(&src, &mut dst, &resize_options()).map_err(resize_failed)?;
         }
 
         // Down, for the output rows whose every source row is in.
@@ -756,10 +759,10 @@ impl Shrinker {
         let height = (self.src_y(end) - self.src_y(self.done)).min(f64::from(held) - top);
         let count = end - self.done;
         self.strip.resize(count as usize * dst_row, 0);
-        let src = ImageRef::new(dw, held, &self.window, PixelType::U8x3).map_err(resize_failed)?;
-        let mut dst = Image::from_slice_u8(dw, count, &mut self.strip, PixelType::U8x3).map_err(resize_failed)?;
+        let src = TypedImageRef::<U8x3>::from_buffer(dw, held, &self.window).map_err(resize_failed)?;
+        let mut dst = TypedImage::<U8x3>::from_buffer(dw, count, &mut self.strip).map_err(resize_failed)?;
         let options = resize_options().crop(0.0, top, f64::from(dw), height);
-        self.resizer.resize(&src, &mut dst, &options).map_err(resize_failed)?;
+        self.resizer.resize_typed(&src, &mut dst, &options).map_err(resize_failed)?;
         self.done = end;
         emit(&self.strip)?;
 
@@ -1292,6 +1295,8 @@ mod tests {
     fn shrinking_band_by_band_gives_the_whole_frame_resize() {
         let (sw, sh) = (701u32, 533u32);
         let src: Vec<u8> = (0..sw * sh * 3).map(|i| ((i.wrapping_mul(7919) % 251) ^ (i / 2103)) as u8).collect();
+        // The reference: the whole frame at once, through the library's dynamic API.
+        use fast_image_resize::{images::Image, images::ImageRef, PixelType};
         let view = ImageRef::new(sw, sh, &src, PixelType::U8x3).unwrap();
         // Both ways, down only, across only.
         for (dw, dh) in [(300u32, 228u32), (701, 228), (300, 533)] {

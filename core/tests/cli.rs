@@ -109,3 +109,42 @@ fn outbox_lists_and_flushes_to_the_server() {
     assert!(stdout(&o).contains("sent"));
     rt.block_on(srv.shutdown()).unwrap();
 }
+
+#[test]
+fn qr_prints_every_code_in_a_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let image = dir.path().join("site.png");
+    let site = "mycity://site/ha-giang/lung-cu-flag-tower";
+    std::fs::write(&image, mycity_core::qr::png(site, 6).unwrap()).unwrap();
+    let path = image.to_str().unwrap();
+    let o = cli(&data, &["qr", path]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(stdout(&o), format!("{site}\n"));
+    let o = cli(&data, &["--json", "qr", path]);
+    let texts: Vec<String> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(texts, [site]);
+    assert!(!data.exists(), "no store was opened");
+
+    // A picture without a code: nothing printed, exit 1.
+    let blank = dir.path().join("blank.jpg");
+    std::fs::write(&blank, jpeg()).unwrap();
+    let o = cli(&data, &["qr", blank.to_str().unwrap()]);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(1), ""));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no QR code found"));
+    let o = cli(&data, &["--json", "qr", blank.to_str().unwrap()]);
+    assert_eq!((o.status.code(), stdout(&o).trim()), (Some(1), "[]"));
+
+    // Not a picture, a missing file: refused with the reason, exit 1.
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "mycity://site/ha-giang/lung-cu-flag-tower").unwrap();
+    let o = cli(&data, &["qr", text.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a picture"));
+    let o = cli(&data, &["qr", dir.path().join("missing.png").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+
+    // Usage errors: no picture, or two.
+    assert_eq!(cli(&data, &["qr"]).status.code(), Some(2));
+    assert_eq!(cli(&data, &["qr", path, path]).status.code(), Some(2));
+}

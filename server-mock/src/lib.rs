@@ -6,21 +6,26 @@ mod db;
 mod dossier;
 mod dossier_seed;
 mod open311;
+pub mod photo;
 mod reports;
 mod seed;
+pub mod throttle;
 
 use std::{net::SocketAddr, sync::Arc};
 
 use axum::{
     extract::{DefaultBodyLimit, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
+    middleware,
     response::{IntoResponse, Response},
     routing::{get, post, put},
     Json, Router,
 };
 pub use db::Db;
 use tokio::sync::oneshot;
-use tower_http::compression::CompressionLayer;
+use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer};
+
+pub use throttle::{Limits, Rate};
 
 /// Largest request body accepted (a pack with tens of thousands of places fits).
 pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
@@ -43,6 +48,9 @@ pub enum Error {
     /// 413.
     #[error("{0}")]
     TooLarge(String),
+    /// 415.
+    #[error("{0}")]
+    Unsupported(String),
     /// 500.
     #[error("{0}")]
     Internal(String),
@@ -63,6 +71,7 @@ impl Error {
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            Error::Unsupported(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -96,6 +105,8 @@ pub struct Config {
     pub admin_key: String,
     /// Extra pack directory to publish at start.
     pub packs_dir: Option<std::path::PathBuf>,
+    /// Rate limits and the request timeout.
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -106,6 +117,7 @@ impl Default for Config {
             api_key: "demo-key".into(),
             admin_key: "demo-admin".into(),
             packs_dir: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -117,13 +129,22 @@ pub(crate) struct AppState {
     db: Db,
     config: Config,
     dossier_limits: dossier::Limits,
+    throttle: throttle::Throttle,
+}
+
+/// Runs SQLite and image work on tokio's blocking pool: a 10 MB photo insert
+/// or a 32 MB pack parse must not stall the executor threads serving others.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("worker: {e}")))
 }
 
 type Shared = State<Arc<AppState>>;
 
 /// The HTTP routes over an opened database.
 pub fn router(db: Db, config: Config) -> Router {
-    let state = Arc::new(AppState { db, config, dossier_limits: Default::default() });
+    let timeout = config.limits.request_timeout;
+    let state =
+        Arc::new(AppState { db, config, throttle: throttle::Throttle::default(), dossier_limits: Default::default() });
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/cities", get(cities))
@@ -139,21 +160,24 @@ pub fn router(db: Db, config: Config) -> Router {
         .merge(dossier::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))
+        // A client that sends its body a byte a minute is cut off, not waited for.
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
 
 async fn cities(State(s): Shared) -> Result<Response, Error> {
-    let list: Vec<serde_json::Value> =
-        s.db.cities()?
-            .into_iter()
-            .map(|c| {
-                serde_json::json!({
-                    "slug": c.slug, "name": c.name, "version": c.version,
-                    "pack_url": format!("/api/v1/cities/{}/pack", c.slug),
-                })
+    let list: Vec<serde_json::Value> = blocking(move || s.db.cities())
+        .await??
+        .into_iter()
+        .map(|c| {
+            serde_json::json!({
+                "slug": c.slug, "name": c.name, "version": c.version,
+                "pack_url": format!("/api/v1/cities/{}/pack", c.slug),
             })
-            .collect();
+        })
+        .collect();
     Ok(Json(list).into_response())
 }
 
@@ -170,12 +194,14 @@ pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
 
 async fn city_pack(State(s): Shared, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, Error> {
     let unknown = || Error::NotFound(format!("unknown city {slug:?}"));
-    let etag = s.db.pack_etag(&slug)?.ok_or_else(unknown)?;
+    let (s2, slug2) = (s.clone(), slug.clone());
+    let etag = blocking(move || s2.db.pack_etag(&slug2)).await??.ok_or_else(unknown)?;
     let tag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
     if etag_matches(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
-    let pack = s.db.pack(&slug)?.ok_or_else(unknown)?;
+    let slug2 = slug.clone();
+    let pack = blocking(move || s.db.pack(&slug2)).await??.ok_or_else(unknown)?;
     Ok((
         [
             (header::ETAG, tag),
@@ -206,7 +232,8 @@ async fn publish_pack(
     body: String,
 ) -> Result<Response, Error> {
     check_admin(&headers, &s.config)?;
-    let version = s.db.publish_pack(&slug, &body)?;
+    let slug2 = slug.clone();
+    let version = blocking(move || s.db.publish_pack(&slug2, &body)).await??;
     Ok((StatusCode::OK, Json(serde_json::json!({ "slug": slug, "version": version }))).into_response())
 }
 
@@ -248,6 +275,7 @@ pub async fn serve(addr: SocketAddr, config: Config) -> Result<Running, Error> {
     let app = router(db, config);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
+        // The peer address feeds the per-address rate limit.
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async {
                 let _ = stopped.await;

@@ -7,7 +7,30 @@ use std::{net::SocketAddr, process::ExitCode};
 use mycity_server::Config;
 
 const USAGE: &str = "usage: mycity-server [--addr 127.0.0.1:8080] [--db PATH|:memory:] [--seed] \
-[--api-key KEY] [--admin-key KEY] [--packs DIR]";
+[--api-key KEY] [--admin-key KEY] [--packs DIR] [--no-rate-limit]";
+
+const HELP: &str = "mycity-server: MyCity's reference backend (Open311 GeoReport v2, city packs, demo data).
+
+usage: mycity-server [--addr HOST:PORT] [--db PATH|:memory:] [--seed]
+                     [--api-key KEY] [--admin-key KEY] [--packs DIR]
+
+  --addr HOST:PORT   Where to listen (default 127.0.0.1:8080).
+  --db PATH          SQLite database file (default mycity-server.sqlite);
+                     :memory: keeps everything in memory. e.g. --db /tmp/city.sqlite
+  --seed             Load the bundled demo city packs and their categories, and
+                     accept the demo keys api_key=demo-key and X-Admin-Key: demo-admin.
+  --api-key KEY      The Open311 api_key clients must send when posting
+                     (required without --seed).
+  --admin-key KEY    The staff key for /admin/* endpoints, sent as the
+                     X-Admin-Key header (required without --seed).
+  --packs DIR        Also publish packs from DIR/<slug>/{pack.json,wards.geojson}.
+  -h, --help         This text.
+
+Example:
+  mycity-server --addr 127.0.0.1:8080 --db :memory: --seed
+  curl 'http://127.0.0.1:8080/open311/v2/services.json?jurisdiction_id=da-nang'
+  curl -X POST http://127.0.0.1:8080/admin/requests/1/updates -H 'X-Admin-Key: demo-admin' \\
+       -H 'content-type: application/json' -d '{\"status\":\"fixed\",\"description\":\"Đã vá\"}'";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), String> {
     let mut addr: SocketAddr = ([127, 0, 0, 1], 8080).into();
@@ -23,6 +46,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), Str
             "--api-key" => api_key = Some(value("--api-key")?),
             "--admin-key" => admin_key = Some(value("--admin-key")?),
             "--packs" => config.packs_dir = Some(value("--packs")?.into()),
+            // For the load benchmark only: one address sends everything there.
+            "--no-rate-limit" => config.limits = mycity_server::Limits::unlimited(),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -39,6 +64,10 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
+    if std::env::args().skip(1).any(|a| a == "-h" || a == "--help") {
+        println!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
     let (addr, config) = match parse(std::env::args().skip(1)) {
         Ok(x) => x,
         Err(e) => {

@@ -154,16 +154,24 @@ fn answer(file: &str, f: impl FnOnce(&str) -> Result<Answer, Error>) -> Response
     }
 }
 
+/// [`answer`] on the blocking pool: every handler's SQLite work runs there.
+async fn answer_off(file: String, f: impl FnOnce(&str) -> Result<Answer, Error> + Send + 'static) -> Response {
+    crate::blocking(move || answer(&file, f)).await.unwrap_or_else(|e| render_error(Format::Json, e))
+}
+
 fn base_url(headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     format!("http://{host}")
 }
 
-fn english(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en"))
+fn english(headers: &HeaderMap, p: &Params) -> bool {
+    // Open311 has no language field: a `locale` parameter (as some GeoReport
+    // servers take) wins over the client's Accept-Language.
+    let en = |v: &str| v.trim_start().to_ascii_lowercase().starts_with("en");
+    match param(p, "locale") {
+        Some(locale) => en(locale),
+        None => headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).is_some_and(en),
+    }
 }
 
 /// Query or form parameters, in order, keys possibly repeated.
@@ -194,6 +202,24 @@ fn date_param(p: &Params, key: &str) -> Result<Option<String>, Error> {
     }
 }
 
+/// `page` (from 1) and `page_size` (at most [`reports::MAX_PAGE`]), as (offset, size).
+fn page_param(p: &Params) -> Result<reports::Page, Error> {
+    let number = |key: &str, default: usize| -> Result<usize, Error> {
+        match param(p, key) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| Error::BadRequest(format!("{key} {v:?} is not a positive whole number"))),
+        }
+    };
+    let size = number("page_size", reports::MAX_PAGE)?.min(reports::MAX_PAGE);
+    let page = number("page", 1)?;
+    let offset = (page - 1).checked_mul(size).ok_or_else(|| Error::BadRequest("page is too large".into()))?;
+    Ok(reports::Page { offset, size })
+}
+
 /// `GET /open311/v2/{file}`: services, requests, servicerequestupdates.
 pub async fn get_root(
     State(s): State<Arc<AppState>>,
@@ -201,12 +227,12 @@ pub async fn get_root(
     Query(p): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    answer(&file, |stem| {
+    answer_off(file, move |stem| {
         let j = jurisdiction(&s, &p)?;
         match stem {
             "services" => {
                 let conn = s.db.conn();
-                let list: Vec<Service> = reports::services(&conn, &j, english(&headers))?
+                let list: Vec<Service> = reports::services(&conn, &j, english(&headers, &p))?
                     .into_iter()
                     .map(|sv| Service {
                         service_code: sv.code,
@@ -243,13 +269,21 @@ pub async fn get_root(
             }
             "servicerequestupdates" => {
                 let (start, end) = (date_param(&p, "start_date")?, date_param(&p, "end_date")?);
-                let found =
-                    reports::find_updates(&s.db.conn(), &j, start.as_deref(), end.as_deref(), &base_url(&headers))?;
+                let page = page_param(&p)?;
+                let found = reports::find_updates(
+                    &s.db.conn(),
+                    &j,
+                    start.as_deref(),
+                    end.as_deref(),
+                    page,
+                    &base_url(&headers),
+                )?;
                 Ok((StatusCode::OK, "service_request_updates", to_value(&found)))
             }
             other => Err(Error::NotFound(format!("no Open311 resource {other:?}"))),
         }
     })
+    .await
 }
 
 /// `GET /open311/v2/services/{code}.{fmt}`: a service definition.
@@ -259,15 +293,16 @@ pub async fn get_service(
     Query(p): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    answer(&file, |code| {
+    answer_off(file, move |code| {
         let j = jurisdiction(&s, &p)?;
-        let sv = reports::services(&s.db.conn(), &j, english(&headers))?
+        let sv = reports::services(&s.db.conn(), &j, english(&headers, &p))?
             .into_iter()
             .find(|sv| sv.code == code)
             .ok_or_else(|| Error::NotFound(format!("service_code {code:?} not found")))?;
         let def = ServiceDefinition { service_code: sv.code, attributes: sv.attributes };
         Ok((StatusCode::OK, "service_definition", to_value(&def)))
     })
+    .await
 }
 
 /// `GET /open311/v2/requests/{id}.{fmt}`.
@@ -277,7 +312,7 @@ pub async fn get_request(
     Query(p): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    answer(&file, |id| {
+    answer_off(file, move |id| {
         let j = jurisdiction(&s, &p)?;
         let id: i64 = id.parse().map_err(|_| Error::NotFound(format!("service_request_id {id:?} not found")))?;
         let filter = RequestFilter { ids: Some(vec![id]), ..Default::default() };
@@ -287,11 +322,12 @@ pub async fn get_request(
         }
         Ok((StatusCode::OK, "service_requests", to_value(&found)))
     })
+    .await
 }
 
 /// `GET /open311/v2/tokens/{token}.{fmt}`.
 pub async fn get_token(State(s): State<Arc<AppState>>, Path(file): Path<String>, Query(p): Query<Params>) -> Response {
-    answer(&file, |token| {
+    answer_off(file, move |token| {
         let j = jurisdiction(&s, &p)?;
         let id = reports::by_token(&s.db.conn(), &j, token)?
             .ok_or_else(|| Error::NotFound(format!("token {token:?} not found")))?;
@@ -303,29 +339,44 @@ pub async fn get_token(State(s): State<Arc<AppState>>, Path(file): Path<String>,
         }];
         Ok((StatusCode::OK, "service_requests", to_value(&found)))
     })
+    .await
 }
 
 /// `GET /open311/v2/media/{id}.jpg`: a stored photo.
 pub async fn get_media(State(s): State<Arc<AppState>>, Path(file): Path<String>) -> Response {
-    let id = file.split('.').next().and_then(|i| i.parse::<i64>().ok());
-    match id.map(|id| reports::media(&s.db.conn(), id)) {
-        Some(Ok(Some((ct, bytes)))) => {
+    // Only `<digits>.jpg` names a photo: nothing else reaches the database.
+    let id = file.strip_suffix(".jpg").filter(|i| i.bytes().all(|b| b.is_ascii_digit())).and_then(|i| i.parse().ok());
+    let Some(id) = id else {
+        return Error::NotFound("no such photo".into()).into_response();
+    };
+    match crate::blocking(move || reports::media(&s.db.conn(), id)).await.and_then(|r| r) {
+        Ok(Some((ct, bytes))) => {
             let ct = HeaderValue::from_str(&ct).unwrap_or(HeaderValue::from_static("application/octet-stream"));
-            ([(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, HeaderValue::from_static("max-age=86400"))], bytes)
+            (
+                [
+                    (header::CONTENT_TYPE, ct),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("max-age=86400")),
+                    (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+                ],
+                bytes,
+            )
                 .into_response()
         }
-        Some(Err(e)) => e.into_response(),
-        _ => Error::NotFound(format!("no photo {file:?}")).into_response(),
+        Ok(None) => Error::NotFound("no such photo".into()).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
 /// Reads a POST body: urlencoded or multipart with a `media` file part.
 async fn read_form(state: &Arc<AppState>, req: Request) -> Result<(Params, Option<(String, Vec<u8>)>), Error> {
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let content_type =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
+        return Err(Error::Unsupported(
+            "Open311 POSTs are application/x-www-form-urlencoded or multipart/form-data".into(),
+        ));
+    }
     if !multipart {
         let body = Bytes::from_request(req, state).await.map_err(|e| Error::TooLarge(format!("request body: {e}")))?;
         let params: Params = serde_urlencoded::from_bytes(&body)
@@ -343,9 +394,10 @@ async fn read_form(state: &Arc<AppState>, req: Request) -> Result<(Params, Optio
                 let max = limits::MAX_MEDIA_BYTES;
                 return Err(Error::TooLarge(format!("media is {} bytes; at most {max}", bytes.len())));
             }
-            let kind = media::sniff_image(&bytes)
+            media::sniff_image(&bytes)
                 .ok_or_else(|| Error::BadRequest("media must be a JPEG, PNG or WebP image".into()))?;
-            media = Some((kind.mime().to_owned(), bytes.to_vec()));
+            // Stored re-encoded (see `photo`): always a JPEG without metadata.
+            media = Some(("image/jpeg".to_owned(), bytes.to_vec()));
         } else {
             let text = field.text().await.map_err(|e| Error::BadRequest(format!("field {name}: {e}")))?;
             params.push((name, text));
@@ -400,10 +452,24 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
         Err(e) => return render_error(Format::Json, e),
     };
     let headers = req.headers().clone();
-    let r = async {
+    let stem = stem.to_owned();
+    let read = async {
         let key = idempotency_key(&headers)?;
         let (p, media) = read_form(&s, req).await?;
         check_api_key(&s, &p)?;
+        Ok::<_, Error>((key, p, media))
+    }
+    .await;
+    let (key, p, media) = match read {
+        Ok(x) => x,
+        Err(e) => return render_error(format, e),
+    };
+    if let Err(wait) = s.throttle.device(&s.config.limits, param(&p, "device_id")) {
+        return crate::throttle::too_many(wait);
+    }
+    let r = crate::blocking(move || {
+        // Decoding and re-encoding happen before the database is locked.
+        let media = media.map(|(ct, bytes)| crate::photo::sanitize(&bytes).map(|jpeg| (ct, jpeg))).transpose()?;
         let j = jurisdiction(&s, &p)?;
         let endpoint = format!("{stem}:{j}");
         // One connection, held for the whole check-insert-remember: a duplicate
@@ -412,13 +478,13 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
         if let Some(k) = &key {
             if let Some((status, body)) = reports::remembered(&conn, k, &endpoint)? {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-                return Ok((status, root_of(stem), body));
+                return Ok((status, root_of(&stem), body));
             }
         }
         // The record and the remembered answer commit together: after a crash
         // either both exist (a resend gets the answer) or neither (it is stored anew).
         let tx = conn.unchecked_transaction()?;
-        let answer = match stem {
+        let answer = match stem.as_str() {
             "requests" => create_request(&tx, &j, &p, media)?,
             "servicerequestupdates" => create_update(&tx, &j, &p, media)?,
             other => return Err(Error::NotFound(format!("cannot POST to {other:?}"))),
@@ -428,8 +494,9 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
         }
         tx.commit()?;
         Ok(answer)
-    }
-    .await;
+    })
+    .await
+    .and_then(|r| r);
     respond(format, r)
 }
 
@@ -593,20 +660,24 @@ pub async fn staff_update(
     if description.chars().count() > MAX_DESCRIPTION {
         return Err(Error::BadRequest(format!("description is longer than {MAX_DESCRIPTION} characters")));
     }
-    let conn = s.db.conn();
-    if reports::request_jurisdiction(&conn, id)?.is_none() {
-        return Err(Error::NotFound(format!("service_request_id {id} not found")));
-    }
-    let update = reports::Update {
-        request_id: id,
-        status,
-        description,
-        media_id: None,
-        author: "staff",
-        client_update_id: None,
-        email: None,
-    };
-    let update_id = reports::add_update(&conn, &update, &crate::now_iso())?;
+    let description = description.to_owned();
+    let update_id = crate::blocking(move || {
+        let conn = s.db.conn();
+        if reports::request_jurisdiction(&conn, id)?.is_none() {
+            return Err(Error::NotFound(format!("service_request_id {id} not found")));
+        }
+        let update = reports::Update {
+            request_id: id,
+            status,
+            description: &description,
+            media_id: None,
+            author: "staff",
+            client_update_id: None,
+            email: None,
+        };
+        reports::add_update(&conn, &update, &crate::now_iso())
+    })
+    .await??;
     Ok(Json(
         json!({ "update_id": update_id.to_string(), "service_request_id": id.to_string(), "status": status.as_str() }),
     )

@@ -74,13 +74,18 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 "#;
 
-/// The questions a city asks, per category code.
-fn attributes_for(code: &str) -> Vec<AttributeDef> {
-    let choices = |pairs: &[(&str, &str)]| -> Vec<AttributeValue> {
-        pairs.iter().map(|(k, n)| AttributeValue { key: (*k).into(), name: (*n).into() }).collect()
+/// The questions a city asks, per category code, in Vietnamese or (`en`) English.
+/// Open311 has no language field, so each language is a whole definition.
+fn attributes_for(code: &str, en: bool) -> Vec<AttributeDef> {
+    let l = |vi: &str, english: &str| if en { english.to_owned() } else { vi.to_owned() };
+    let choices = |pairs: &[(&str, &str, &str)]| -> Vec<AttributeValue> {
+        pairs.iter().map(|(k, vi, english)| AttributeValue { key: (*k).into(), name: l(vi, english) }).collect()
     };
-    let yes_no = choices(&[("yes", "Có"), ("no", "Không")]);
-    let attr = AttributeDef::question;
+    let yes_no = choices(&[("yes", "Có", "Yes"), ("no", "Không", "No")]);
+    let attr =
+        |code: &str, t: Datatype, required: bool, order: i64, vi: &str, english: &str, v: Vec<AttributeValue>| {
+            AttributeDef::question(code, t, required, order, &l(vi, english), v)
+        };
     use Datatype::*;
     match code {
         "pothole" => vec![
@@ -90,9 +95,22 @@ fn attributes_for(code: &str) -> Vec<AttributeDef> {
                 true,
                 1,
                 "Kích thước ổ gà",
-                choices(&[("small", "Nhỏ (dưới 30 cm)"), ("medium", "Vừa (30–100 cm)"), ("large", "Lớn (trên 1 m)")]),
+                "Size of the pothole",
+                choices(&[
+                    ("small", "Nhỏ (dưới 30 cm)", "Small (under 30 cm)"),
+                    ("medium", "Vừa (30–100 cm)", "Medium (30–100 cm)"),
+                    ("large", "Lớn (trên 1 m)", "Large (over 1 m)"),
+                ]),
             ),
-            attr("traffic_blocked", Singlevaluelist, true, 2, "Có cản trở giao thông không?", yes_no.clone()),
+            attr(
+                "traffic_blocked",
+                Singlevaluelist,
+                true,
+                2,
+                "Có cản trở giao thông không?",
+                "Does it block traffic?",
+                yes_no.clone(),
+            ),
         ],
         "street-light" => vec![
             attr(
@@ -101,9 +119,14 @@ fn attributes_for(code: &str) -> Vec<AttributeDef> {
                 true,
                 1,
                 "Tình trạng đèn",
-                choices(&[("off", "Không sáng"), ("flickering", "Chập chờn"), ("on_daytime", "Sáng cả ban ngày")]),
+                "What is wrong with the light",
+                choices(&[
+                    ("off", "Không sáng", "Not lit"),
+                    ("flickering", "Chập chờn", "Flickering"),
+                    ("on_daytime", "Sáng cả ban ngày", "On during the day"),
+                ]),
             ),
-            attr("pole_number", String, false, 2, "Số hiệu cột đèn (nếu có)", vec![]),
+            attr("pole_number", String, false, 2, "Số hiệu cột đèn (nếu có)", "Pole number (if any)", vec![]),
         ],
         "tree" => vec![attr(
             "hazard",
@@ -111,15 +134,24 @@ fn attributes_for(code: &str) -> Vec<AttributeDef> {
             true,
             1,
             "Nguy cơ",
+            "Hazard",
             choices(&[
-                ("fallen", "Cây đã đổ"),
-                ("leaning", "Cây nghiêng, sắp đổ"),
-                ("branch", "Cành gãy, treo lơ lửng"),
+                ("fallen", "Cây đã đổ", "The tree has fallen"),
+                ("leaning", "Cây nghiêng, sắp đổ", "Leaning, about to fall"),
+                ("branch", "Cành gãy, treo lơ lửng", "Broken branch hanging"),
             ]),
         )],
         "flooding" => vec![
-            attr("depth_cm", Number, true, 1, "Độ sâu nước ước tính (cm)", vec![]),
-            attr("traffic_blocked", Singlevaluelist, false, 2, "Có cản trở giao thông không?", yes_no),
+            attr("depth_cm", Number, true, 1, "Độ sâu nước ước tính (cm)", "Estimated water depth (cm)", vec![]),
+            attr(
+                "traffic_blocked",
+                Singlevaluelist,
+                false,
+                2,
+                "Có cản trở giao thông không?",
+                "Does it block traffic?",
+                yes_no,
+            ),
         ],
         "waste" => vec![attr(
             "kind",
@@ -127,15 +159,34 @@ fn attributes_for(code: &str) -> Vec<AttributeDef> {
             false,
             1,
             "Loại rác",
+            "Kind of waste",
             choices(&[
-                ("household", "Rác sinh hoạt"),
-                ("construction", "Phế thải xây dựng"),
-                ("hazardous", "Rác nguy hại"),
-                ("bulky", "Đồ cồng kềnh"),
+                ("household", "Rác sinh hoạt", "Household waste"),
+                ("construction", "Phế thải xây dựng", "Construction debris"),
+                ("hazardous", "Rác nguy hại", "Hazardous waste"),
+                ("bulky", "Đồ cồng kềnh", "Bulky items"),
             ]),
         )],
-        _ => vec![attr("occurred_at", Datetime, false, 1, "Thời điểm xảy ra (nếu biết)", vec![])],
+        _ => vec![attr(
+            "occurred_at",
+            Datetime,
+            false,
+            1,
+            "Thời điểm xảy ra (nếu biết)",
+            "When it happened (if known)",
+            vec![],
+        )],
     }
+}
+
+/// A service's questions in both languages, as stored.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Questions {
+    vi: Vec<AttributeDef>,
+    en: Vec<AttributeDef>,
+    /// The English description (the `description` column holds the Vietnamese one).
+    #[serde(default)]
+    description_en: String,
 }
 
 /// Loads a pack's report categories as services (the seed does this for every pack).
@@ -147,7 +198,8 @@ pub fn seed_services(conn: &Connection, jurisdiction: &str, pack: &Value) -> Res
         "INSERT INTO services (jurisdiction, code, position, grp, name_vi, name_en, description, attributes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (jurisdiction, code) DO UPDATE SET position = excluded.position, grp = excluded.grp,
-           name_vi = excluded.name_vi, name_en = excluded.name_en, description = excluded.description",
+           name_vi = excluded.name_vi, name_en = excluded.name_en, description = excluded.description,
+           attributes = excluded.attributes",
     )?;
     for (i, c) in categories.iter().enumerate() {
         let s = |p: &str| c.pointer(p).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
@@ -160,7 +212,12 @@ pub fn seed_services(conn: &Connection, jurisdiction: &str, pack: &Value) -> Res
             s("/name/vi"),
             s("/name/en"),
             s("/description/vi"),
-            serde_json::to_string(&attributes_for(&code)).map_err(|e| Error::Internal(e.to_string()))?
+            serde_json::to_string(&Questions {
+                vi: attributes_for(&code, false),
+                en: attributes_for(&code, true),
+                description_en: s("/description/en"),
+            })
+            .map_err(|e| Error::Internal(e.to_string()))?
         ])?;
     }
     Ok(())
@@ -188,13 +245,19 @@ pub fn services(conn: &Connection, jurisdiction: &str, en: bool) -> Result<Vec<S
     )?;
     let rows = stmt.query_map([jurisdiction], |r| {
         let (vi, en_name): (String, String) = (r.get(2)?, r.get(3)?);
-        let attrs: String = r.get(5)?;
+        let (description, attrs): (String, String) = (r.get(4)?, r.get(5)?);
+        let (description, attributes) = match serde_json::from_str::<Questions>(&attrs) {
+            Ok(q) if en => (if q.description_en.is_empty() { description } else { q.description_en }, q.en),
+            Ok(q) => (description, q.vi),
+            // Stored before questions had two languages: one list for both.
+            Err(_) => (description, serde_json::from_str(&attrs).unwrap_or_default()),
+        };
         Ok(Service {
             code: r.get(0)?,
             group: r.get(1)?,
             name: if en && !en_name.is_empty() { en_name } else { vi },
-            description: r.get(4)?,
-            attributes: serde_json::from_str(&attrs).unwrap_or_default(),
+            description,
+            attributes,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -417,12 +480,25 @@ pub fn add_update(conn: &Connection, u: &Update<'_>, now: &str) -> Result<i64, E
     Ok(id)
 }
 
-/// Updates in a time window (public fields only), oldest first.
+/// Largest page of `servicerequestupdates` (also the size when none is asked).
+pub const MAX_PAGE: usize = 500;
+
+/// One page of a list: skip `offset` matches, return at most `size`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Matches skipped.
+    pub offset: usize,
+    /// Most returned.
+    pub size: usize,
+}
+
+/// Updates in a time window (public fields only), oldest first, one page of them.
 pub fn find_updates(
     conn: &Connection,
     jurisdiction: &str,
     start: Option<&str>,
     end: Option<&str>,
+    page: Page,
     base_url: &str,
 ) -> Result<Vec<ServiceRequestUpdate>, Error> {
     let mut stmt = conn.prepare_cached(
@@ -432,12 +508,20 @@ pub fn find_updates(
     )?;
     let mut rows = stmt.query([jurisdiction])?;
     let mut out = Vec::new();
+    let mut skip = page.offset;
     while let Some(r) = rows.next()? {
         let at: String = r.get(3)?;
         if start.is_some_and(|s| crate::instant(&at) < crate::instant(s))
             || end.is_some_and(|e| crate::instant(&at) > crate::instant(e))
         {
             continue;
+        }
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if out.len() == page.size {
+            break;
         }
         let media_id: Option<i64> = r.get(5)?;
         out.push(ServiceRequestUpdate {

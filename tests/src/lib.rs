@@ -3,12 +3,21 @@
 
 use std::net::SocketAddr;
 
+pub mod fault_proxy;
+
 pub use mycity_core::{Config, MyCity};
 pub use mycity_server::{Config as ServerConfig, Running};
 
-/// A seeded reference server on a free loopback port.
+/// A seeded reference server on a free loopback port. Its rate limits are
+/// off: these tests send hundreds of reports from one device on purpose (the
+/// abuse suite checks the limits with [`server_with`]).
 pub async fn server() -> Running {
-    mycity_server::serve(loopback(), ServerConfig::default()).await.expect("server starts")
+    server_with(ServerConfig { limits: mycity_server::Limits::unlimited(), ..ServerConfig::default() }).await
+}
+
+/// A reference server with this configuration on a free loopback port.
+pub async fn server_with(config: ServerConfig) -> Running {
+    mycity_server::serve(loopback(), config).await.expect("server starts")
 }
 
 /// `127.0.0.1:0`.
@@ -41,14 +50,82 @@ pub async fn publish(base: &str, slug: &str, body: String) -> reqwest::Response 
         .expect("request")
 }
 
-/// A stand-in for a prepared photo: JPEG-typed bytes (the server checks the
-/// type by content), no GPS.
+/// A stand-in for a prepared photo: a small real JPEG (the server decodes
+/// every upload) whose pixels come from `bytes`, padded after its end marker
+/// to the length of `bytes` so uploads keep the size a test asks for. No GPS.
 pub fn photo(bytes: &[u8]) -> mycity_core::photos::Processed {
-    mycity_core::photos::Processed {
-        jpeg: [&[0xFF, 0xD8, 0xFF, 0xE0][..], bytes].concat(),
-        thumbnail: vec![],
-        width: 1600,
-        height: 1200,
-        gps: None,
+    let seed = bytes.iter().fold(bytes.len() as u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(*b)));
+    let mut jpeg = jpeg(32, 24, seed);
+    jpeg.extend(bytes);
+    mycity_core::photos::Processed { jpeg, thumbnail: vec![], width: 1600, height: 1200, gps: None }
+}
+
+/// A real `w`×`h` JPEG whose pixels depend on `seed`.
+pub fn jpeg(w: u32, h: u32, seed: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let v = x.wrapping_mul(7).wrapping_add(y.wrapping_mul(13)).wrapping_add(seed);
+        image::Rgb([v as u8, (v >> 3) as u8, (seed >> 8) as u8])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&img).expect("encode test JPEG");
+    out
+}
+
+/// `jpeg` with an EXIF block carrying a camera serial and a GPS position in Hà Giang,
+/// as a phone writes it: what the server must never serve back.
+pub fn jpeg_with_gps(w: u32, h: u32) -> Vec<u8> {
+    let plain = jpeg(w, h, 7);
+    let tiff = exif_tiff();
+    let mut out = plain[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((tiff.len() + 8) as u16).to_be_bytes());
+    out.extend(b"Exif\0\0");
+    out.extend(&tiff);
+    out.extend(&plain[2..]);
+    out
+}
+
+/// Marker strings inside [`jpeg_with_gps`]'s EXIF, to look for in served bytes.
+pub const EXIF_SERIAL: &str = "SN-MYCITY-0042";
+
+#[path = "../../core/src/exif_fixture.rs"]
+#[allow(dead_code)]
+mod exif_fixture;
+
+fn exif_tiff() -> Vec<u8> {
+    use exif_fixture::{ifd_len, rationals, write_ifd, Entry};
+    let mut serial = EXIF_SERIAL.as_bytes().to_vec();
+    serial.push(0);
+    // Make, then the GPS IFD pointer (its offset filled in below).
+    let mut ifd0: Vec<Entry> = vec![(0x010F, 2, serial.len() as u32, serial), (0x8825, 4, 1, vec![0; 4])];
+    let at = (8 + ifd_len(&ifd0)) as u32;
+    ifd0[1].3 = at.to_le_bytes().to_vec();
+    let gps: Vec<Entry> = vec![
+        (0x0001, 2, 2, vec![b'N', 0]),
+        (0x0002, 5, 3, rationals(&[(22, 1), (49, 1), (252, 10)])),
+        (0x0003, 2, 2, vec![b'E', 0]),
+        (0x0004, 5, 3, rationals(&[(104, 1), (58, 1), (48, 1)])),
+    ];
+    let mut out = b"II*\0".to_vec();
+    out.extend(8u32.to_le_bytes());
+    write_ifd(&mut out, &ifd0);
+    write_ifd(&mut out, &gps);
+    out
+}
+
+/// True when `jpeg` has an APP1 (EXIF/XMP) or comment segment before its
+/// first scan, or the EXIF serial anywhere.
+pub fn has_metadata(jpeg: &[u8]) -> bool {
+    let mut i = 2;
+    while i + 4 <= jpeg.len() && jpeg[i] == 0xFF {
+        let marker = jpeg[i + 1];
+        if marker == 0xE1 || marker == 0xFE {
+            return true;
+        }
+        if marker == 0xDA {
+            break;
+        }
+        i += 2 + usize::from(u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]]));
     }
+    jpeg.windows(EXIF_SERIAL.len()).any(|w| w == EXIF_SERIAL.as_bytes())
 }

@@ -12,18 +12,19 @@ async fn refresh_uses_etag_and_installs_newer_versions() {
     core.set_city("da-nang").unwrap();
 
     // Same version as the bundle: nothing changes, but the server's tag is kept.
-    assert_eq!(core.refresh_city().await.unwrap(), Refresh::Unchanged { version: 1 });
+    let mut pack = bundled_pack("da-nang");
+    let bundled = pack["version"].as_i64().unwrap();
+    assert_eq!(core.refresh_city().await.unwrap(), Refresh::Unchanged { version: bundled });
     let status = core.sync_status().unwrap();
     assert!(status.checked_at.is_some());
     assert_eq!(status.source, PackSource::Bundled);
     // Second time round the server answers 304.
-    assert_eq!(core.refresh_city().await.unwrap(), Refresh::Unchanged { version: 1 });
+    assert_eq!(core.refresh_city().await.unwrap(), Refresh::Unchanged { version: bundled });
 
-    let mut pack = bundled_pack("da-nang");
-    pack["version"] = 2.into();
+    pack["version"] = (bundled + 1).into();
     pack["name"]["vi"] = "Đà Nẵng mới".into();
     assert_eq!(publish(&base, "da-nang", pack.to_string()).await.status(), 200);
-    assert_eq!(core.refresh_city().await.unwrap(), Refresh::Updated { version: 2 });
+    assert_eq!(core.refresh_city().await.unwrap(), Refresh::Updated { version: bundled + 1 });
     let home = core.home().unwrap();
     assert_eq!(home.city.name.vi, "Đà Nẵng mới");
     assert_eq!(home.city.source, PackSource::Server);

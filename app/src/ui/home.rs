@@ -12,7 +12,7 @@ pub fn Home() -> Element {
     let mut screen = ui.screen;
     let home = use_memo(move || {
         ui.revision.read();
-        core.home().map_err(|e| e.to_string())
+        core.home().map_err(|e| ui.texts.peek().error(&e))
     });
     let t = ui.texts.read();
     let l = t.lang().code();
@@ -56,7 +56,7 @@ pub fn Home() -> Element {
             h2 { {t.get("home-hotlines")} }
             div { class: "chips",
                 for h in home.hotlines.iter() {
-                    a { key: "{h.number}", class: "chip", href: mycity_core::emergency::tel_uri(&h.number),
+                    a { key: "{h.number}", class: "chip", href: mycity_core::emergency::tel_uri(h.to_dial()),
                         "data-testid": "home-hotline-{h.number}",
                         strong { "{h.number}" }
                         span { {h.name.get(l)} }
@@ -106,5 +106,14 @@ mod tests {
             assert!(html.contains(id), "missing {id}");
         }
         assert!(html.contains("href=\"tel:113\""));
+    }
+
+    #[test]
+    fn home_lists_the_city_line_after_the_emergency_numbers() {
+        let html = render(Screen::Home, |core| {
+            core.set_city("da-nang").unwrap();
+        });
+        assert!(html.contains("home-hotline-1022"), "{html}");
+        assert!(html.contains("href=\"tel:02361022\""));
     }
 }

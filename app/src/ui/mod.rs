@@ -16,7 +16,7 @@ mod tourism;
 use std::sync::Arc;
 
 use dioxus::prelude::*;
-use mycity_core::{MyCity, SyncEvent, Texts};
+use mycity_core::{Error, MyCity, SyncEvent, Texts};
 
 use crate::platform::Platform;
 
@@ -272,17 +272,58 @@ pub fn ErrorNote(message: String) -> Element {
     }
 }
 
-/// "5 minutes ago" for a unix time.
-pub fn age(t: &Texts, then: i64) -> String {
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(then);
-    let secs = (now - then).max(0);
-    let n = |v: i64| v.to_string();
-    match secs {
-        0..60 => t.get("age-just-now"),
-        60..3600 => t.args("age-minutes", &[("n", &n(secs / 60))]),
-        3600..86400 => t.args("age-hours", &[("n", &n(secs / 3600))]),
-        _ => t.args("age-days", &[("n", &n(secs / 86400))]),
+/// An error as the person sees it: in their language, and with the form
+/// field it belongs next to (none for errors about the whole form).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    /// The field concerned (`description`, `place`, `question:<code>`…).
+    pub field: Option<String>,
+    /// The message.
+    pub text: String,
+}
+
+impl Shown {
+    /// The core's error `e` in `t`'s language.
+    pub fn of(t: &Texts, e: &Error) -> Shown {
+        Shown { field: e.problem().and_then(|p| p.field.clone()), text: t.error(e) }
+    }
+
+    /// A message about the field `field`.
+    pub fn at(field: &str, text: String) -> Shown {
+        Shown { field: Some(field.to_owned()), text }
+    }
+
+    /// True when the error belongs to one of `fields` (a prefix such as
+    /// `question:` covers every question).
+    pub fn is_at(&self, fields: &[&str]) -> bool {
+        self.field.as_deref().is_some_and(|f| fields.iter().any(|p| f == *p || (p.ends_with(':') && f.starts_with(p))))
+    }
+}
+
+/// Moves the keyboard focus and the view to the first field with an error,
+/// so the person lands on what to fix.
+pub const FOCUS_PROBLEM_JS: &str = r#"
+// The error note arrives with the next render, which may come after this script.
+let tries = 0;
+const go = () => {
+  const note = document.querySelector('.field-error');
+  if (!note) { if (tries++ < 40) setTimeout(go, 25); return; }
+  note.scrollIntoView({ block: 'center' });
+  const box = note.closest('[data-field]') || note.parentElement;
+  const input = box && box.querySelector('input, textarea, select, button');
+  if (input) input.focus({ preventScroll: true });
+};
+go();
+"#;
+
+/// The errors about `field`, shown next to it (nothing when they are elsewhere).
+#[component]
+pub fn FieldError(error: Signal<Vec<Shown>>, field: String) -> Element {
+    let here: Vec<Shown> = error.read().iter().filter(|e| e.is_at(&[field.as_str()])).cloned().collect();
+    rsx! {
+        for e in here {
+            p { class: "field-error", role: "alert", "data-testid": "error-{field}", "{e.text}" }
+        }
     }
 }
 
@@ -317,14 +358,5 @@ pub(crate) mod tests {
         let notice = use_signal(|| None::<String>);
         use_context_provider(|| Ui { screen: s, revision, texts, notice });
         rsx! { ScreenView { screen } }
-    }
-
-    #[test]
-    fn ages_read_naturally() {
-        let t = Texts::new(mycity_core::Lang::Vi);
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-        assert_eq!(age(&t, now), "vừa xong");
-        assert_eq!(age(&t, now - 600), "10 phút trước");
-        assert_eq!(age(&t, now - 3 * 86400), "3 ngày trước");
     }
 }

@@ -47,24 +47,36 @@ pub fn PhotoPicker(id: String, on_photo: EventHandler<Processed>, on_error: Even
         async move {
             let mut channel = document::eval(&js);
             let mut buf: Vec<u8> = Vec::new();
+            let mut over = false;
             while let Ok(msg) = channel.recv::<serde_json::Value>().await {
                 if let Some(size) = msg["too_large"].as_u64() {
                     let mb = size / (1024 * 1024);
                     on_error.call(ui.texts.peek().args("photo-too-large", &[("mb", &mb.to_string())]));
                 } else if let Some(n) = msg["start"].as_u64() {
                     busy.set(true);
-                    buf = Vec::with_capacity(n as usize);
+                    // The page says how big the file is; in browser mode that page is
+                    // anyone's, so the buffer never takes more than a photo may be.
+                    buf = Vec::with_capacity((n as usize).min(MAX_INPUT_BYTES));
+                    over = false;
                 } else if let Some(c) = msg["chunk"].as_str() {
                     match base64::engine::general_purpose::STANDARD.decode(c) {
-                        Ok(bytes) => buf.extend(bytes),
+                        Ok(bytes) if buf.len() + bytes.len() <= MAX_INPUT_BYTES => buf.extend(bytes),
+                        Ok(_) => {
+                            over = true;
+                            buf = Vec::new();
+                        }
                         Err(e) => tracing::warn!(%e, "photo chunk"),
                     }
+                } else if msg["end"].as_bool() == Some(true) && over {
+                    busy.set(false);
+                    let mb = MAX_INPUT_BYTES / (1024 * 1024);
+                    on_error.call(ui.texts.peek().args("photo-too-large", &[("mb", &mb.to_string())]));
                 } else if msg["end"].as_bool() == Some(true) {
                     let done = core.prepare_photo_async(std::mem::take(&mut buf)).await;
                     busy.set(false);
                     match done {
                         Ok(p) => on_photo.call(p),
-                        Err(e) => on_error.call(e.to_string()),
+                        Err(e) => on_error.call(ui.texts.peek().error(&e)),
                     }
                 }
             }

@@ -3,7 +3,7 @@
 use dioxus::prelude::*;
 use mycity_core::{Lang, PackSource, Refresh, ServerOrigin};
 
-use super::{age, icons::Icon, ErrorNote, Services, TitleBar, Ui};
+use super::{icons::Icon, ErrorNote, Services, TitleBar, Ui};
 
 #[component]
 pub fn Settings() -> Element {
@@ -23,7 +23,7 @@ fn CityCard() -> Element {
     let ui = use_context::<Ui>();
     let cities = use_memo(move || {
         ui.revision.read();
-        core.cities().map(|c| (c, core.city_slug())).map_err(|e| e.to_string())
+        core.cities().map(|c| (c, core.city_slug())).map_err(|e| ui.texts.peek().error(&e))
     });
     let core = use_context::<Services>().core;
     let mut error = use_signal(|| None::<String>);
@@ -47,7 +47,7 @@ fn CityCard() -> Element {
                             let (core, slug) = (core.clone(), c.slug.clone());
                             move |_| match core.set_city(&slug) {
                                 Ok(_) => { error.set(None); ui.changed(&core) }
-                                Err(e) => error.set(Some(e.to_string())),
+                                Err(e) => error.set(Some(ui.texts.peek().error(&e))),
                             }
                         },
                         strong { {c.name.get(l)} }
@@ -114,7 +114,7 @@ fn ServerCard() -> Element {
             error.set(None);
             url.set(String::new());
         }
-        Err(e) => error.set(Some(e.to_string())),
+        Err(e) => error.set(Some(ui.texts.peek().error(&e))),
     };
     let set = {
         let core = core.clone();
@@ -163,7 +163,7 @@ fn SyncCard() -> Element {
     let ui = use_context::<Ui>();
     let status = use_memo(move || {
         ui.revision.read();
-        core.sync_status().map_err(|e| e.to_string())
+        core.sync_status().map_err(|e| ui.texts.peek().error(&e))
     });
     let core = use_context::<Services>().core;
     let mut busy = use_signal(|| false);
@@ -186,23 +186,24 @@ fn SyncCard() -> Element {
             p { {t.get(source_key)} }
             p { "data-testid": "sync-checked",
                 match status.checked_at {
-                    Some(at) => t.args("sync-checked", &[("age", &age(&t, at))]),
+                    Some(at) => t.args("sync-checked", &[("age", &t.age(at))]),
                     None => t.get("sync-never"),
                 }
             }
             if let Some(at) = status.services_fetched_at {
-                p { class: "muted", {t.args("sync-categories", &[("age", &age(&t, at))])} }
+                p { class: "muted", {t.args("sync-categories", &[("age", &t.age(at))])} }
             }
             if engine.waiting > 0 {
                 p { "data-testid": "sync-waiting", {t.args("report-waiting", &[("count", &engine.waiting.to_string())])} }
             }
             match (engine.reachable, &engine.last_error) {
-                (Some(false), Some(e)) => rsx! { p { class: "banner offline", "data-testid": "sync-unreachable", {t.args("sync-unreachable", &[("error", e)])} } },
+                // The technical reason stays out of the sentence, for support only (and in the logs).
+                (Some(false), Some(e)) => rsx! { p { class: "banner offline", "data-testid": "sync-unreachable", title: "{e}", {t.get("sync-unreachable")} } },
                 (Some(true), _) => rsx! { p { class: "muted", "data-testid": "sync-reachable", {t.get("sync-reachable")} } },
                 _ => rsx! {},
             }
             if let Some(e) = &status.last_error {
-                p { class: "banner offline", "data-testid": "sync-error", {t.args("sync-error", &[("error", e)])} }
+                p { class: "banner offline", "data-testid": "sync-error", title: "{e}", {t.get("sync-error")} }
             }
             button {
                 r#type: "button", class: "secondary", "data-testid": "sync-refresh",
@@ -216,7 +217,7 @@ fn SyncCard() -> Element {
                             Ok(Refresh::Updated { version }) => t.args("sync-updated", &[("version", &version.to_string())]),
                             Ok(Refresh::Unchanged { .. }) => t.get("sync-unchanged"),
                             Ok(Refresh::Unreachable { .. }) => t.get("sync-offline"),
-                            Err(e) => e.to_string(),
+                            Err(e) => t.error(&e),
                         }));
                         busy.set(false);
                         ui.changed(&core);

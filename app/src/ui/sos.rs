@@ -33,7 +33,7 @@ pub fn Sos() -> Element {
         let core = core.clone();
         use_memo(move || {
             ui.revision.read();
-            core.hotlines().map_err(|e| e.to_string())
+            core.hotlines().map_err(|e| ui.texts.peek().error(&e))
         })
     };
     let mut position = use_signal(|| Position::Unknown);
@@ -72,11 +72,11 @@ pub fn Sos() -> Element {
                 a {
                     key: "{h.number}",
                     class: "hotline {h.kind.as_str()}",
-                    href: emergency::tel_uri(&h.number),
+                    href: emergency::tel_uri(h.to_dial()),
                     "data-testid": "call-{h.number}",
                     onclick: {
                         let platform = platform.clone();
-                        let number = h.number.clone();
+                        let number = h.to_dial().to_owned();
                         move |e: MouseEvent| {
                             if !can_call {
                                 // A computer cannot dial: hand the URI on and show the number big.
@@ -92,6 +92,9 @@ pub fn Sos() -> Element {
                     span { class: "number", "{h.number}" }
                     span { class: "name", {h.name.get(l)} }
                     small { {h.description.get(l)} }
+                    if h.to_dial() != h.number {
+                        small { class: "dial", "data-testid": "dial-{h.number}", {t.args("sos-dial-mobile", &[("number", h.to_dial())])} }
+                    }
                 }
             }
         }
@@ -148,7 +151,7 @@ pub fn Sos() -> Element {
                         {t.get("sos-open-sms")}
                     }
                 },
-                Err(e) => rsx! { ErrorNote { message: e.to_string() } },
+                Err(e) => rsx! { ErrorNote { message: t.error(&e) } },
             }
         }
     }
@@ -163,9 +166,12 @@ mod tests {
         let html = render(Screen::Sos, |core| {
             core.set_city("da-nang").unwrap();
         });
-        for n in ["113", "114", "115", "1022"] {
+        for n in ["113", "114", "115"] {
             assert!(html.contains(&format!("href=\"tel:{n}\"")), "missing tel:{n}");
         }
+        // 1022 is shown as people know it, but a mobile reaches it only through the area code.
+        assert!(html.contains("href=\"tel:02361022\""), "1022 dials 0236 1022");
+        assert!(html.contains("data-testid=\"dial-1022\""), "the mobile number is shown");
         assert!(html.contains("sms:?body="), "sms link");
     }
 }

@@ -39,17 +39,82 @@ pub struct Api {
     base: String,
 }
 
-/// Checks a server URL as a person might type it; returns it without a trailing `/`.
+/// Largest city pack read from a server (the server's own body limit).
+pub const MAX_PACK_BYTES: usize = 32 * 1024 * 1024;
+
+/// Largest JSON or XML answer read from a server; a list of 1,000 requests is well under.
+pub const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
+
+/// Largest error body read (only its message is kept).
+const MAX_ERROR_BYTES: usize = 64 * 1024;
+
+/// Checks a server URL as a person might type it; returns it without a
+/// trailing `/`. Plain `http://` is only for this device's own loopback (the
+/// demo server): anywhere else reports, names and phone numbers would cross
+/// the network readable by anyone on the path.
 pub fn normalize_url(url: &str) -> Result<String> {
     let base = url.trim().trim_end_matches('/').to_owned();
-    let rest = base.strip_prefix("http://").or_else(|| base.strip_prefix("https://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(base),
-        _ => Err(Problem::new("server-url", format!("server URL must start with http:// or https://, got {base:?}"))
+    let bad = |base: String| -> Error {
+        Problem::new("server-url", format!("server URL must start with http:// or https://, got {base:?}"))
             .field("server")
             .arg("url", base)
-            .into()),
+            .into()
+    };
+    let (rest, https) = match (base.strip_prefix("http://"), base.strip_prefix("https://")) {
+        (Some(rest), _) => (rest, false),
+        (_, Some(rest)) => (rest, true),
+        _ => return Err(bad(base)),
+    };
+    if rest.is_empty() || rest.contains(char::is_whitespace) {
+        return Err(bad(base));
     }
+    if !https && !is_loopback(rest) {
+        return Err(Problem::new(
+            "server-url-insecure",
+            format!("a server other than this device must use https://, got {base:?}"),
+        )
+        .field("server")
+        .arg("url", base)
+        .into());
+    }
+    Ok(base)
+}
+
+/// True when the authority (`host[:port][/path]`) names this device.
+fn is_loopback(authority: &str) -> bool {
+    let hostport = authority.split(['/', '?', '#']).next().unwrap_or_default();
+    // Userinfo would let `http://127.0.0.1@evil.example` pass a prefix check.
+    if hostport.contains('@') {
+        return false;
+    }
+    let host = if let Some(v6) = hostport.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        hostport.rsplit_once(':').map_or(hostport, |(h, _)| h)
+    };
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Reads a response body, refusing more than `max` bytes: a broken or hostile
+/// server must not make the phone buffer without end. Too large counts as a
+/// bad gateway (transient, so sends are retried, never dropped).
+pub(crate) async fn read_body(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>> {
+    let too_large = || Error::Server {
+        status: 502,
+        message: format!("the server's answer is larger than {max} bytes"),
+        retry_after_s: None,
+    };
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(too_large());
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if out.len() + chunk.len() > max {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 impl Api {
@@ -85,7 +150,12 @@ impl Api {
             StatusCode::NOT_MODIFIED => Ok(Fetched::NotModified),
             s if s.is_success() => {
                 let etag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
-                let body = resp.text().await?;
+                let bytes = read_body(resp, MAX_PACK_BYTES).await?;
+                let body = String::from_utf8(bytes).map_err(|_| Error::Server {
+                    status: 502,
+                    message: "the city pack is not UTF-8 text".into(),
+                    retry_after_s: None,
+                })?;
                 Ok(Fetched::Body { body, etag })
             }
             _ => Err(server_error(resp).await),
@@ -103,7 +173,8 @@ async fn server_error(resp: reqwest::Response) -> Error {
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let text = resp.text().await.unwrap_or_default();
+    let bytes = read_body(resp, MAX_ERROR_BYTES).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
     Error::Server { status: status.as_u16(), message: server_message(status, &text), retry_after_s }
 }
 
@@ -144,6 +215,21 @@ mod tests {
         assert_eq!(normalize_url(" https://mycity.hagiang.gov.vn/ ").unwrap(), "https://mycity.hagiang.gov.vn");
         for bad in ["", "ftp://x", "http://", "mycity.vn", "http://a b"] {
             assert!(normalize_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn plain_http_only_for_this_device() {
+        for ok in
+            ["http://127.0.0.1:8080", "http://localhost/x", "http://[::1]:80", "http://127.9.9.9", "https://10.0.0.5"]
+        {
+            assert!(normalize_url(ok).is_ok(), "{ok}");
+        }
+        for bad in
+            ["http://10.0.0.5:8080", "http://mycity.vn", "http://127.0.0.1@evil.example", "http://localhost.evil.vn"]
+        {
+            let e = normalize_url(bad).unwrap_err();
+            assert!(matches!(&e, Error::Invalid(p) if p.code == "server-url-insecure"), "{bad}: {e:?}");
         }
     }
 }

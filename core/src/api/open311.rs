@@ -119,10 +119,23 @@ impl Api {
         self.get_json(&self.open311("requests.json"), jurisdiction, Lang::Vi, &q).await
     }
 
-    /// `GET servicerequestupdates.json` since `start` (ISO 8601), or all.
+    /// `GET servicerequestupdates.json` since `start` (ISO 8601), or all,
+    /// page by page (a server may cap its pages; one shorter than asked is the last).
     pub async fn updates(&self, jurisdiction: &str, start: Option<&str>) -> Result<Vec<ServiceRequestUpdate>> {
-        let q: Vec<(&str, String)> = start.map(|s| vec![("start_date", s.to_owned())]).unwrap_or_default();
-        self.get_json(&self.open311("servicerequestupdates.json"), jurisdiction, Lang::Vi, &q).await
+        let mut all = Vec::new();
+        for page in 1..=MAX_UPDATE_PAGES {
+            let mut q: Vec<(&str, String)> = start.map(|s| vec![("start_date", s.to_owned())]).unwrap_or_default();
+            q.push(("page_size", UPDATE_PAGE.to_string()));
+            q.push(("page", page.to_string()));
+            let got: Vec<ServiceRequestUpdate> =
+                self.get_json(&self.open311("servicerequestupdates.json"), jurisdiction, Lang::Vi, &q).await?;
+            let last = got.len() < UPDATE_PAGE;
+            all.extend(got);
+            if last {
+                break;
+            }
+        }
+        Ok(all)
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(
@@ -151,9 +164,15 @@ impl Api {
 /// counts as a bad gateway: transient, so a send is retried (with the same
 /// idempotency key) rather than dropped or marked refused.
 async fn parse<T: serde::de::DeserializeOwned>(resp: reqwest::Response) -> Result<T> {
-    let bytes = resp.bytes().await?;
+    let bytes = super::read_body(resp, super::MAX_ANSWER_BYTES).await?;
     serde_json::from_slice(&bytes).map_err(|e| bad_answer(format!("the server's answer is not Open311: {e}")))
 }
+
+/// Updates asked per page (the reference server's largest page).
+const UPDATE_PAGE: usize = 500;
+
+/// Pages read in one check; the rest come at the next (the store keeps the last time seen).
+const MAX_UPDATE_PAGES: usize = 20;
 
 fn no_id(what: &str) -> Error {
     bad_answer(format!("the server's answer carries no {what}"))

@@ -6,6 +6,7 @@
 //!   pack list                 the stored cities and their pack versions
 //!   search QUERY [--limit N]  folded place search in the city
 //!   photo IN OUT [--thumb T]  prepare a photo as the app sends it (opens no store)
+//!   qr IMAGE                  the text of every QR code in a picture, one a line (opens no store)
 //!   outbox list               every send and where it stands
 //!   outbox flush              send what is due now
 //!   dossier CODE [--secret S] check a dossier code against the city's format and
@@ -24,7 +25,7 @@ use serde_json::json;
 
 const USAGE: &str = "usage: mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] [--json] \
 COMMAND\n  pack import PATH | pack list | search QUERY [--limit N] | photo IN OUT [--thumb PATH]\n  \
-outbox list | outbox flush | dossier CODE [--secret S] | procedures [QUERY] [--limit N] | status";
+qr IMAGE | outbox list | outbox flush | dossier CODE [--secret S] | procedures [QUERY] [--limit N] | status";
 
 /// The command line, read.
 #[derive(Debug, Default, PartialEq)]
@@ -99,6 +100,7 @@ fn run(cli: &Cli) -> Result<(), String> {
     let err = |e: mycity_core::Error| e.to_string();
     match words.as_slice() {
         ["photo", input, output] => photo(cli, input, output),
+        ["qr", image] => qr(cli, image),
         ["pack", "import", path] => {
             let core = open(cli)?;
             let outcome = core.import_pack_path(std::path::Path::new(path)).map_err(err)?;
@@ -231,6 +233,24 @@ fn photo(cli: &Cli, input: &str, output: &str) -> Result<(), String> {
         let gps = p.gps.map(|g| json!({ "lat": g.lat, "lon": g.lon }));
         let v = json!({ "width": p.width, "height": p.height, "bytes": p.jpeg.len(), "thumbnail_bytes": p.thumbnail.len(), "gps": gps });
         println!("{v}");
+    }
+    Ok(())
+}
+
+/// Prints the text of every QR code in a picture, without opening a store;
+/// no code at all is a failure, so scripts can tell.
+fn qr(cli: &Cli, image: &str) -> Result<(), String> {
+    let bytes = std::fs::read(image).map_err(|e| format!("{image}: {e}"))?;
+    let texts = mycity_core::qr::decode(&bytes).map_err(|e| format!("{image}: {e}"))?;
+    if cli.json {
+        println!("{}", json!(texts));
+    } else {
+        for t in &texts {
+            println!("{t}");
+        }
+    }
+    if texts.is_empty() {
+        return Err(format!("{image}: no QR code found"));
     }
     Ok(())
 }

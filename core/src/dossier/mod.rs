@@ -172,6 +172,29 @@ impl MyCity {
         Ok(Receipt { code, secret: r.secret.filter(|s| check_secret(s).is_ok()) })
     }
 
+    /// Reads a receipt from a photo or picture of it: decodes its QR codes
+    /// ([`crate::qr::decode`]) and takes the first that carries a valid
+    /// dossier code, with the secret if the QR has it. CPU-heavy: call it off
+    /// the UI thread.
+    pub fn scan_receipt(&self, image: &[u8]) -> Result<Receipt> {
+        let found = crate::qr::decode(image)?;
+        if found.is_empty() {
+            return Err(Problem::new("receipt-no-qr", "no QR code found in the picture").field("receipt").into());
+        }
+        let mut refused = None;
+        for text in &found {
+            match self.parse_receipt(text) {
+                Ok(r) => return Ok(r),
+                Err(e) => refused = refused.or(Some(e)),
+            }
+        }
+        tracing::debug!(?refused, "QR codes without a dossier code");
+        Err(Problem::new("receipt-not-dossier", "the QR code does not carry a dossier code")
+            .field("receipt")
+            .arg("text", found[0].chars().take(60).collect::<String>())
+            .into())
+    }
+
     /// The last known state of a dossier, offline, with its age; `None` if never seen.
     pub fn dossier_cached(&self, code: &str) -> Result<Option<Dossier>> {
         let code = self.check_dossier_code(code)?;
@@ -385,4 +408,26 @@ pub(crate) async fn sync_round(core: &MyCity) -> Result<()> {
         core.refresh_procedures().await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_receipt_qr_gives_the_code_and_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = MyCity::open(crate::Config { data_dir: dir.path().to_owned(), ..Default::default() }).unwrap();
+        let example = core.city().unwrap().dossier.example;
+        let png = crate::qr::png(&format!("mycity://dossier/{}?s=2468", example.to_lowercase()), 8).unwrap();
+        let r = core.scan_receipt(&png).unwrap();
+        assert_eq!((r.code.as_str(), r.secret.as_deref()), (example.as_str(), Some("2468")));
+
+        let other = crate::qr::png("https://example.com/menu", 8).unwrap();
+        match core.scan_receipt(&other) {
+            Err(Error::Invalid(p)) => assert_eq!(p.code, "receipt-not-dossier"),
+            e => panic!("{e:?}"),
+        }
+        assert!(core.scan_receipt(b"not an image").is_err());
+    }
 }

@@ -111,6 +111,22 @@ impl Draft {
         }
     }
 
+    /// Sets the description, keeping at most [`limits::MAX_DESCRIPTION`]
+    /// characters. Returns what did not fit (a long paste), so the screen can
+    /// say so and show it rather than lose it silently.
+    pub fn set_description(&mut self, text: &str) -> Option<String> {
+        match text.char_indices().nth(limits::MAX_DESCRIPTION) {
+            None => {
+                self.description = text.to_owned();
+                None
+            }
+            Some((cut, _)) => {
+                self.description = text[..cut].to_owned();
+                Some(text[cut..].to_owned())
+            }
+        }
+    }
+
     /// Sets the place.
     pub fn set_place(&mut self, position: LatLon, source: PlaceSource) {
         self.place = Some(Placed { position, source });
@@ -162,75 +178,79 @@ pub fn local_datetime(local: &str, offset: time::UtcOffset) -> Result<String> {
 }
 
 /// Checks a draft before anything is queued and returns its place; the error
-/// says what to fix. `services` are the city's categories, `city` its extent.
+/// is the first of [`problems`], in the order the form shows its fields.
 pub fn validate(draft: &Draft, services: &[Service], city: &BBox) -> Result<LatLon> {
-    let service = services.iter().find(|s| s.code == draft.service_code).ok_or_else(|| {
-        Problem::new("report-category", format!("choose a category (unknown {:?})", draft.service_code))
-            .field("category")
-    })?;
+    match (problems(draft, services, city).into_iter().next(), draft.place) {
+        (Some(p), _) => Err(p.into()),
+        (None, Some(place)) => Ok(place.position),
+        (None, None) => Err(no_place().into()),
+    }
+}
+
+fn no_place() -> Problem {
+    Problem::new("report-no-place", "place the report on the map").field("place")
+}
+
+/// Everything that stops the draft from being sent, in the order the form
+/// shows its fields (category, questions, description, photos, place,
+/// contact), so a screen can flag each field at once. Empty when it may go.
+pub fn problems(draft: &Draft, services: &[Service], city: &BBox) -> Vec<Problem> {
+    let mut out = vec![];
+    let Some(service) = services.iter().find(|s| s.code == draft.service_code) else {
+        let detail = format!("choose a category (unknown {:?})", draft.service_code);
+        return vec![Problem::new("report-category", detail).field("category")];
+    };
+    for q in &service.questions {
+        if let Err(e) = attributes::check(std::slice::from_ref(q), &draft.answers) {
+            let (code, detail) = match e.problem {
+                attributes::Problem::Missing => ("question-missing", format!("answer “{}”", e.label)),
+                _ => ("question-invalid", format!("“{}” has an answer that does not fit", e.label)),
+            };
+            out.push(Problem::new(code, detail).field(format!("question:{}", e.code)).arg("question", &e.label));
+        }
+    }
     let len = draft.description.chars().count();
     if len > limits::MAX_DESCRIPTION {
-        return Err(Problem::new(
-            "report-description-too-long",
-            format!("the description has {len} characters; at most {}", limits::MAX_DESCRIPTION),
-        )
-        .field("description")
-        .arg("len", len)
-        .arg("max", limits::MAX_DESCRIPTION)
-        .into());
-    }
-    if draft.description.trim().is_empty() && draft.photos.is_empty() {
-        return Err(Problem::new("report-empty", "describe the problem or add a photo").field("description").into());
-    }
-    let p = draft
-        .place
-        .ok_or_else(|| Problem::new("report-no-place", "place the report on the map").field("place"))?
-        .position;
-    if !(p.lat.is_finite() && p.lon.is_finite() && city.contains(p)) {
-        return Err(Problem::new("report-outside-city", format!("{:.5}, {:.5} is outside the city", p.lat, p.lon))
-            .field("place")
-            .arg("lat", format!("{:.5}", p.lat))
-            .arg("lon", format!("{:.5}", p.lon))
-            .into());
+        let max = limits::MAX_DESCRIPTION;
+        let detail = format!("the description has {len} characters; at most {max}");
+        out.push(
+            Problem::new("report-description-too-long", detail).field("description").arg("len", len).arg("max", max),
+        );
+    } else if draft.description.trim().is_empty() && draft.photos.is_empty() {
+        out.push(Problem::new("report-empty", "describe the problem or add a photo").field("description"));
     }
     if draft.photos.len() > limits::MAX_PHOTOS {
-        return Err(Problem::new("report-too-many-photos", format!("at most {} photos", limits::MAX_PHOTOS))
-            .field("photos")
-            .arg("max", limits::MAX_PHOTOS)
-            .into());
+        let detail = format!("at most {} photos", limits::MAX_PHOTOS);
+        out.push(Problem::new("report-too-many-photos", detail).field("photos").arg("max", limits::MAX_PHOTOS));
     }
-    for (i, photo) in draft.photos.iter().enumerate() {
-        // Raw camera files would leak their GPS tags and cost ten times the upload.
-        let prepared = media::sniff_image(&photo.jpeg) == Some(media::ImageType::Jpeg)
-            && photo.jpeg.len() <= limits::MAX_PREPARED_PHOTO_BYTES;
-        if !prepared {
-            return Err(Problem::new(
-                "photo-not-prepared",
-                format!("photo {} was not prepared (prepare_photo)", i + 1),
-            )
-            .field("photos")
-            .arg("n", i + 1)
-            .into());
-        }
+    // Raw camera files would leak their GPS tags and cost ten times the upload.
+    let unprepared = draft.photos.iter().position(|photo| {
+        media::sniff_image(&photo.jpeg) != Some(media::ImageType::Jpeg)
+            || photo.jpeg.len() > limits::MAX_PREPARED_PHOTO_BYTES
+    });
+    if let Some(i) = unprepared {
+        let detail = format!("photo {} was not prepared (prepare_photo)", i + 1);
+        out.push(Problem::new("photo-not-prepared", detail).field("photos").arg("n", i + 1));
     }
-    attributes::check(&service.questions, &draft.answers).map_err(|e| {
-        let (code, detail) = match e.problem {
-            attributes::Problem::Missing => ("question-missing", format!("answer “{}”", e.label)),
-            _ => ("question-invalid", format!("“{}” has an answer that does not fit", e.label)),
-        };
-        Problem::new(code, detail).field(format!("question:{}", e.code)).arg("question", &e.label)
-    })?;
+    match draft.place.map(|p| p.position) {
+        None => out.push(no_place()),
+        Some(p) if !(p.lat.is_finite() && p.lon.is_finite() && city.contains(p)) => out.push(
+            Problem::new("report-outside-city", format!("{:.5}, {:.5} is outside the city", p.lat, p.lon))
+                .field("place")
+                .arg("lat", format!("{:.5}", p.lat))
+                .arg("lon", format!("{:.5}", p.lon)),
+        ),
+        Some(_) => {}
+    }
     if let Some(c) = &draft.contact {
         if !c.email.trim().is_empty() && !limits::plausible_email(c.email.trim()) {
-            return Err(Problem::new("contact-email", format!("{:?} is not an e-mail address", c.email))
-                .field("email")
-                .into());
+            out.push(Problem::new("contact-email", format!("{:?} is not an e-mail address", c.email)).field("email"));
         }
         if c.name.chars().count() > limits::MAX_NAME || c.phone.chars().count() > limits::MAX_PHONE {
-            return Err(Problem::new("contact-too-long", "the name or phone is too long").field("contact").into());
+            out.push(Problem::new("contact-too-long", "the name or phone is too long").field("contact"));
         }
     }
-    Ok(p)
+    out
 }
 
 #[cfg(test)]
@@ -354,5 +374,39 @@ mod tests {
         let mut other = d;
         other.service_code = "unicorns".into();
         assert!(says(&other).contains("choose a category"));
+    }
+
+    #[test]
+    fn a_long_paste_keeps_the_limit_and_returns_the_rest() {
+        let mut d = Draft::new("pothole");
+        assert_eq!(d.set_description("ổ gà"), None);
+        assert_eq!(d.description, "ổ gà");
+        let long = "ạ".repeat(limits::MAX_DESCRIPTION) + "phần thừa";
+        assert_eq!(d.set_description(&long).as_deref(), Some("phần thừa"));
+        assert_eq!(d.description.chars().count(), limits::MAX_DESCRIPTION);
+    }
+
+    #[test]
+    fn problems_lists_every_field_to_fix_in_form_order() {
+        let services = vec![Service {
+            code: "pothole".into(),
+            name: "Ổ gà".into(),
+            description: String::new(),
+            group: String::new(),
+            questions: vec![mycity_protocol::open311::AttributeDef::question(
+                "size",
+                mycity_protocol::open311::Datatype::String,
+                true,
+                1,
+                "Kích thước",
+                vec![],
+            )],
+        }];
+        let d = Draft::new("pothole");
+        let fields: Vec<String> =
+            problems(&d, &services, &CITY).into_iter().map(|p| p.field.unwrap_or_default()).collect();
+        assert_eq!(fields, ["question:size", "description", "place"]);
+        let err = validate(&d, &services, &CITY).unwrap_err();
+        assert_eq!(err.problem().map(|p| p.code), Some("question-missing"));
     }
 }

@@ -8,7 +8,7 @@
 mod draft;
 pub(crate) mod store;
 
-pub use draft::{local_datetime, validate, Contact, Draft, PhotoAdded, PlaceSource, Placed};
+pub use draft::{local_datetime, problems, validate, Contact, Draft, PhotoAdded, PlaceSource, Placed};
 use mycity_protocol::open311::ServiceRequest;
 pub use mycity_protocol::{
     open311::{AttributeDef as Question, AttributeValue as Choice, Datatype},
@@ -131,6 +131,8 @@ pub struct Report {
     pub last_error: Option<String>,
     /// Photos attached.
     pub photos: i64,
+    /// The first photo's thumbnail (JPEG), for the report's card.
+    pub thumbnail: Option<Vec<u8>>,
     /// Created (unix seconds).
     pub created_at: i64,
     /// The city's updates, oldest first.

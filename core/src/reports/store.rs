@@ -40,14 +40,20 @@ pub fn categories(conn: &Connection, city: &str) -> Result<Vec<Category>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Replaces the city's cached services with what its server listed.
-/// Returns true when they differ from what was stored.
-pub fn store_services(tx: &Transaction<'_>, city: &str, list: &[ServiceWithQuestions], now: i64) -> Result<bool> {
-    let before = services_of(tx, city)?;
-    tx.execute("DELETE FROM services WHERE city = ?1", [city])?;
+/// Replaces the city's cached services in `lang` with what its server listed
+/// in that language. Returns true when they differ from what was stored.
+pub fn store_services(
+    tx: &Transaction<'_>,
+    city: &str,
+    lang: &str,
+    list: &[ServiceWithQuestions],
+    now: i64,
+) -> Result<bool> {
+    let before = services_of(tx, city, lang)?;
+    tx.execute("DELETE FROM services WHERE city = ?1 AND lang = ?2", [city, lang])?;
     let mut ins = tx.prepare(
-        "INSERT OR REPLACE INTO services (city, code, position, name, description, grp, attributes, fetched_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT OR REPLACE INTO services (city, lang, code, position, name, description, grp, attributes, fetched_at)
+         VALUES (?1, ?9, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (i, s) in list.iter().enumerate() {
         let questions: Vec<_> = s.attributes.iter().filter(|a| a.variable).collect();
@@ -60,18 +66,20 @@ pub fn store_services(tx: &Transaction<'_>, city: &str, list: &[ServiceWithQuest
             s.service.description,
             group,
             serde_json::to_string(&questions).map_err(|e| Error::Storage(e.to_string()))?,
-            now
+            now,
+            lang
         ])?;
     }
-    Ok(services_of(tx, city)? != before)
+    Ok(services_of(tx, city, lang)? != before)
 }
 
-fn services_of(conn: &Connection, city: &str) -> Result<Vec<Service>> {
+fn services_of(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Service>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT code, name, description, grp, attributes FROM services WHERE city = ?1 ORDER BY position",
+        "SELECT code, name, description, grp, attributes FROM services WHERE city = ?1 AND lang = ?2 ORDER BY position",
     )?;
-    let rows = stmt
-        .query_map([city], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?)))?;
+    let rows = stmt.query_map([city, lang], |r| {
+        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (code, name, description, group, questions) = row?;
@@ -82,28 +90,32 @@ fn services_of(conn: &Connection, city: &str) -> Result<Vec<Service>> {
     Ok(out)
 }
 
-/// The city's services: the server's, or the pack's categories (without
-/// questions, in `lang`) until the server has been reached once.
+/// The city's services in `lang`: the server's answer in that language, else
+/// the pack's categories named in `lang` (with the questions of an answer in
+/// the other language, if one is cached, so an offline form still asks them)
+/// until the server has been asked in `lang`.
 pub fn services(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Service>> {
-    let cached = services_of(conn, city)?;
+    let cached = services_of(conn, city, lang)?;
     if !cached.is_empty() {
         return Ok(cached);
     }
+    let other = services_of(conn, city, if lang == "en" { "vi" } else { "en" })?;
     Ok(categories(conn, city)?
         .into_iter()
         .map(|c| Service {
+            questions: other.iter().find(|s| s.code == c.code).map(|s| s.questions.clone()).unwrap_or_default(),
             name: c.name.get(lang).to_owned(),
             description: c.description.get(lang).to_owned(),
             group: c.field,
             code: c.code,
-            questions: vec![],
         })
         .collect())
 }
 
-/// When the city's services were last fetched from its server (unix seconds).
-pub fn services_fetched_at(conn: &Connection, city: &str) -> Result<Option<i64>> {
-    Ok(conn.query_row("SELECT max(fetched_at) FROM services WHERE city = ?1", [city], |r| r.get(0))?)
+/// When the city's services in `lang` were last fetched from its server (unix seconds).
+pub fn services_fetched_at(conn: &Connection, city: &str, lang: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT max(fetched_at) FROM services WHERE city = ?1 AND lang = ?2", [city, lang], |r| r.get(0))?)
 }
 
 /// Stores a validated report, its photos and its outbox row in one
@@ -133,8 +145,8 @@ pub fn queue(
     )?;
     for (i, photo) in draft.photos.iter().enumerate() {
         tx.execute(
-            "INSERT INTO report_photos (report_id, position, jpeg) VALUES (?1, ?2, ?3)",
-            params![id, i as i64, photo.jpeg],
+            "INSERT INTO report_photos (report_id, position, jpeg, thumb) VALUES (?1, ?2, ?3, ?4)",
+            params![id, i as i64, photo.jpeg, photo.thumbnail],
         )?;
     }
     outbox::enqueue(tx, Kind::Report, &id, city, now)?;
@@ -238,10 +250,11 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
                 o.state, o.last_error, (SELECT count(*) FROM report_photos p WHERE p.report_id = r.id), r.created_at,
                 COALESCE(s.name, CASE ?2 WHEN 'en' THEN c.name_en ELSE c.name_vi END, r.service_code),
                 (SELECT count(*) FROM report_events e WHERE e.report_id = r.id AND e.seen = 0),
-                {}
+                {},
+                (SELECT p.thumb FROM report_photos p WHERE p.report_id = r.id ORDER BY p.position LIMIT 1)
          FROM reports r
          LEFT JOIN outbox o ON o.ref = r.id AND o.kind = 'report'
-         LEFT JOIN services s ON s.city = r.city AND s.code = r.service_code
+         LEFT JOIN services s ON s.city = r.city AND s.lang = ?2 AND s.code = r.service_code
          LEFT JOIN categories c ON c.city = r.city AND c.code = r.service_code
          WHERE r.city = ?1 ORDER BY r.created_at DESC, r.rowid DESC",
         reopen_waiting_sql("r.server_id")
@@ -272,6 +285,7 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
             created_at: r.get(12)?,
             service_name: r.get(13)?,
             unseen: r.get::<_, i64>(14)? as usize,
+            thumbnail: r.get(16)?,
             events: vec![],
         })
     })?;

@@ -10,11 +10,13 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_dossier.sql"),
+    // Numbered 0009 so the feature branches' 0004–0008 keep their names; it stays last.
+    include_str!("migrations/0009_language_and_cards.sql"),
 ];
 
 /// The schema version this build writes.
@@ -135,5 +137,23 @@ mod tests {
             .unwrap();
         assert!(problems.is_empty());
         assert!(columns(&c, "outbox").contains(&"city".to_owned()));
+    }
+
+    #[test]
+    fn language_step_keeps_cached_services_as_vietnamese_and_adds_dial_and_thumb() {
+        let from = MIGRATIONS.len() as u32 - 1;
+        let mut c = at(from);
+        c.execute_batch(
+            "INSERT INTO services (city, code, position, name, description, grp, attributes, fetched_at)
+             VALUES ('da-nang', 'pothole', 0, 'Ổ gà', '', 'roads', '[]', 5);",
+        )
+        .unwrap();
+        step(&mut c, from);
+        let (lang, name): (String, String) = c
+            .query_row("SELECT lang, name FROM services WHERE code = 'pothole'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!((lang.as_str(), name.as_str()), ("vi", "Ổ gà"));
+        assert!(columns(&c, "hotlines").contains(&"dial".to_owned()));
+        assert!(columns(&c, "report_photos").contains(&"thumb".to_owned()));
     }
 }

@@ -439,8 +439,9 @@ async fn refresh_pack(core: &MyCity, api: &Api, slug: &str) -> Result<Refresh> {
 }
 
 async fn refresh_services(core: &MyCity, api: &Api, slug: &str) -> Result<bool> {
-    let list = api.services(slug, core.lang()).await?;
-    core.inner.store.write(|tx| reports::store::store_services(tx, slug, &list, now()))
+    let lang = core.lang();
+    let list = api.services(slug, lang).await?;
+    core.inner.store.write(|tx| reports::store::store_services(tx, slug, lang.code(), &list, now()))
 }
 
 /// The engine's state for a status line.

@@ -9,8 +9,11 @@ use super::{nearby::Nearby, place::PlaceCard, questions::Questions};
 use crate::ui::{
     icons::Icon,
     photo::{data_url, PhotoPicker},
-    ErrorNote, Services, Ui,
+    ErrorNote, FieldError, Services, Shown, Ui, FOCUS_PROBLEM_JS,
 };
+
+/// The fields the form shows errors next to; any other error shows above Send.
+const FIELDS: [&str; 7] = ["category", "description", "photos", "place", "email", "contact", "question:"];
 
 #[component]
 pub fn NewReport(on_sent: EventHandler<()>) -> Element {
@@ -18,7 +21,7 @@ pub fn NewReport(on_sent: EventHandler<()>) -> Element {
     let ui = use_context::<Ui>();
     let services = use_memo(move || {
         ui.revision.read();
-        core.services().map_err(|e| e.to_string())
+        core.services().map_err(|e| ui.texts.peek().error(&e))
     });
     let mut draft = use_signal(Draft::default);
     let services: Vec<Service> = match &*services.read() {
@@ -60,9 +63,10 @@ fn Categories(on_pick: EventHandler<String>) -> Element {
 fn ReportForm(draft: Signal<Draft>, service: Service, on_sent: EventHandler<()>) -> Element {
     let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
-    let mut error = use_signal(|| None::<String>);
+    let mut error = use_signal(Vec::<Shown>::new);
     let t = ui.texts.read();
     let place = draft.read().place;
+    let general: Vec<Shown> = error.read().iter().filter(|e| !e.is_at(&FIELDS)).cloned().collect();
     rsx! {
         div { class: "card form", "data-testid": "report-form",
             div { class: "chosen",
@@ -72,26 +76,37 @@ fn ReportForm(draft: Signal<Draft>, service: Service, on_sent: EventHandler<()>)
                     onclick: move |_| draft.set(Draft::default()), {t.get("report-change")} }
             }
             Questions { draft, questions: service.questions.clone(), error }
-            Description { draft }
+            Description { draft, error }
         }
         Photos { draft, error }
         PlaceCard { draft, error }
         if let Some(p) = place {
             Nearby { code: service.code.clone(), at: p.position, on_done: move |_| { draft.set(Draft::default()); on_sent.call(()); } }
         }
-        ContactCard { draft }
-        if let Some(e) = error() { p { class: "banner offline", role: "alert", "data-testid": "report-error", "{e}" } }
+        ContactCard { draft, error }
+        for e in general { p { class: "banner offline", role: "alert", "data-testid": "report-error", "{e.text}" } }
         button { r#type: "button", class: "primary", "data-testid": "report-send",
             onclick: move |_| {
                 let queued = core.submit_report(&draft.read());
                 match queued {
                     Ok(_) => {
-                        error.set(None);
+                        error.set(vec![]);
                         draft.set(Draft::default());
                         ui.changed(&core);
                         on_sent.call(());
                     }
-                    Err(e) => error.set(Some(e.to_string())),
+                    Err(e) => {
+                        // Every field to fix is flagged at once, not one per tap on Send.
+                        let t = ui.texts.peek();
+                        let all = match core.report_problems(&draft.read()) {
+                            Ok(list) if e.problem().is_some() && !list.is_empty() => {
+                                list.into_iter().map(|p| Shown::of(&t, &p.into())).collect()
+                            }
+                            _ => vec![Shown::of(&t, &e)],
+                        };
+                        error.set(all);
+                        document::eval(FOCUS_PROBLEM_JS);
+                    }
                 }
             },
             Icon { name: "report" } {t.get("report-send")}
@@ -99,30 +114,44 @@ fn ReportForm(draft: Signal<Draft>, service: Service, on_sent: EventHandler<()>)
     }
 }
 
+/// The description. A paste longer than the limit keeps what fits and shows
+/// the rest, so nothing the person wrote disappears without a word.
 #[component]
-fn Description(draft: Signal<Draft>) -> Element {
+fn Description(draft: Signal<Draft>, error: Signal<Vec<Shown>>) -> Element {
     let t = use_context::<Ui>().texts;
+    let mut cut = use_signal(|| None::<String>);
     let text = draft.read().description.clone();
     let chars = text.chars().count();
     let max = limits::MAX_DESCRIPTION;
+    let t = t.read();
     rsx! {
-        label { class: "field",
-            span { {t.read().get("report-description")} }
-            textarea { "data-testid": "report-description", rows: "4", maxlength: "{max}",
-                value: "{text}", oninput: move |e| draft.write().description = e.value() }
-            small { class: if chars > max { "over" } else { "muted" }, "{chars}/{max}" }
+        label { class: "field", "data-field": "description",
+            span { {t.get("report-description")} }
+            textarea { "data-testid": "report-description", rows: "4",
+                value: "{text}", oninput: move |e| cut.set(draft.write().set_description(&e.value())) }
+            small { class: if chars >= max { "over" } else { "muted" }, "{chars}/{max}" }
+            FieldError { error, field: "description" }
+        }
+        if let Some(rest) = cut() {
+            div { class: "banner warning", role: "alert", "data-testid": "description-cut",
+                p { {t.args("report-description-cut", &[("max", &max.to_string()), ("n", &rest.chars().count().to_string())])} }
+                details {
+                    summary { {t.get("report-description-cut-show")} }
+                    textarea { readonly: true, rows: "3", "data-testid": "description-cut-text", value: "{rest}" }
+                }
+            }
         }
     }
 }
 
 #[component]
-fn Photos(draft: Signal<Draft>, error: Signal<Option<String>>) -> Element {
+fn Photos(draft: Signal<Draft>, error: Signal<Vec<Shown>>) -> Element {
     let core = use_context::<Services>().core;
-    let t = use_context::<Ui>().texts;
-    let t = t.read();
+    let texts = use_context::<Ui>().texts;
+    let t = texts.read();
     let thumbs: Vec<Vec<u8>> = draft.read().photos.iter().map(|p| p.thumbnail.clone()).collect();
     rsx! {
-        section { class: "card", "data-testid": "report-photos",
+        section { class: "card", "data-testid": "report-photos", "data-field": "photos",
             h2 { {t.args("photo-title", &[("n", &thumbs.len().to_string())])} }
             div { class: "thumbs",
                 for (i, thumb) in thumbs.iter().enumerate() {
@@ -137,19 +166,20 @@ fn Photos(draft: Signal<Draft>, error: Signal<Option<String>>) -> Element {
                 PhotoPicker {
                     id: "report-photo",
                     on_photo: move |p: Processed| match core.add_photo(&mut draft.write(), p) {
-                        Ok(_) => error.set(None),
-                        Err(e) => error.set(Some(e.to_string())),
+                        Ok(_) => error.write().retain(|e| !e.is_at(&["photos"])),
+                        Err(e) => error.set(vec![Shown::of(&texts.peek(), &e)]),
                     },
-                    on_error: move |e: String| error.set(Some(e)),
+                    on_error: move |e: String| error.set(vec![Shown::at("photos", e)]),
                 }
             }
+            FieldError { error, field: "photos" }
         }
     }
 }
 
 /// Anonymous, or name and contact for the city's staff only.
 #[component]
-fn ContactCard(draft: Signal<Draft>) -> Element {
+fn ContactCard(draft: Signal<Draft>, error: Signal<Vec<Shown>>) -> Element {
     let t = use_context::<Ui>().texts;
     let t = t.read();
     let contact = draft.read().contact.clone();
@@ -160,7 +190,7 @@ fn ContactCard(draft: Signal<Draft>) -> Element {
         }
     };
     rsx! {
-        section { class: "card", "data-testid": "report-contact",
+        section { class: "card", "data-testid": "report-contact", "data-field": "contact",
             label { class: "check",
                 input { r#type: "checkbox", "data-testid": "report-anonymous", checked: anonymous,
                     onchange: move |e| draft.write().contact = (!e.checked()).then(Contact::default) }
@@ -173,6 +203,8 @@ fn ContactCard(draft: Signal<Draft>) -> Element {
                     oninput: move |e| edit(|c, v| c.email = v, e.value()) }
                 input { r#type: "text", inputmode: "tel", placeholder: t.get("report-phone"), value: "{c.phone}",
                     oninput: move |e| edit(|c, v| c.phone = v, e.value()) }
+                FieldError { error, field: "email" }
+                FieldError { error, field: "contact" }
                 p { class: "muted", "data-testid": "contact-private", {t.get("report-contact-private")} }
             }
         }

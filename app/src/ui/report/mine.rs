@@ -7,7 +7,7 @@ use mycity_core::{reports::SendState, Report as MyReport};
 use crate::ui::{
     icons::Icon,
     photo::{data_url, PhotoPicker},
-    ErrorNote, Services, Ui,
+    ErrorNote, Services, Shown, Ui,
 };
 
 #[component]
@@ -16,7 +16,7 @@ pub fn MyReports() -> Element {
     let ui = use_context::<Ui>();
     let reports = use_memo(move || {
         ui.revision.read();
-        core.my_reports().map_err(|e| e.to_string())
+        core.my_reports().map_err(|e| ui.texts.peek().error(&e))
     });
     let core = use_context::<Services>().core;
     // Opening the list is seeing the city's news; the news badge then goes.
@@ -49,16 +49,33 @@ pub fn MyReports() -> Element {
 fn ReportItem(report: MyReport) -> Element {
     let t = use_context::<Ui>().texts;
     let t = t.read();
+    let mut expanded = use_signal(|| false);
     let r = report;
     let status = r.status.key();
     rsx! {
         li { class: "report-item", "data-testid": "my-report",
             div { class: "report-head",
-                Icon { name: r.service_code.clone() }
-                strong { "{r.service_name}" }
+                if let Some(thumb) = &r.thumbnail {
+                    img { class: "report-thumb", src: data_url(thumb), alt: "", "data-testid": "report-thumb" }
+                } else {
+                    Icon { name: r.service_code.clone() }
+                }
+                div { class: "report-title",
+                    strong { "{r.service_name}" }
+                    small { class: "muted", "data-testid": "report-when", {t.when_unix(r.created_at)} }
+                    if let Some(id) = &r.server_id {
+                        small { class: "muted", "data-testid": "report-server-id", {t.args("report-request-id", &[("id", id)])} }
+                    }
+                }
                 span { class: "status {status}", "data-testid": "report-status", {t.get(&format!("status-{status}"))} }
             }
-            p { "{r.description}" }
+            if !r.description.is_empty() {
+                // A long description is clamped to three lines; a tap shows it all.
+                button { r#type: "button", class: if expanded() { "description" } else { "description clamped" },
+                    "data-testid": "report-description-text", "aria-expanded": "{expanded}",
+                    title: if expanded() { t.get("report-less") } else { t.get("report-more") },
+                    onclick: move |_| expanded.toggle(), "{r.description}" }
+            }
             if let Some(w) = &r.ward { small { class: "muted", "{w}" } }
             match r.send {
                 SendState::Rejected => rsx! {
@@ -78,7 +95,7 @@ fn ReportItem(report: MyReport) -> Element {
                     for e in r.events.iter() {
                         li { key: "{e.at}{e.status}", class: if e.mine { "mine" } else { "" },
                             strong { {t.get(&format!("status-{}", e.status.as_str()))} }
-                            " · " small { "{e.at}" }
+                            " · " small { "data-testid": "event-when", {t.when(&e.at)} }
                             if !e.description.is_empty() { p { "{e.description}" } }
                         }
                     }
@@ -95,7 +112,7 @@ fn Reopen(id: String) -> Element {
     let ui = use_context::<Ui>();
     let mut open = use_signal(|| false);
     let mut text = use_signal(String::new);
-    let mut error = use_signal(|| None::<String>);
+    let mut error = use_signal(|| None::<Shown>);
     let mut photo = use_signal(|| None::<mycity_core::photos::Processed>);
     let t = ui.texts.read();
     if !open() {
@@ -110,16 +127,16 @@ fn Reopen(id: String) -> Element {
             if let Some(p) = photo() {
                 div { class: "thumb", "data-testid": "photo-thumb", img { src: data_url(&p.thumbnail), alt: "" } }
             } else {
-                PhotoPicker { id: "reopen-photo-{id}", on_photo: move |p| photo.set(Some(p)), on_error: move |e| error.set(Some(e)) }
+                PhotoPicker { id: "reopen-photo-{id}", on_photo: move |p| photo.set(Some(p)), on_error: move |e| error.set(Some(Shown::at("photos", e))) }
             }
-            if let Some(e) = error() { p { class: "banner offline", "{e}" } }
+            if let Some(e) = error() { p { class: "field-error", role: "alert", "data-testid": "reopen-error", "{e.text}" } }
             button { r#type: "button", class: "secondary", "data-testid": "reopen-send",
                 onclick: move |_| match core.reopen(&id, &text(), photo.read().as_ref().map(|p| p.jpeg.as_slice())) {
                     Ok(_) => {
                         open.set(false);
                         ui.changed(&core);
                     }
-                    Err(e) => error.set(Some(e.to_string())),
+                    Err(e) => error.set(Some(Shown::of(&ui.texts.peek(), &e))),
                 },
                 {t.get("report-reopen-send")}
             }

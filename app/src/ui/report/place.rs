@@ -8,11 +8,11 @@ use crate::ui::{
     icons::Icon,
     map::{CityMap, CoordsInput},
     sos::LOCATE_JS,
-    Services, Ui,
+    FieldError, Services, Shown, Ui,
 };
 
 #[component]
-pub fn PlaceCard(draft: Signal<Draft>, error: Signal<Option<String>>) -> Element {
+pub fn PlaceCard(draft: Signal<Draft>, error: Signal<Vec<Shown>>) -> Element {
     let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
     // The map's geometry changes only with the city: not re-read on every keystroke.
@@ -27,7 +27,7 @@ pub fn PlaceCard(draft: Signal<Draft>, error: Signal<Option<String>>) -> Element
     let ward = place.and_then(|p| core.ward_at(p.position).ok().flatten());
     let (city, shapes) = map();
     rsx! {
-        section { class: "card", "data-testid": "report-place",
+        section { class: "card", "data-testid": "report-place", "data-field": "place",
             h2 { Icon { name: "location" } {t.get("report-where")} }
             p { class: "muted", {t.get("report-where-help")} }
             if let Some(c) = city {
@@ -44,8 +44,8 @@ pub fn PlaceCard(draft: Signal<Draft>, error: Signal<Option<String>>) -> Element
             }
             CoordsInput {
                 on_set: move |p: Option<LatLon>| match p {
-                    Some(p) => { draft.write().set_place(p, PlaceSource::Typed); error.set(None); }
-                    None => error.set(Some(ui.texts.peek().get("report-bad-coords"))),
+                    Some(p) => { draft.write().set_place(p, PlaceSource::Typed); error.write().retain(|e| !e.is_at(&["place"])); }
+                    None => error.set(vec![Shown::at("place", ui.texts.peek().get("report-bad-coords"))]),
                 },
             }
             if place.is_some_and(|p| p.source == PlaceSource::Photo) {
@@ -53,9 +53,12 @@ pub fn PlaceCard(draft: Signal<Draft>, error: Signal<Option<String>>) -> Element
             }
             match (place, &ward) {
                 (Some(p), Some(w)) => rsx! { p { class: "ward", "data-testid": "report-ward", "{w.name.get(lang.code())} · {p.position.lat:.5}, {p.position.lon:.5}" } },
-                (Some(p), None) => rsx! { p { class: "ward", "data-testid": "report-ward", {t.get("sos-outside")} " · {p.position.lat:.5}, {p.position.lon:.5}" } },
+                // Outside every ward is outside the city: a warning, since the report cannot be sent so.
+                (Some(p), None) => rsx! { p { class: "banner warning", role: "alert", "data-testid": "report-ward-outside",
+                    Icon { name: "location" } {t.get("report-outside-warning")} " · {p.position.lat:.5}, {p.position.lon:.5}" } },
                 _ => rsx! {},
             }
+            FieldError { error, field: "place" }
         }
     }
 }

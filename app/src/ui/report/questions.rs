@@ -7,22 +7,25 @@ use mycity_core::{
     Draft,
 };
 
-use crate::ui::{Services, Ui};
+use crate::ui::{FieldError, Services, Shown, Ui};
 
 #[component]
-pub fn Questions(draft: Signal<Draft>, questions: Vec<Question>, error: Signal<Option<String>>) -> Element {
+pub fn Questions(draft: Signal<Draft>, questions: Vec<Question>, error: Signal<Vec<Shown>>) -> Element {
+    let shown = error();
     rsx! {
         for q in questions {
-            label { key: "{q.code}", class: "field", "data-testid": "attr-{q.code}",
-                span { "{q.description}" if q.required { " *" } }
+            label { key: "{q.code}", "data-testid": "attr-{q.code}", "data-field": "question:{q.code}",
+                class: if shown.iter().any(|e| e.is_at(&[&format!("question:{}", q.code)])) { "field invalid" } else { "field" },
+                span { "{q.description}" if q.required { span { class: "required", "aria-hidden": "true", " *" } } }
                 Answer { draft, question: q.clone(), error }
+                FieldError { error, field: format!("question:{}", q.code) }
             }
         }
     }
 }
 
 #[component]
-fn Answer(draft: Signal<Draft>, question: Question, error: Signal<Option<String>>) -> Element {
+fn Answer(draft: Signal<Draft>, question: Question, error: Signal<Vec<Shown>>) -> Element {
     let core = use_context::<Services>().core;
     let t = use_context::<Ui>().texts;
     let code = question.code.clone();
@@ -55,8 +58,9 @@ fn Answer(draft: Signal<Draft>, question: Question, error: Signal<Option<String>
             input {
                 r#type: "datetime-local",
                 oninput: move |e: FormEvent| {
-                    if let Err(err) = core.answer_datetime(&mut draft.write(), &code, &e.value()) {
-                        error.set(Some(err.to_string()));
+                    match core.answer_datetime(&mut draft.write(), &code, &e.value()) {
+                        Ok(()) => error.write().retain(|e| !e.is_at(&[&format!("question:{code}")])),
+                        Err(err) => error.set(vec![Shown { field: Some(format!("question:{code}")), ..Shown::of(&t.peek(), &err) }]),
                     }
                 },
             }
