@@ -54,6 +54,13 @@ pub enum SyncChange {
         /// The loudest one's headline.
         notice: String,
     },
+    /// A watched dossier moved on.
+    DossierNews {
+        /// How many changes.
+        count: u32,
+        /// One line about the latest, in the person's language.
+        notice: String,
+    },
 }
 
 impl From<core::SyncEvent> for SyncChange {
@@ -70,6 +77,9 @@ impl From<core::SyncEvent> for SyncChange {
             core::SyncEvent::AirChanged { slug } => SyncChange::AirChanged { slug },
             core::SyncEvent::Connection { reachable, error } => SyncChange::Connection { reachable, error },
             core::SyncEvent::Resync => SyncChange::Resync,
+            core::SyncEvent::DossierNews { changes, notice } => {
+                SyncChange::DossierNews { count: n(changes.len()), notice }
+            }
             core::SyncEvent::AlertNews { count, interrupt, notice, .. } => {
                 SyncChange::AlertNews { count: n(count), interrupt, notice }
             }

@@ -25,8 +25,8 @@ pub mod geo;
 pub mod i18n;
 pub mod pack;
 pub mod photos;
-pub mod qr;
 mod private_files;
+pub mod qr;
 pub mod reports;
 pub mod store;
 pub mod sync;
@@ -41,6 +41,7 @@ use std::{
 };
 
 pub use city::{City, ImportOutcome, PackSource};
+pub use dossier::{Dossier, Receipt};
 pub use emergency::{Fix, SosMessage};
 pub use error::{Error, Problem, Result};
 pub use geo::Ward;
@@ -351,11 +352,6 @@ impl MyCity {
     /// The place whose QR plate carries `qr_id`.
     pub fn place_by_qr(&self, qr_id: &str) -> Result<Option<Place>> {
         self.inner.store.read(|c| tourism::by_qr(c, qr_id))
-    }
-
-    /// Checks and normalises a dossier code against the city's format.
-    pub fn check_dossier_code(&self, input: &str) -> Result<String> {
-        dossier::check_code(&self.city()?.dossier, input)
     }
 
     /// The ward or commune at `p`, or `None` outside every ward of the city.

@@ -63,6 +63,11 @@ fn packs_search_and_dossier_codes() {
     let o = cli(dir.path(), &["dossier", "nonsense"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("does not look like a dossier code"));
+    let o = cli(dir.path(), &["dossier", "000.00.15.h60 – 250318 – 42"]);
+    assert_eq!(stdout(&o).trim(), "000.00.15.H60-250318-0042");
+    let o = cli(dir.path(), &["dossier", "000.00.15.H60-991318-0042"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a date"));
     let o = cli(dir.path(), &["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
 

@@ -63,6 +63,7 @@ impl Db {
         conn.execute_batch(crate::air::SCHEMA)?;
         conn.execute_batch(crate::alerts::SCHEMA)?;
         conn.execute_batch(crate::consult::SCHEMA)?;
+        conn.execute_batch(crate::dossier::SCHEMA)?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 

@@ -6,6 +6,8 @@ mod air;
 mod alerts;
 mod consult;
 mod db;
+mod dossier;
+mod dossier_seed;
 mod open311;
 pub mod photo;
 mod reports;
@@ -130,6 +132,7 @@ pub const DEFAULT_JURISDICTION: &str = "ha-giang";
 pub(crate) struct AppState {
     db: Db,
     config: Config,
+    dossier_limits: dossier::Limits,
     throttle: throttle::Throttle,
 }
 
@@ -144,7 +147,8 @@ type Shared = State<Arc<AppState>>;
 /// The HTTP routes over an opened database.
 pub fn router(db: Db, config: Config) -> Router {
     let timeout = config.limits.request_timeout;
-    let state = Arc::new(AppState { db, config, throttle: throttle::Throttle::default() });
+    let state =
+        Arc::new(AppState { db, config, throttle: throttle::Throttle::default(), dossier_limits: Default::default() });
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/cities", get(cities))
@@ -161,6 +165,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .merge(alerts::routes())
         .merge(consult::routes())
         .merge(tiles::routes())
+        .merge(dossier::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))
@@ -185,7 +190,7 @@ async fn cities(State(s): Shared) -> Result<Response, Error> {
 }
 
 /// True when `If-None-Match` names `etag` (or `*`); weak tags compare by value.
-fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -247,6 +252,7 @@ pub fn open_db(config: &Config) -> Result<Db, Error> {
         seed::seed(&db)?;
         alerts::seed(&db.conn())?;
         consult::seed(&db.conn())?;
+        dossier::seed(&db)?;
     }
     if let Some(dir) = &config.packs_dir {
         seed::load_dir(&db, dir)?;

@@ -91,7 +91,7 @@ proptest! {
             system: Localized { vi: "x".into(), en: "x".into() },
         };
         for s in [input, raw.into_iter().collect::<String>()] {
-            if let Ok(code) = check_code(&f, &s) {
+            if let Ok(code) = check_code(&f, &s, time::macros::date!(2026 - 11 - 29)) {
                 prop_assert!(code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'), "{code}");
             }
         }

@@ -5,6 +5,7 @@
 mod air;
 mod alert_banner;
 mod dossier;
+mod dossier_catalogue;
 mod home;
 mod icons;
 mod map;
@@ -111,7 +112,7 @@ pub fn App() -> Element {
         async move {
             let mut events = core.subscribe();
             while let Some(event) = events.next().await {
-                if let SyncEvent::ReportNews { notice, .. } = &event {
+                if let SyncEvent::ReportNews { notice, .. } | SyncEvent::DossierNews { notice, .. } = &event {
                     let mut n = ui.notice;
                     n.set(Some(notice.clone()));
                 }
@@ -203,7 +204,7 @@ fn TabBar() -> Element {
     let ui = use_context::<Ui>();
     let news = use_memo(move || {
         ui.revision.read();
-        core.report_news().unwrap_or(0)
+        (core.report_news().unwrap_or(0), core.dossier_news().unwrap_or(0))
     });
     let t = ui.texts.read();
     let tabs = [
@@ -216,7 +217,7 @@ fn TabBar() -> Element {
         nav { class: "tabbar", "data-testid": "tabbar",
             for (target, icon, key) in tabs {
                 TabButton { key: "{key}", target, icon, label: t.get(key),
-                    badge: if target == Screen::Report { news() } else { 0 } }
+                    badge: match target { Screen::Report => news().0, Screen::Dossier => news().1, _ => 0 } }
             }
         }
     }

@@ -11,6 +11,7 @@ pub mod air;
 pub mod attributes;
 pub mod cap;
 pub mod consult;
+pub mod dossier;
 pub mod limits;
 pub mod media;
 pub mod open311;

@@ -3,13 +3,17 @@
 //! of the core never sees a status code or a JSON tree.
 
 mod alerts;
+mod dossier;
 mod open311;
 
 use std::time::Duration;
 
 use reqwest::{header, StatusCode};
 
-pub use self::open311::{Post, ServiceWithQuestions};
+pub use self::{
+    dossier::Catalogue,
+    open311::{Post, ServiceWithQuestions},
+};
 use crate::{Error, Problem, Result};
 
 /// A conditional download's result.

@@ -9,7 +9,10 @@
 //!   qr IMAGE                  the text of every QR code in a picture, one a line (opens no store)
 //!   outbox list               every send and where it stands
 //!   outbox flush              send what is due now
-//!   dossier CODE              check a dossier code against the city's format
+//!   dossier CODE [--secret S] check a dossier code against the city's format and
+//!                             print it normalised; with the receipt's secret, look it up
+//!   procedures [QUERY]        folded search of the city's procedure catalogue
+//!                             (downloaded first when a server is set)
 //!   status                    pack, server and sync state
 //!   aqi                       VN_AQI of one JSON request on stdin (opens no store; prints JSON)
 //!   air                       the city's air stations and their hourly VN_AQI (fetched first with --server)
@@ -26,7 +29,7 @@ use serde_json::json;
 
 const USAGE: &str = "usage: mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] [--json] \
 COMMAND\n  pack import PATH | pack list | search QUERY [--limit N] | photo IN OUT [--thumb PATH]\n  \
-qr IMAGE | outbox list | outbox flush | dossier CODE | status | aqi < REQUEST.json | air | cap FILE.xml | alerts";
+qr IMAGE | outbox list | outbox flush | dossier CODE [--secret S] | procedures [QUERY] [--limit N] | status | aqi < REQUEST.json | air | cap FILE.xml | alerts";
 
 /// The command line, read.
 #[derive(Debug, Default, PartialEq)]
@@ -38,6 +41,7 @@ struct Cli {
     json: bool,
     limit: usize,
     thumb: Option<PathBuf>,
+    secret: Option<String>,
     words: Vec<String>,
 }
 
@@ -53,6 +57,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Cli, String> {
             "--lang" => cli.lang = Some(Lang::parse(&value("--lang")?)),
             "--limit" => cli.limit = value("--limit")?.parse().map_err(|e| format!("--limit: {e}"))?,
             "--thumb" => cli.thumb = Some(value("--thumb")?.into()),
+            "--secret" => cli.secret = Some(value("--secret")?),
             "--json" => cli.json = true,
             "-h" | "--help" => return Err(USAGE.into()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
@@ -190,7 +195,36 @@ fn run(cli: &Cli) -> Result<(), String> {
         ["dossier", code @ ..] if !code.is_empty() => {
             let core = open(cli)?;
             let code = core.check_dossier_code(&code.join(" ")).map_err(err)?;
-            print(cli, json!({ "code": code }), || code.clone());
+            let Some(secret) = &cli.secret else {
+                print(cli, json!({ "code": code }), || code.clone());
+                return Ok(());
+            };
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+            let d = rt.block_on(core.lookup_dossier(&code, Some(secret))).map_err(err)?;
+            print(cli, json!(d), || {
+                let mut lines = vec![
+                    format!("{} {} ({:?})", d.reply.code, d.status_label, d.standing),
+                    format!("{} — {}", d.reply.procedure_name, d.reply.agency),
+                ];
+                lines.extend(
+                    d.reply.history.iter().map(|s| format!("  {} [{}] {} {}", s.at, s.status.code(), s.unit, s.note)),
+                );
+                lines.join("\n")
+            });
+            Ok(())
+        }
+        ["procedures", query @ ..] => {
+            let core = open(cli)?;
+            if cli.server.is_some() {
+                let rt =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+                rt.block_on(core.refresh_procedures()).map_err(err)?;
+            }
+            let found = core.search_procedures(&query.join(" "), "", cli.limit).map_err(err)?;
+            print(cli, json!(found), || {
+                let lines: Vec<String> = found.iter().map(|p| format!("{}\t{}", p.code, p.name)).collect();
+                lines.join("\n")
+            });
             Ok(())
         }
         ["air"] => {

@@ -10,10 +10,11 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 6] = [
+const MIGRATIONS: [&str; 7] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
+    include_str!("migrations/0004_dossier.sql"),
     ALERTS,
     include_str!("migrations/0007_air.sql"),
     // Numbered 0009 so the feature branches' 0004–0008 keep their names; it stays last.
@@ -134,6 +135,27 @@ mod tests {
         for t in ["alert_messages", "alert_feeds", "announcements", "surveys", "survey_answers"] {
             assert!(!columns(&c, t).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn version_3_to_4_keeps_reports_and_adds_dossiers() {
+        let mut c = at(3);
+        c.execute_batch(
+            "INSERT INTO reports (id, city, service_code, description, lat, lon, attributes, created_at, status, updated_at)
+             VALUES ('r1', 'vinh', 'pothole', 'ổ gà', 18.67, 105.68, '{}', 1, 'queued', 1);",
+        )
+        .unwrap();
+        step(&mut c, 3);
+        let text: String = c.query_row("SELECT description FROM reports WHERE id = 'r1'", [], |r| r.get(0)).unwrap();
+        assert_eq!(text, "ổ gà");
+        assert!(columns(&c, "dossiers").contains(&"secret".to_owned()));
+        let refused = c.execute(
+            "INSERT INTO dossiers (city, code, reply, fetched_at, secret) VALUES ('vinh', 'X', '{}', 1, '1234')",
+            [],
+        );
+        assert!(refused.is_err(), "a secret is kept only for a watched dossier");
+        c.execute("INSERT INTO procedures_fts (rowid, name, pairs, body) VALUES (1, 'cap giay phep', '', '')", [])
+            .unwrap();
     }
 
     #[test]

@@ -199,6 +199,14 @@ async fn flush_round(core: &MyCity) {
 
 async fn check_reports(core: &MyCity) {
     let r = refresh_reports(core).await;
+    // Watched dossiers and the procedure catalogue follow the reports' schedule.
+    let dossiers_ok = match crate::dossier::sync_round(core).await {
+        Ok(()) | Err(Error::NoServer) => true,
+        Err(e) => {
+            tracing::info!(%e, "dossier check failed");
+            false
+        }
+    };
     let ok = match r {
         Ok(changes) => {
             if let Some(last) = changes.last() {
@@ -213,7 +221,7 @@ async fn check_reports(core: &MyCity) {
             false
         }
     };
-    core.inner.sync.signal(Signal::ReportsChecked { ok, now: now() });
+    core.inner.sync.signal(Signal::ReportsChecked { ok: ok && dossiers_ok, now: now() });
 }
 
 /// One line about a report's change, in the person's language.

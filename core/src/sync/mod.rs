@@ -75,6 +75,13 @@ pub enum SyncEvent {
         /// One line about the latest change, in the person's language.
         notice: String,
     },
+    /// Watched dossiers changed status or took a step.
+    DossierNews {
+        /// What changed, oldest first.
+        changes: Vec<crate::dossier::Change>,
+        /// One line about the latest change, in the person's language.
+        notice: String,
+    },
     /// The city's pack or categories changed: re-read what shows them.
     CityChanged {
         /// The city.

@@ -1,0 +1,76 @@
+//! Dossier look-ups and the procedure catalogue, parsed at the edge.
+
+use mycity_protocol::dossier::{DossierReply, Procedure, DEVICE_HEADER, SECRET_HEADER};
+use reqwest::{header, StatusCode};
+
+use super::{server_error, Api};
+use crate::{dossier::logic::Answer, Error, Result};
+
+/// A catalogue download's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Catalogue {
+    /// The stored catalogue is current (HTTP 304).
+    NotModified,
+    /// The city's whole catalogue, with the ETag to send next time.
+    Body(Vec<Procedure>, Option<String>),
+}
+
+fn garbage(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Server { status: 502, message: format!("the server's {what} is not readable: {e}"), retry_after_s: None }
+}
+
+impl Api {
+    /// Looks a dossier up with its receipt secret (in a header, out of URLs and
+    /// logs), conditionally when `etag` is given.
+    pub async fn dossier(
+        &self,
+        code: &str,
+        secret: &str,
+        device: &str,
+        etag: Option<&str>,
+    ) -> Result<(Answer, Option<String>)> {
+        let path = percent_encoding::utf8_percent_encode(code, percent_encoding::NON_ALPHANUMERIC);
+        let mut req = self
+            .http
+            .get(format!("{}/api/v1/dossiers/{path}", self.base))
+            .header(SECRET_HEADER, secret)
+            .header(DEVICE_HEADER, device);
+        if let Some(tag) = etag {
+            req = req.header(header::IF_NONE_MATCH, tag);
+        }
+        let resp = req.send().await?;
+        let tag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        match resp.status() {
+            StatusCode::NOT_MODIFIED => Ok((Answer::Unchanged, tag)),
+            StatusCode::NOT_FOUND => Ok((Answer::NotFound, None)),
+            s if s.is_success() => {
+                let text = resp.text().await?;
+                let reply: DossierReply = serde_json::from_str(&text).map_err(|e| garbage("dossier", e))?;
+                if reply.code != code {
+                    return Err(garbage("dossier", format!("asked for {code}, got {}", reply.code)));
+                }
+                Ok((Answer::Fresh(Box::new(reply)), tag))
+            }
+            _ => Err(server_error(resp).await),
+        }
+    }
+
+    /// Downloads the city's procedure catalogue, unless `etag` still matches.
+    pub async fn procedures(&self, city: &str, etag: Option<&str>) -> Result<Catalogue> {
+        let mut req = self.http.get(format!("{}/api/v1/procedures", self.base)).query(&[("city", city)]);
+        if let Some(tag) = etag {
+            req = req.header(header::IF_NONE_MATCH, tag);
+        }
+        let resp = req.send().await?;
+        match resp.status() {
+            StatusCode::NOT_MODIFIED => Ok(Catalogue::NotModified),
+            s if s.is_success() => {
+                let etag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let text = resp.text().await?;
+                let list = serde_json::from_str(&text).map_err(|e| garbage("procedure catalogue", e))?;
+                Ok(Catalogue::Body(list, etag))
+            }
+            _ => Err(server_error(resp).await),
+        }
+    }
+}

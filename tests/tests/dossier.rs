@@ -1,0 +1,253 @@
+//! Dossiers between the core and the reference server over loopback: a wrong
+//! secret answers like an unknown code, unchanged dossiers cost a 304, a
+//! flood of look-ups meets 429, and a watched dossier advanced by staff
+//! comes back as a notice; the catalogue is searchable offline, folded.
+
+use std::time::Duration;
+
+use mycity_core::{
+    dossier::Standing,
+    protocol::dossier::{DossierStatus, DEVICE_HEADER, SECRET_HEADER},
+    Config, Error, MyCity, SyncEvent, SyncPolicy,
+};
+use mycity_tests::core;
+use serde_json::{json, Value};
+
+/// The seeded demo dossiers of a city: (code, status).
+async fn demos(base: &str, city: &str) -> Vec<(String, u8)> {
+    let list: Vec<Value> = reqwest::Client::new()
+        .get(format!("{base}/admin/dossiers?city={city}"))
+        .header("X-Admin-Key", "demo-admin")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list.iter().map(|d| (d["code"].as_str().unwrap().to_owned(), d["status"].as_u64().unwrap() as u8)).collect()
+}
+
+/// The demo dossier with sequence `seq` (the seed's secrets: 1 → 2468, 4 → 9753, 5 → 1122).
+async fn demo(base: &str, seq: u16) -> String {
+    let suffix = format!("-{seq:04}");
+    demos(base, "ha-giang").await.into_iter().map(|d| d.0).find(|c| c.ends_with(&suffix)).expect("seeded")
+}
+
+async fn get(base: &str, code: &str, secret: &str, device: &str, etag: Option<&str>) -> reqwest::Response {
+    let mut req = reqwest::Client::new()
+        .get(format!("{base}/api/v1/dossiers/{code}"))
+        .header(SECRET_HEADER, secret)
+        .header(DEVICE_HEADER, device);
+    if let Some(t) = etag {
+        req = req.header("If-None-Match", t);
+    }
+    req.send().await.unwrap()
+}
+
+async fn advance(base: &str, code: &str, body: Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/admin/dossiers/{code}/advance"))
+        .header("X-Admin-Key", "demo-admin")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn every_city_has_demos_in_every_status_and_a_catalogue() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    for city in mycity_core::pack::CITY_SLUGS {
+        let statuses: Vec<u8> = demos(&base, city).await.into_iter().map(|d| d.1).collect();
+        for s in 1..=10 {
+            assert!(statuses.contains(&s), "{city}: status {s}");
+        }
+        let all: Vec<Value> =
+            reqwest::get(format!("{base}/api/v1/procedures?city={city}")).await.unwrap().json().await.unwrap();
+        assert!(all.len() >= 150, "{city}: {}", all.len());
+    }
+    let found: Vec<Value> = reqwest::get(format!("{base}/api/v1/procedures?city=da-nang&q=giay%20phep%20xay%20dung"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(found.iter().any(|p| p["name"] == "Cấp giấy phép xây dựng"));
+    let code = found[0]["code"].as_str().unwrap();
+    let one: Value = reqwest::get(format!("{base}/api/v1/procedures/{code}")).await.unwrap().json().await.unwrap();
+    assert_eq!(one["code"], code);
+}
+
+#[tokio::test]
+async fn a_wrong_secret_answers_exactly_like_an_unknown_code() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let code = demo(&base, 4).await;
+    let unknown = format!("{}9999", &code[..code.len() - 4]);
+    let wrong = get(&base, &code, "0000", "a", None).await;
+    let none = get(&base, &unknown, "0000", "b", None).await;
+    assert_eq!(wrong.status(), 404);
+    assert_eq!(wrong.status(), none.status());
+    let header_names = |r: &reqwest::Response| {
+        let mut h: Vec<String> = r.headers().keys().filter(|k| *k != "date").map(|k| k.to_string()).collect();
+        h.sort();
+        h
+    };
+    assert_eq!(header_names(&wrong), header_names(&none));
+    assert_eq!(wrong.bytes().await.unwrap(), none.bytes().await.unwrap());
+
+    // Through the core: the same problem, and nothing cached.
+    let (_d, core) = core(Some(base.clone()));
+    for (c, s) in [(&code, "0000"), (&unknown, "9753")] {
+        match core.lookup_dossier(c, Some(s)).await {
+            Err(Error::Invalid(p)) => assert_eq!(p.code, "dossier-not-found"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(core.dossier_cached(c).unwrap(), None);
+    }
+    let d = core.lookup_dossier(&code, Some("9753")).await.unwrap();
+    assert_eq!(d.reply.status, DossierStatus::Processing);
+    assert!(d.reply.applicant.contains('*'), "masked: {}", d.reply.applicant);
+    // A wrong secret later leaves the cache as it was.
+    assert!(core.lookup_dossier(&code, Some("1111")).await.is_err());
+    assert_eq!(core.dossier_cached(&code).unwrap().unwrap().reply, d.reply);
+}
+
+#[tokio::test]
+async fn an_unchanged_dossier_costs_a_304() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let code = demo(&base, 5).await;
+    let first = get(&base, &code, "1122", "d", None).await;
+    assert_eq!(first.status(), 200);
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let body: Value = first.json().await.unwrap();
+    assert_eq!(body["status"], 5);
+    assert!(!body["missing_papers"].as_array().unwrap().is_empty());
+    assert_eq!(get(&base, &code, "1122", "d", Some(&tag)).await.status(), 304);
+    // The tag does not stand in for the secret.
+    assert_eq!(get(&base, &code, "0000", "d", Some(&tag)).await.status(), 404);
+
+    let (_d, core) = core(Some(base.clone()));
+    let a = core.lookup_dossier(&code, Some("1122")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let b = core.lookup_dossier(&code, Some("1122")).await.unwrap();
+    assert_eq!(a.reply, b.reply);
+    assert!(b.fetched_at > a.fetched_at, "a 304 confirms the stored copy");
+}
+
+#[tokio::test]
+async fn a_flood_of_lookups_meets_429_with_retry_after() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let code = demo(&base, 1).await;
+    let mut statuses = vec![];
+    for i in 0..12 {
+        statuses.push(get(&base, &code, &format!("{:04}", 1000 + i), "flooder", None).await.status().as_u16());
+    }
+    assert_eq!(&statuses[..10], &[404; 10]);
+    let blocked = get(&base, &code, "2468", "flooder", None).await;
+    assert_eq!(blocked.status(), 429, "even the right secret waits");
+    let wait: u64 = blocked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&wait));
+    // Another device at the same address may still look.
+    assert_eq!(get(&base, &code, "2468", "someone-else", None).await.status(), 200);
+
+    let (_d, core) = core(Some(base.clone()));
+    for _ in 0..10 {
+        let _ = core.lookup_dossier(&code, Some("0000")).await;
+    }
+    let e = core.lookup_dossier(&code, Some("2468")).await.unwrap_err();
+    assert!(matches!(e, Error::Server { status: 429, retry_after_s: Some(_), .. }), "{e:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watched_dossier_advanced_by_staff_comes_back_as_a_notice() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let code = demo(&base, 4).await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = MyCity::open(Config {
+        data_dir: dir.path().to_owned(),
+        server_url: Some(base.clone()),
+        timeout: Some(Duration::from_secs(2)),
+        sync: SyncPolicy { reports_every_s: 1, city_every_s: 3600 },
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(core.watch_dossier(&code, "9753").is_err(), "look it up first");
+    core.lookup_dossier(&code, Some("9753")).await.unwrap();
+    core.watch_dossier(&code, "9753").unwrap();
+    assert_eq!(core.watched_dossiers().unwrap().len(), 1);
+
+    let mut sub = core.subscribe();
+    core.start_sync().unwrap();
+    advance(
+        &base,
+        &code,
+        json!({"status": 5, "note": "Thiếu bản sao CCCD", "missing_papers": ["Bản sao căn cước công dân"]}),
+    )
+    .await;
+    let (changes, notice) = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Some(SyncEvent::DossierNews { changes, notice }) = sub.next().await {
+                return (changes, notice);
+            }
+        }
+    })
+    .await
+    .expect("the engine brought the change");
+    assert_eq!(changes[0].status, DossierStatus::NeedsPapers);
+    assert!(notice.contains("Yêu cầu bổ sung giấy tờ") && notice.contains("Thiếu bản sao CCCD"), "{notice}");
+    assert_eq!(core.dossier_news().unwrap(), 1);
+    let w = &core.watched_dossiers().unwrap()[0];
+    assert_eq!((w.unseen, w.seen_changes.len()), (1, 1));
+    assert_eq!(w.reply.missing_papers, ["Bản sao căn cước công dân"]);
+    core.mark_dossier_seen(&code).unwrap();
+    assert_eq!(core.dossier_news().unwrap(), 0);
+
+    // The catalogue comes in the same round, just after the news.
+    let mut tries = 0;
+    while core.procedures_fetched_at().unwrap().is_none() {
+        tries += 1;
+        assert!(tries < 100, "the engine fetched the catalogue");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Unwatching forgets the secret; the last state stays readable.
+    core.unwatch_dossier(&code).unwrap();
+    assert!(core.watched_dossiers().unwrap().is_empty());
+    let cached = core.dossier_cached(&code).unwrap().unwrap();
+    assert!(!cached.watched);
+    match core.lookup_dossier(&code, None).await {
+        Err(Error::Invalid(p)) => assert_eq!(p.code, "dossier-secret"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn overdue_is_derived_and_the_catalogue_is_searched_offline() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let (_d, core) = core(Some(base.clone()));
+    let overdue = core.lookup_dossier(&demo(&base, 11).await, Some("6688")).await.unwrap();
+    assert_eq!(overdue.standing, Standing::Overdue);
+    let on_time = core.lookup_dossier(&demo(&base, 4).await, Some("9753")).await.unwrap();
+    assert_eq!(on_time.standing, Standing::OnTime);
+    let returned = core.lookup_dossier(&demo(&base, 10).await, Some("2244")).await.unwrap();
+    assert_eq!(returned.standing, Standing::Closed);
+
+    let r = core.refresh_procedures().await.unwrap();
+    assert!(r.stored >= 150, "{r:?}");
+    assert!(core.refresh_procedures().await.unwrap().unchanged);
+    drop(srv);
+    let hits = core.search_procedures("giay phep xay dung", "", 10).unwrap();
+    assert!(hits[0].name.contains("giấy phép xây dựng"), "{}", hits[0].name);
+    assert!(core.search_procedures("khai sinh", "Hộ tịch", 10).unwrap().iter().all(|p| p.field == "Hộ tịch"));
+    let fields = core.procedure_fields().unwrap();
+    assert!(fields.len() >= 10);
+    let first = core.procedure(&hits[0].code).unwrap().unwrap();
+    assert!(!first.papers.is_empty() && !first.ways.is_empty());
+}
