@@ -4,10 +4,11 @@
 #   foundation  import, open + home, folded search vs stock FTS5 / trigram / LIKE, point→ward, memory
 #   photos      the photo step, whole processes, vs ImageMagick (plain and size-hinted) and djpeg
 #   flush       500 reports with real photos through the sync engine to the reference server
+#   tourism     the free-time planner vs brute force, the narration trigger vs a naive check
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh desktop bench
-for bench in foundation photos flush; do
+for bench in foundation photos flush tourism; do
   echo "== $bench"
   cargo bench -p mycity-core --bench "$bench"
 done

@@ -60,6 +60,7 @@ impl Db {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(crate::reports::SCHEMA)?;
+        conn.execute_batch(crate::tourism::SCHEMA)?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 

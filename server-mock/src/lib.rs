@@ -6,6 +6,7 @@ mod db;
 mod open311;
 mod reports;
 mod seed;
+mod tourism;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -133,6 +134,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .route("/open311/v2/requests/{file}", get(open311::get_request))
         .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .route("/open311/v2/media/{file}", get(open311::get_media))
+        .merge(tourism::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
@@ -167,18 +169,20 @@ fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
 async fn city_pack(State(s): Shared, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, Error> {
     let unknown = || Error::NotFound(format!("unknown city {slug:?}"));
     let etag = s.db.pack_etag(&slug)?.ok_or_else(unknown)?;
+    let etag = tourism::etag_with_ratings(&s.db.conn(), &slug, &etag)?;
     let tag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
     if etag_matches(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
     let pack = s.db.pack(&slug)?.ok_or_else(unknown)?;
+    let body = tourism::body_with_ratings(&s.db.conn(), &slug, pack.body)?;
     Ok((
         [
             (header::ETAG, tag),
             (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         ],
-        pack.body,
+        body,
     )
         .into_response())
 }

@@ -13,6 +13,7 @@ pub mod media;
 pub mod open311;
 pub mod packs;
 pub mod status;
+pub mod tourism;
 
 pub use attributes::{Answer, AttributeProblem, Problem};
 pub use status::{BaseStatus, Status};

@@ -3,6 +3,7 @@
 //! of the core never sees a status code or a JSON tree.
 
 mod open311;
+mod tourism;
 
 use std::time::Duration;
 

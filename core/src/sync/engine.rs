@@ -229,6 +229,7 @@ fn prepare(conn: &rusqlite::Connection, row: &Row, device_id: &str) -> Result<Ou
     match row.kind {
         Kind::Report => reports::store::outgoing_request(conn, &row.id, device_id),
         Kind::Update => reports::store::outgoing_update(conn, &row.id),
+        Kind::Rating => crate::tourism::ratings::outgoing(conn, &row.id, device_id),
     }
 }
 
@@ -236,6 +237,7 @@ fn accepted(tx: &rusqlite::Transaction<'_>, row: &Row, server_id: &str, now: i64
     match row.kind {
         Kind::Report => reports::store::request_accepted(tx, &row.id, server_id, now),
         Kind::Update => reports::store::update_accepted(tx, &row.id, server_id),
+        Kind::Rating => crate::tourism::ratings::accepted(tx, &row.id, now),
     }
 }
 
@@ -244,7 +246,7 @@ fn rejected(tx: &rusqlite::Transaction<'_>, row: &Row, reason: &str, now: i64) -
         Kind::Report => reports::store::request_rejected(tx, &row.id, reason, now),
         // A refused comment or reopen changes nothing at the city; the next
         // status check shows the report as the city has it.
-        Kind::Update => Ok(()),
+        Kind::Update | Kind::Rating => Ok(()),
     }
 }
 
@@ -303,6 +305,7 @@ pub(crate) async fn flush(core: &MyCity) -> Result<Flush> {
             let result = match row.kind {
                 Kind::Report => api.post_request(post).await,
                 Kind::Update => api.post_update(post).await,
+                Kind::Rating => api.post_rating(post).await,
             };
             inner.sync.note_connection(result.as_ref().map(|_| ()));
             let at = now();

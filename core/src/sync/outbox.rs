@@ -14,6 +14,8 @@ pub enum Kind {
     Report,
     /// A citizen's update on a report: "me too", a comment, a reopen, an extra photo.
     Update,
+    /// A tourist's rating of a place (`POST /api/v1/places/{id}/ratings`).
+    Rating,
 }
 
 impl Kind {
@@ -21,6 +23,7 @@ impl Kind {
         match self {
             Kind::Report => "report",
             Kind::Update => "update",
+            Kind::Rating => "rating",
         }
     }
 
@@ -28,6 +31,7 @@ impl Kind {
         match s {
             "report" => Ok(Kind::Report),
             "update" => Ok(Kind::Update),
+            "rating" => Ok(Kind::Rating),
             other => Err(Error::Storage(format!("outbox row of unknown kind {other:?}"))),
         }
     }
