@@ -8,10 +8,11 @@
 #   alerts      relevance of 1,000 alerts for one position vs no bbox prefilter; 1 MB CAP feed vs roxmltree
 #   server      the reference server under wrk: GET and 300 KB photo POST at 64 connections
 #   dossier     catalogue search over 2,000 procedures vs a linear scan; 200 watched dossiers refreshed (304s)
+#   tourism     the free-time planner vs brute force, the narration trigger vs a naive check
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh desktop bench
-for bench in foundation photos flush qr alerts dossier; do
+for bench in foundation photos flush qr alerts dossier tourism; do
   echo "== $bench"
   cargo bench -p mycity-core --bench "$bench"
 done

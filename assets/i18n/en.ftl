@@ -276,3 +276,14 @@ problem-survey-answered = You have already answered this survey on this device.
 problem-survey-answer = Check this answer: { $reason }
 problem-receipt-no-qr = No QR code found in the picture; take a clearer one or type the dossier code.
 problem-receipt-not-dossier = This QR code is not a dossier receipt ({ $text }).
+
+## Tourism (issue 10)
+problem-plan-budget = Free time must be between { $min } minutes and { $max_hours } hours.
+problem-plan-start-outside = The start lies outside { $city }; pick a point in the city.
+problem-site-qr-foreign = This QR code is not a MyCity site code.
+problem-site-qr-malformed = The site code is incomplete or malformed.
+problem-site-qr-other-city = This code is for a site in { $city }. Switch to { $city } to see it.
+problem-site-qr-too-long = Could not make a QR code for this site.
+problem-site-unknown = No site “{ $id }” in this city (the city data may be older than the code).
+problem-rating-stars = Choose 1 to 5 stars.
+problem-rating-comment-long = The comment has { $len } characters; at most { $max }.

@@ -273,3 +273,14 @@ problem-survey-answered = Bạn đã trả lời cuộc lấy ý kiến này tr�
 problem-survey-answer = Hãy xem lại câu trả lời này: { $reason }
 problem-receipt-no-qr = Không thấy mã QR trong ảnh; hãy chụp rõ hơn hoặc nhập mã hồ sơ.
 problem-receipt-not-dossier = Mã QR này không phải giấy tiếp nhận hồ sơ ({ $text }).
+
+## Du lịch (issue 10)
+problem-plan-budget = Thời gian rảnh phải từ { $min } phút đến { $max_hours } giờ.
+problem-plan-start-outside = Điểm xuất phát nằm ngoài { $city }; hãy chọn một điểm trong thành phố.
+problem-site-qr-foreign = Mã QR này không phải mã điểm tham quan của MyCity.
+problem-site-qr-malformed = Mã điểm tham quan bị thiếu hoặc sai định dạng.
+problem-site-qr-other-city = Mã này là của một điểm ở { $city }. Hãy chuyển sang { $city } để xem.
+problem-site-qr-too-long = Không tạo được mã QR cho điểm này.
+problem-site-unknown = Không tìm thấy điểm “{ $id }” trong thành phố này (có thể gói dữ liệu cũ hơn mã).
+problem-rating-stars = Hãy chọn từ 1 đến 5 sao.
+problem-rating-comment-long = Nhận xét có { $len } ký tự; tối đa { $max }.

@@ -440,6 +440,8 @@ fn place_row(r: &Row<'_>) -> rusqlite::Result<Place> {
         qr_id: r.get(11)?,
         narration: Localized { vi: r.get(12)?, en: r.get(13)? },
         photo: r.get(14)?,
+        visit_minutes: None,
+        approximate: false,
     })
 }
 

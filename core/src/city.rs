@@ -128,12 +128,15 @@ pub fn import(store: &Store, pack: &CityPack, source: PackSource, etag: Option<&
                         "UPDATE cities SET etag = ?2, checked_at = ?3, last_error = NULL WHERE slug = ?1",
                         params![pack.slug, etag, now()],
                     )?;
+                    // Same pack, newer rating sums: the server's ETag covers both.
+                    crate::tourism::ratings::store_aggregates(tx, pack)?;
                 }
                 return Ok(ImportOutcome::Unchanged { version: v });
             }
             delete_city(tx, &pack.slug)?;
         }
         insert_city(tx, pack, source, etag)?;
+        crate::tourism::ratings::store_aggregates(tx, pack)?;
         Ok(match old {
             Some(from) => ImportOutcome::Replaced { from, to: pack.version },
             None => ImportOutcome::Installed { version: pack.version },
@@ -236,8 +239,9 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
     }
     let mut place = tx.prepare(
         "INSERT INTO places (city, key, kind, name_vi, name_en, description_vi, description_en, lat, lon,
-            address, opening_hours, ticket_price_vnd, qr_id, narration_vi, narration_en, photo)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            address, opening_hours, ticket_price_vnd, qr_id, narration_vi, narration_en, photo,
+            visit_minutes, approximate)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?;
     let mut fts = tx.prepare("INSERT INTO places_fts (rowid, name, pairs, body) VALUES (?1, ?2, ?3, ?4)")?;
     let (mut name, mut pairs, mut body) = (String::new(), String::new(), String::new());
@@ -259,7 +263,9 @@ fn insert_city(tx: &Transaction<'_>, p: &CityPack, source: PackSource, etag: Opt
             pl.qr_id,
             pl.narration.vi,
             pl.narration.en,
-            pl.photo
+            pl.photo,
+            pl.visit_minutes,
+            pl.approximate
         ])?;
         let id = tx.last_insert_rowid();
         text::index_terms(&mut name, &[&pl.name.vi, &pl.name.en]);

@@ -211,6 +211,12 @@ pub struct Place {
     /// Photo file name or URL.
     #[serde(default)]
     pub photo: Option<String>,
+    /// Typical minutes a visit takes; `None` = the kind's usual time.
+    #[serde(default)]
+    pub visit_minutes: Option<u32>,
+    /// True when the coordinates, hours or price are not from an official source.
+    #[serde(default)]
+    pub approximate: bool,
 }
 
 /// A ward or commune with its boundary.

@@ -64,6 +64,7 @@ impl Db {
         conn.execute_batch(crate::alerts::SCHEMA)?;
         conn.execute_batch(crate::consult::SCHEMA)?;
         conn.execute_batch(crate::dossier::SCHEMA)?;
+        conn.execute_batch(crate::tourism::SCHEMA)?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 

@@ -14,6 +14,7 @@ mod reports;
 mod seed;
 pub mod throttle;
 pub mod tiles;
+mod tourism;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -166,6 +167,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .merge(consult::routes())
         .merge(tiles::routes())
         .merge(dossier::routes())
+        .merge(tourism::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))
@@ -204,19 +206,23 @@ async fn city_pack(State(s): Shared, Path(slug): Path<String>, headers: HeaderMa
     let unknown = || Error::NotFound(format!("unknown city {slug:?}"));
     let (s2, slug2) = (s.clone(), slug.clone());
     let etag = blocking(move || s2.db.pack_etag(&slug2)).await??.ok_or_else(unknown)?;
+    let (s2, slug2) = (s.clone(), slug.clone());
+    let etag = blocking(move || tourism::etag_with_ratings(&s2.db.conn(), &slug2, &etag)).await??;
     let tag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
     if etag_matches(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
+    let (s2, slug2) = (s.clone(), slug.clone());
+    let pack = blocking(move || s2.db.pack(&slug2)).await??.ok_or_else(unknown)?;
     let slug2 = slug.clone();
-    let pack = blocking(move || s.db.pack(&slug2)).await??.ok_or_else(unknown)?;
+    let body = blocking(move || tourism::body_with_ratings(&s.db.conn(), &slug2, pack.body)).await??;
     Ok((
         [
             (header::ETAG, tag),
             (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         ],
-        pack.body,
+        body,
     )
         .into_response())
 }

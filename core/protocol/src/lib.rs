@@ -17,6 +17,7 @@ pub mod media;
 pub mod open311;
 pub mod packs;
 pub mod status;
+pub mod tourism;
 mod xml;
 
 pub use attributes::{Answer, AttributeProblem, Problem};

@@ -5,6 +5,7 @@
 mod alerts;
 mod dossier;
 mod open311;
+mod tourism;
 
 use std::time::Duration;
 

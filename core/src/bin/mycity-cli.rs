@@ -18,6 +18,10 @@
 //!   air                       the city's air stations and their hourly VN_AQI (fetched first with --server)
 //!   cap FILE.xml              parse a CAP 1.2 alert and print it as JSON (opens no store)
 //!   alerts                    the city's alerts in force (from the store; `--refresh` asks the server first)
+//!   plan [--hours H] [--mode walk|motorbike|car] [--from LAT,LON] [--interests KIND,…] [--round-trip]
+//!                             plan the free time from now (default 3 h on foot from the centre)
+//!   poster SITE --out DIR     write SITE.svg and SITE.png, the site's QR poster
+//!   rate SITE STARS [COMMENT] rate a place (queued in the outbox)
 //! ```
 //! Add `--json` for machine-readable output. Exit status: 0 done, 1 the
 //! command failed (the reason on stderr), 2 the command line was wrong.
@@ -29,7 +33,9 @@ use serde_json::json;
 
 const USAGE: &str = "usage: mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] [--json] \
 COMMAND\n  pack import PATH | pack list | search QUERY [--limit N] | photo IN OUT [--thumb PATH]\n  \
-qr IMAGE | outbox list | outbox flush | dossier CODE [--secret S] | procedures [QUERY] [--limit N] | status | aqi < REQUEST.json | air | cap FILE.xml | alerts";
+qr IMAGE | outbox list | outbox flush | dossier CODE [--secret S] | procedures [QUERY] [--limit N] | status | aqi < REQUEST.json | air | cap FILE.xml | alerts\n  \
+plan [--hours H] [--mode walk|motorbike|car] [--from LAT,LON] [--interests K,…] [--round-trip] | \
+poster SITE --out DIR | rate SITE STARS [COMMENT]";
 
 /// The command line, read.
 #[derive(Debug, Default, PartialEq)]
@@ -43,6 +49,12 @@ struct Cli {
     thumb: Option<PathBuf>,
     secret: Option<String>,
     words: Vec<String>,
+    hours: Option<f64>,
+    mode: Option<String>,
+    from: Option<String>,
+    interests: Vec<String>,
+    round_trip: bool,
+    out: Option<PathBuf>,
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Cli, String> {
@@ -59,6 +71,12 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Cli, String> {
             "--thumb" => cli.thumb = Some(value("--thumb")?.into()),
             "--secret" => cli.secret = Some(value("--secret")?),
             "--json" => cli.json = true,
+            "--hours" => cli.hours = Some(value("--hours")?.parse().map_err(|e| format!("--hours: {e}"))?),
+            "--mode" => cli.mode = Some(value("--mode")?),
+            "--from" => cli.from = Some(value("--from")?),
+            "--interests" => cli.interests = value("--interests")?.split(',').map(|k| k.trim().to_owned()).collect(),
+            "--round-trip" => cli.round_trip = true,
+            "--out" => cli.out = Some(value("--out")?.into()),
             "-h" | "--help" => return Err(USAGE.into()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
             _ => cli.words.push(a),
@@ -278,8 +296,84 @@ fn run(cli: &Cli) -> Result<(), String> {
             });
             Ok(())
         }
+        ["plan"] => plan(cli),
+        ["poster", site] => {
+            let out = cli.out.clone().ok_or_else(|| format!("poster needs --out DIR\n{USAGE}"))?;
+            let core = open(cli)?;
+            let poster = core.poster(site).map_err(err)?;
+            std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+            let (svg, png) = (out.join(format!("{site}.svg")), out.join(format!("{site}.png")));
+            std::fs::write(&svg, &poster.svg).map_err(|e| format!("{}: {e}", svg.display()))?;
+            std::fs::write(&png, &poster.png).map_err(|e| format!("{}: {e}", png.display()))?;
+            print(cli, json!({ "payload": poster.payload, "svg": svg, "png": png }), || {
+                format!("{} → {} and {}", poster.payload, svg.display(), png.display())
+            });
+            Ok(())
+        }
+        ["rate", site, stars, comment @ ..] => {
+            let core = open(cli)?;
+            let stars: u8 = stars.parse().map_err(|_| format!("stars must be 1–5, not {stars:?}"))?;
+            let id = core.rate_place(site, stars, &comment.join(" ")).map_err(err)?;
+            print(cli, json!({ "id": id }), || format!("queued {id}"));
+            Ok(())
+        }
         _ => Err(format!("unknown command {:?}\n{USAGE}", cli.words.join(" "))),
     }
+}
+
+fn plan(cli: &Cli) -> Result<(), String> {
+    use mycity_core::tourism::{planner::Mode, PlanRequest};
+    let core = open(cli)?;
+    let err = |e: mycity_core::Error| core.texts().error(&e);
+    let mode = match cli.mode.as_deref() {
+        None => Mode::Walk,
+        Some(m) => Mode::parse(m).ok_or_else(|| format!("--mode is walk, motorbike or car, not {m:?}"))?,
+    };
+    let start = match cli.from.as_deref() {
+        None => core.city().map_err(err)?.center,
+        Some(f) => {
+            let (lat, lon) = f.split_once(',').ok_or_else(|| format!("--from LAT,LON, not {f:?}"))?;
+            let n = |s: &str| s.trim().parse::<f64>().map_err(|e| format!("--from: {e}"));
+            mycity_core::LatLon { lat: n(lat)?, lon: n(lon)? }
+        }
+    };
+    let hours = cli.hours.unwrap_or(3.0);
+    let req = PlanRequest {
+        start,
+        start_at: time::OffsetDateTime::now_utc().unix_timestamp(),
+        minutes: (hours * 60.0).round().clamp(0.0, 100_000.0) as u32,
+        interests: cli.interests.clone(),
+        mode,
+        round_trip: cli.round_trip,
+    };
+    let plan = core.plan_visit(&req).map_err(err)?;
+    let offset = core.city().map_err(err)?.utc_offset();
+    let clock = |t: i64| {
+        time::OffsetDateTime::from_unix_timestamp(t)
+            .map(|d| d.to_offset(offset))
+            .map(|d| format!("{:02}:{:02}", d.hour(), d.minute()))
+            .unwrap_or_default()
+    };
+    let lang = core.lang().code();
+    print(cli, json!(plan), || {
+        let mut lines: Vec<String> = plan
+            .stops
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}–{}  {} (+{} min on the way)\t{}",
+                    clock(s.begin),
+                    clock(s.leave),
+                    s.place.name.get(lang),
+                    s.travel_min,
+                    s.place.id
+                )
+            })
+            .collect();
+        lines.push(format!("done at {} ({} of {} min)", clock(plan.ends_at), plan.minutes, req.minutes));
+        lines.join("\n")
+    });
+    Ok(())
 }
 
 /// Prepares one photo as the app would, without opening a store: this is

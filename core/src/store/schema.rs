@@ -10,11 +10,12 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 7] = [
+const MIGRATIONS: [&str; 8] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_dossier.sql"),
+    include_str!("migrations/0005_tourism.sql"),
     ALERTS,
     include_str!("migrations/0007_air.sql"),
     // Numbered 0009 so the feature branches' 0004–0008 keep their names; it stays last.
@@ -156,6 +157,33 @@ mod tests {
         assert!(refused.is_err(), "a secret is kept only for a watched dossier");
         c.execute("INSERT INTO procedures_fts (rowid, name, pairs, body) VALUES (1, 'cap giay phep', '', '')", [])
             .unwrap();
+    }
+
+    #[test]
+    fn the_tourism_step_keeps_places_and_adds_ratings() {
+        let at_step = MIGRATIONS.iter().position(|m| m.contains("the tourism layer")).unwrap() as u32;
+        let mut c = at(at_step);
+        c.execute_batch(
+            "INSERT INTO cities (slug, version, name_vi, name_en, region_vi, region_en, timezone, center_lat,
+                 center_lon, min_lat, min_lon, max_lat, max_lon, dossier, extra, source, imported_at)
+             VALUES ('vinh', 1, 'Vinh', 'Vinh', '', '', 'Asia/Ho_Chi_Minh', 18.6, 105.6, 18.5, 105.5, 18.7, 105.7,
+                 '{}', '{}', 'bundled', 1);
+             INSERT INTO places (city, key, kind, name_vi, name_en, description_vi, description_en, lat, lon,
+                 narration_vi, narration_en)
+             VALUES ('vinh', 'vinh-a', 'museum', 'A', 'A', '', '', 18.6, 105.6, '', '');",
+        )
+        .unwrap();
+        step(&mut c, at_step);
+        let (key, minutes, approx): (String, Option<i64>, bool) = c
+            .query_row("SELECT key, visit_minutes, approximate FROM places", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!((key.as_str(), minutes, approx), ("vinh-a", None, false));
+        assert!(columns(&c, "place_ratings_mine").contains(&"stars".to_owned()));
+        assert!(c
+            .execute("INSERT INTO place_ratings_mine VALUES ('r', 'vinh', 'vinh-a', 6, '', 1, NULL)", [])
+            .is_err());
     }
 
     #[test]

@@ -240,6 +240,7 @@ fn prepare(conn: &rusqlite::Connection, row: &Row, device_id: &str) -> Result<Ou
         Kind::Report => reports::store::outgoing_request(conn, &row.id, device_id),
         Kind::Update => reports::store::outgoing_update(conn, &row.id),
         Kind::Answer => crate::alerts::consult::outgoing(conn, &row.id, device_id),
+        Kind::Rating => crate::tourism::ratings::outgoing(conn, &row.id, device_id),
     }
 }
 
@@ -248,6 +249,7 @@ fn accepted(tx: &rusqlite::Transaction<'_>, row: &Row, server_id: &str, now: i64
         Kind::Report => reports::store::request_accepted(tx, &row.id, server_id, now),
         Kind::Update => reports::store::update_accepted(tx, &row.id, server_id),
         Kind::Answer => crate::alerts::consult::settled(tx, &row.id, None),
+        Kind::Rating => crate::tourism::ratings::accepted(tx, &row.id, now),
     }
 }
 
@@ -256,7 +258,7 @@ fn rejected(tx: &rusqlite::Transaction<'_>, row: &Row, reason: &str, now: i64) -
         Kind::Report => reports::store::request_rejected(tx, &row.id, reason, now),
         // A refused comment or reopen changes nothing at the city; the next
         // status check shows the report as the city has it.
-        Kind::Update => Ok(()),
+        Kind::Update | Kind::Rating => Ok(()),
         Kind::Answer => crate::alerts::consult::settled(tx, &row.id, Some(reason)),
     }
 }
@@ -317,6 +319,7 @@ pub(crate) async fn flush(core: &MyCity) -> Result<Flush> {
                 Kind::Report => api.post_request(post).await,
                 Kind::Update => api.post_update(post).await,
                 Kind::Answer => crate::alerts::consult::send(&api, &row.id, &post.fields).await,
+                Kind::Rating => api.post_rating(post).await,
             };
             inner.sync.note_connection(result.as_ref().map(|_| ()));
             let at = now();

@@ -16,6 +16,8 @@ pub enum Kind {
     Update,
     /// An answer to a city survey (`POST /api/v1/surveys/{id}/responses`).
     Answer,
+    /// A tourist's rating of a place (`POST /api/v1/places/{id}/ratings`).
+    Rating,
 }
 
 impl Kind {
@@ -24,6 +26,7 @@ impl Kind {
             Kind::Report => "report",
             Kind::Update => "update",
             Kind::Answer => "answer",
+            Kind::Rating => "rating",
         }
     }
 
@@ -32,6 +35,7 @@ impl Kind {
             "report" => Ok(Kind::Report),
             "update" => Ok(Kind::Update),
             "answer" => Ok(Kind::Answer),
+            "rating" => Ok(Kind::Rating),
             other => Err(Error::Storage(format!("outbox row of unknown kind {other:?}"))),
         }
     }

@@ -1,17 +1,82 @@
-//! Tourism: places of interest, their folded full-text search and QR look-up.
+//! Tourism: places of interest (browse, folded search, open now, nearest
+//! first), the free-time planner, events and tours, QR-coded sites and their
+//! posters, narration on arrival, and tourists' ratings.
+//!
+//! The decisions live in pure submodules ([`hours`], [`planner`],
+//! [`narration`], [`site`], [`events`]); this module reads the store and
+//! [`facade`] puts them behind [`crate::MyCity`].
+
+pub mod events;
+mod facade;
+pub mod hours;
+pub mod narration;
+pub mod planner;
+pub mod poster;
+pub mod ratings;
+pub mod site;
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
+pub use self::facade::{Browse, Narration, Narrator, Order, Page, PlaceDetail, PlaceRow, Plan, PlanRequest, PlanStop};
 use crate::{
     pack::{LatLon, Localized, Place},
     text, Problem, Result,
 };
 
+/// The usual minutes at a place of `kind`, when the pack does not say; 0
+/// for kinds a visitor does not tour (hospitals, offices, lodging).
+pub fn usual_minutes(kind: &str) -> u32 {
+    match kind {
+        "museum" | "nature" | "craft-village" => 60,
+        "relic" | "market" => 45,
+        "food" => 40,
+        "religious" | "park" => 30,
+        "landmark" | "viewpoint" => 20,
+        "beach" => 90,
+        _ => 0,
+    }
+}
+
+/// The kinds a visitor can browse by, in the order the app lists them.
+pub const KINDS: [&str; 12] = [
+    "relic",
+    "nature",
+    "museum",
+    "market",
+    "food",
+    "lodging",
+    "craft-village",
+    "viewpoint",
+    "landmark",
+    "religious",
+    "park",
+    "beach",
+];
+
+/// The kind a search word names ("chợ", "market", "bảo tàng"…), folded.
+pub fn kind_named(folded: &str) -> Option<&'static str> {
+    Some(match folded.trim() {
+        "cho" | "market" | "markets" | "cho phien" => "market",
+        "bao tang" | "museum" | "museums" => "museum",
+        "di tich" | "relic" | "relics" | "historic" => "relic",
+        "danh thang" | "thien nhien" | "nature" | "scenic" => "nature",
+        "an" | "am thuc" | "mon an" | "food" | "quan an" => "food",
+        "nha nghi" | "khach san" | "homestay" | "luu tru" | "lodging" | "hotel" => "lodging",
+        "lang nghe" | "craft" | "craft village" => "craft-village",
+        "diem ngam" | "view" | "viewpoint" => "viewpoint",
+        "chua" | "den" | "nha tho" | "temple" | "pagoda" | "church" => "religious",
+        "bien" | "bai bien" | "beach" => "beach",
+        "cong vien" | "park" => "park",
+        _ => return None,
+    })
+}
+
 /// Most results one search returns.
 pub const MAX_RESULTS: usize = 100;
 
 const COLUMNS: &str = "p.key, p.kind, p.name_vi, p.name_en, p.description_vi, p.description_en, p.lat, p.lon,
-    p.address, p.opening_hours, p.ticket_price_vnd, p.qr_id, p.narration_vi, p.narration_en, p.photo";
+    p.address, p.opening_hours, p.ticket_price_vnd, p.qr_id, p.narration_vi, p.narration_en, p.photo,
+    p.visit_minutes, p.approximate";
 
 fn place(r: &Row<'_>) -> rusqlite::Result<Place> {
     place_at(r, 0)
@@ -32,6 +97,8 @@ fn place_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Place> {
         qr_id: r.get(o + 11)?,
         narration: Localized { vi: r.get(o + 12)?, en: r.get(o + 13)? },
         photo: r.get(o + 14)?,
+        visit_minutes: r.get(o + 15)?,
+        approximate: r.get(o + 16)?,
     })
 }
 
@@ -39,11 +106,12 @@ fn place_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Place> {
 /// case, marks and `đ`. An empty query (nothing searchable) is an error the UI
 /// can show, not an empty list.
 ///
-/// Results come in two tiers: names holding the words as typed, then places
-/// holding every word anywhere (name, description, address); within a tier, in
-/// the pack's order (packs list their best sights first). Each tier reads
-/// matches in rowid order and stops at `limit`, so a common word such as "chợ"
-/// costs as little as a rare one; ranking every match by BM25 would not.
+/// Results come in tiers: places of the kind the query names ("chợ" →
+/// markets), names holding the words as typed, then places holding every
+/// word anywhere (name, description, address); within a tier, in the pack's
+/// order (packs list their best sights first). Each tier reads matches in
+/// rowid order and stops at `limit`, so a common word such as "chợ" costs as
+/// little as a rare one; ranking every match by BM25 would not.
 pub fn search(conn: &Connection, city: &str, query: &str, limit: usize) -> Result<Vec<Place>> {
     let Some(q) = text::fts_query(query) else {
         return Err(Problem::new("search-empty", "type at least one letter or digit to search").field("query").into());
@@ -56,6 +124,19 @@ pub fn search(conn: &Connection, city: &str, query: &str, limit: usize) -> Resul
     ))?;
     let mut out: Vec<Place> = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    if let Some(kind) = kind_named(&text::fold(query)) {
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT p.id, {COLUMNS} FROM places p WHERE p.city = ?1 AND p.kind = ?2 ORDER BY p.id LIMIT ?3"
+        ))?;
+        let mut rows = st.query(rusqlite::params![city, kind, limit as i64])?;
+        while let Some(r) = rows.next()? {
+            seen.insert(r.get::<_, i64>(0)?);
+            out.push(place_at(r, 1)?);
+        }
+        if out.len() == limit {
+            return Ok(out);
+        }
+    }
     for tier in tiers {
         // Rows already found may come again; ask for enough to still fill the page.
         let want = (limit + out.len()) as i64;
@@ -84,6 +165,19 @@ pub fn featured(conn: &Connection, city: &str, limit: usize) -> Result<Vec<Place
 pub fn count(conn: &Connection, city: &str) -> Result<i64> {
     let mut stmt = conn.prepare_cached("SELECT count(*) FROM places WHERE city = ?1")?;
     Ok(stmt.query_row([city], |r| r.get(0))?)
+}
+
+/// Every place of the city, in pack order.
+pub fn all(conn: &Connection, city: &str) -> Result<Vec<Place>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM places p WHERE p.city = ?1 ORDER BY p.id"))?;
+    let rows = stmt.query_map([city], place)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The place `key` of `city`.
+pub fn by_id(conn: &Connection, city: &str, key: &str) -> Result<Option<Place>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM places p WHERE p.city = ?1 AND p.key = ?2"))?;
+    Ok(stmt.query_row([city, key], place).optional()?)
 }
 
 /// The place whose QR plate carries `qr_id`, in any stored city.
