@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Every check MyCity has, as CI runs it: format, lints, unit and integration
 # tests (real HTTP over loopback), then end-to-end journeys in real Chromium.
+#   scripts/test-all.sh --swift   only the Swift check of the bindings (heavy: a
+#                                 Debian trixie chroot with swiftlang, not in CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh desktop e2e
+if [ "${1:-}" = "--swift" ]; then exec scripts/swift-check.sh; fi
+scripts/ensure-packages.sh desktop e2e bindings mobile
 export CARGO_TERM_COLOR=never
 
 echo "== fmt"
@@ -20,6 +23,10 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace
 fi
+echo "== bindings (Python and Kotlin against the real library and the reference server)"
+scripts/bindings-check.sh
+echo "== mobile compiles (Android check, iOS staticlib)"
+scripts/mobile-check.sh
 echo "== end-to-end (Playwright + Chromium)"
 ( cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error )
 MYCITY_APP="$PWD/target/debug/mycity-app" node --test --test-concurrency=1 tests/e2e/
