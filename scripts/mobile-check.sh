@@ -38,9 +38,18 @@ for part in "${parts[@]}"; do
     sdk="$target_dir/bindings/ios-sdk"
     mkdir -p "$sdk/usr"
     ln -sfn "$headers" "$sdk/usr/include"
+    # Those headers are generic Darwin ones: their TargetConditionals.h
+    # expects a clang that defines the TARGET_OS_* macros itself (clang ≥ 18)
+    # and otherwise falls back to macOS values, and Debian's clang 14 reads
+    # its KernelKit check as true. So the iOS device values are given here,
+    # and __is_target_environment answers 0 (no simulator, no Catalyst).
+    ios_macros="-Wno-builtin-macro-redefined -D__is_target_environment(x)=0 -DDYNAMIC_TARGETS_ENABLED=1
+      -DTARGET_OS_MAC=1 -DTARGET_OS_IPHONE=1 -DTARGET_OS_IOS=1 -DTARGET_OS_EMBEDDED=1 -DTARGET_OS_OSX=0
+      -DTARGET_OS_WATCH=0 -DTARGET_OS_TV=0 -DTARGET_OS_VISION=0 -DTARGET_OS_MACCATALYST=0
+      -DTARGET_OS_SIMULATOR=0 -DTARGET_OS_UNIX=0 -DTARGET_OS_DRIVERKIT=0"
     SDKROOT="$sdk" IPHONEOS_DEPLOYMENT_TARGET=13.0 \
     CC_aarch64_apple_ios=clang AR_aarch64_apple_ios=llvm-ar \
-    CFLAGS_aarch64_apple_ios="--target=arm64-apple-ios13.0 -isysroot $sdk" \
+    CFLAGS_aarch64_apple_ios="--target=arm64-apple-ios13.0 -isysroot $sdk $(echo $ios_macros)" \
       cargo rustc -q -p mycity-ffi --lib --release --no-default-features \
       --target aarch64-apple-ios --crate-type staticlib
     lib="$target_dir/aarch64-apple-ios/release/libmycity_ffi.a"
