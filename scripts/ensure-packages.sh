@@ -3,6 +3,8 @@
 #   scripts/ensure-packages.sh desktop   window build + run (webkit2gtk, xdo, Xvfb)
 #   scripts/ensure-packages.sh e2e       browser tests (chromium, node, npm)
 #   scripts/ensure-packages.sh bench     benchmark peers (imagemagick, hyperfine, djpeg, zbarimg, wrk)
+#   scripts/ensure-packages.sh bindings  Python venv, JVM, JNA, kotlinx-coroutines (bindings checks)
+#   scripts/ensure-packages.sh mobile    clang, llvm, arm64 libc headers (Android/iOS compiles)
 set -euo pipefail
 want=(pkg-config build-essential nasm)
 for group in "$@"; do
@@ -10,6 +12,8 @@ for group in "$@"; do
     desktop) want+=(libwebkit2gtk-4.1-dev libxdo-dev libssl-dev xvfb xauth) ;;
     e2e) want+=(chromium xvfb xauth fonts-noto-core) ;;
     bench) want+=(imagemagick hyperfine libjpeg-turbo-progs zbar-tools wrk) ;;
+    bindings) want+=(python3-venv default-jre-headless libjna-java libjna-jni libkotlinx-coroutines-java libkotlinx-atomicfu-java) ;;
+    mobile) want+=(clang llvm libc6-dev-arm64-cross) ;;
     *) echo "unknown package group $group" >&2; exit 2 ;;
   esac
 done

@@ -3,6 +3,7 @@
 # tests (real HTTP over loopback), then end-to-end journeys in real Chromium.
 #   --long  the fault lab with 1,000 reports, 100 SIGKILLs per crash test, 10,000 property cases
 #   --fuzz  the property tests of every outside-input parser with 200,000 cases each
+#   --swift only the Swift check of the bindings (heavy: a Debian trixie chroot with swiftlang, not in CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for arg in "$@"; do
@@ -13,10 +14,12 @@ for arg in "$@"; do
       scripts/ensure-packages.sh
       PROPTEST_CASES=200000 cargo test --release -p mycity-tests --test parsers_prop
       exit 0 ;;
-    *) echo "usage: ./mycity test [--long | --fuzz]" >&2; exit 2 ;;
+    --swift)
+      exec scripts/swift-check.sh ;;
+    *) echo "usage: ./mycity test [--long | --fuzz | --swift]" >&2; exit 2 ;;
   esac
 done
-scripts/ensure-packages.sh desktop e2e
+scripts/ensure-packages.sh desktop e2e bindings mobile
 export CARGO_TERM_COLOR=never
 
 echo "== fmt"
@@ -33,6 +36,10 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace
 fi
+echo "== bindings (Python and Kotlin against the real library and the reference server)"
+scripts/bindings-check.sh
+echo "== mobile compiles (Android check, iOS staticlib)"
+scripts/mobile-check.sh
 echo "== end-to-end (Playwright + Chromium)"
 ( cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error )
 MYCITY_APP="$PWD/target/debug/mycity-app" node --test --test-concurrency=1 tests/e2e/

@@ -1,195 +1,98 @@
-//! uniffi bindings over `mycity-core`, so Kotlin/Swift shells and home-screen
-//! widgets call the same core as the Dioxus app. Each type here is a thin
-//! wrapper; all logic stays in the core.
+//! uniffi bindings over `mycity-core`, so Kotlin and Swift shells, widgets and
+//! Python scripts call the same core as the Dioxus app.
+//!
+//! One module per concept; each holds its records and an
+//! `#[uniffi::export] impl MyCity` block of thin calls into the core facade.
+//! Nothing is decided here: a binding that needs logic gets it from the core.
+//! Network work is exported as async functions (`async_runtime = "tokio"`:
+//! uniffi polls them inside a tokio runtime that lives as long as the
+//! process), so the foreign side awaits them (a Kotlin `suspend fun`, a Swift
+//! `async func`, a Python coroutine) and no call blocks a thread on the network.
+//!
+//! Adding a domain (dossier, tourism, alerts…) is one file: `src/<domain>.rs`
+//! with its records and its `impl MyCity` block, and one `mod` line here
+//! (docs/MOBILE.md, "Adding a module to the bindings").
 
 use std::{path::PathBuf, sync::Arc};
 
 use mycity_core as core;
 
+mod city;
+mod emergency;
+mod error;
+mod places;
+mod reports;
 mod sync;
 
-pub use sync::{SyncChange, SyncObserver, SyncObserverHandle};
+pub use city::{CityChoiceRecord, CityRecord, PackOrigin, RefreshRecord, ServerOriginRecord, SyncStatusRecord};
+pub use emergency::{FixRecord, HotlineRecord, SosMessageRecord};
+pub use error::MyCityError;
+pub use places::{NearPlaceRecord, PlaceRecord};
+pub use reports::{
+    ChoiceRecord, ContactRecord, EventRecord, NearbyRecord, OutboxItemRecord, PlaceSourceRecord, PlacedRecord,
+    PreparedPhoto, QuestionRecord, ReportDraft, ReportRecord, SendStateRecord, ServiceRecord, StatusChangeRecord,
+};
+pub use sync::{FlushRecord, SyncChange, SyncObserver, SyncObserverHandle, SyncStateRecord};
 
 uniffi::setup_scaffolding!();
 
-/// The small public error of the bindings: a kind and a message to show.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
-pub enum MyCityError {
-    /// Bad input from the caller (unknown city, empty search, malformed code).
-    #[error("{message}")]
-    Invalid {
-        /// Human-readable reason.
-        message: String,
-    },
-    /// The network or the server failed; retry later.
-    #[error("{message}")]
-    Unavailable {
-        /// Human-readable reason.
-        message: String,
-    },
-    /// Local storage or data failed.
-    #[error("{message}")]
-    Internal {
-        /// Human-readable reason.
-        message: String,
-    },
-}
-
-impl From<core::Error> for MyCityError {
-    fn from(e: core::Error) -> Self {
-        let message = e.to_string();
-        match e {
-            core::Error::Invalid(_) | core::Error::UnknownCity(_) | core::Error::InvalidPack(_) => {
-                MyCityError::Invalid { message }
-            }
-            e if e.is_transient() => MyCityError::Unavailable { message },
-            core::Error::Network(_) | core::Error::Server { .. } | core::Error::NoServer => {
-                MyCityError::Unavailable { message }
-            }
-            _ => MyCityError::Internal { message },
-        }
-    }
-}
-
-/// A phone line for the SOS screen or a widget.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct HotlineRecord {
-    /// Digits to dial.
-    pub number: String,
-    /// `police`, `fire`, `ambulance`, `rescue`, `child`, `city`, `other`.
-    pub kind: String,
-    /// Name in the current language.
-    pub name: String,
-    /// `tel:` URI.
-    pub tel_uri: String,
-}
-
-/// A place of interest.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct PlaceRecord {
-    /// Id within the city pack.
-    pub id: String,
-    /// Name in the current language.
-    pub name: String,
+/// A position in WGS84 degrees.
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub struct LatLonRecord {
     /// Latitude.
     pub lat: f64,
     /// Longitude.
     pub lon: f64,
 }
 
-/// A city the user can pick.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct CityRecord {
-    /// Slug.
-    pub slug: String,
-    /// Name in the current language.
-    pub name: String,
+impl From<core::LatLon> for LatLonRecord {
+    fn from(p: core::LatLon) -> Self {
+        LatLonRecord { lat: p.lat, lon: p.lon }
+    }
 }
 
-/// The core, opened on a data directory.
+impl From<LatLonRecord> for core::LatLon {
+    fn from(p: LatLonRecord) -> Self {
+        core::LatLon { lat: p.lat, lon: p.lon }
+    }
+}
+
+/// The core, opened on a data directory. One per process is enough; every
+/// method may be called from any thread.
 #[derive(uniffi::Object)]
 pub struct MyCity {
-    inner: core::MyCity,
-    // Network calls need a runtime; the bindings own one so native shells need not.
-    runtime: tokio::runtime::Runtime,
+    pub(crate) inner: core::MyCity,
 }
 
 #[uniffi::export]
 impl MyCity {
-    /// Opens the core in `data_dir`, optionally against a server URL.
+    /// Opens the core in `data_dir` (created if missing), with `server_url`
+    /// as the server for every city when given (tests, a staging server);
+    /// `None` lets the person's choice, the city's pack or the build decide.
+    /// The first open imports the bundled city packs: call it off the UI thread.
     #[uniffi::constructor]
     pub fn open(data_dir: String, server_url: Option<String>) -> Result<Arc<Self>, MyCityError> {
-        let inner =
-            core::MyCity::open(core::Config { data_dir: PathBuf::from(data_dir), server_url, ..Default::default() })?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .map_err(|e| MyCityError::Internal { message: e.to_string() })?;
-        Ok(Arc::new(MyCity { inner, runtime }))
+        let config = core::Config { data_dir: PathBuf::from(data_dir), server_url, ..Default::default() };
+        let inner = core::MyCity::open(config).map_err(|e| MyCityError::new(&core::Texts::new(core::Lang::Vi), e))?;
+        Ok(Arc::new(MyCity { inner }))
     }
 
-    /// The current city's slug.
-    pub fn city_slug(&self) -> String {
-        self.inner.city_slug()
+    /// The data directory in use.
+    pub fn data_dir(&self) -> String {
+        self.inner.data_dir().to_string_lossy().into_owned()
     }
+}
 
-    /// The cities available.
-    pub fn cities(&self) -> Result<Vec<CityRecord>, MyCityError> {
-        let lang = self.inner.lang().code();
-        Ok(self
-            .inner
-            .cities()?
-            .into_iter()
-            .map(|c| CityRecord { name: c.name.get(lang).to_owned(), slug: c.slug })
-            .collect())
+impl MyCity {
+    /// The core's error in the person's language, for every call that fails.
+    pub(crate) fn fail(&self, e: core::Error) -> MyCityError {
+        MyCityError::new(&self.inner.texts(), e)
     }
+}
 
-    /// Switches city.
-    pub fn set_city(&self, slug: String) -> Result<(), MyCityError> {
-        self.inner.set_city(&slug)?;
-        Ok(())
-    }
-
-    /// Switches language (`vi` or `en`).
-    pub fn set_language(&self, code: String) -> Result<(), MyCityError> {
-        Ok(self.inner.set_lang(core::Lang::parse(&code))?)
-    }
-
-    /// The city's phone lines, most urgent first.
-    pub fn hotlines(&self) -> Result<Vec<HotlineRecord>, MyCityError> {
-        let lang = self.inner.lang().code();
-        Ok(self
-            .inner
-            .hotlines()?
-            .into_iter()
-            .map(|h| HotlineRecord {
-                tel_uri: core::emergency::tel_uri(&h.number),
-                kind: h.kind.as_str().to_owned(),
-                name: h.name.get(lang).to_owned(),
-                number: h.number,
-            })
-            .collect())
-    }
-
-    /// Folded place search.
-    pub fn search_places(&self, query: String, limit: u32) -> Result<Vec<PlaceRecord>, MyCityError> {
-        let lang = self.inner.lang().code();
-        Ok(self
-            .inner
-            .search_places(&query, limit as usize)?
-            .into_iter()
-            .map(|p| PlaceRecord { name: p.name.get(lang).to_owned(), id: p.id, lat: p.lat, lon: p.lon })
-            .collect())
-    }
-
-    /// The ward's name at a point, if inside the city.
-    pub fn ward_at(&self, lat: f64, lon: f64) -> Result<Option<String>, MyCityError> {
-        let lang = self.inner.lang().code();
-        Ok(self.inner.ward_at(core::LatLon { lat, lon })?.map(|w| w.name.get(lang).to_owned()))
-    }
-
-    /// The `sms:` URI asking for help, with the position if known.
-    pub fn sos_sms_uri(
-        &self,
-        lat: Option<f64>,
-        lon: Option<f64>,
-        accuracy_m: Option<f64>,
-    ) -> Result<String, MyCityError> {
-        let fix = match (lat, lon) {
-            (Some(lat), Some(lon)) => Some(core::Fix { position: core::LatLon { lat, lon }, accuracy_m }),
-            _ => None,
-        };
-        Ok(self.inner.sos_message(fix, "")?.uri)
-    }
-
-    /// Checks the server for a newer city pack; returns the version in use.
-    pub fn refresh_city(&self) -> Result<i64, MyCityError> {
-        Ok(match self.runtime.block_on(self.inner.refresh_city())? {
-            core::Refresh::Updated { version } | core::Refresh::Unchanged { version } => version,
-            core::Refresh::Unreachable { error } => return Err(MyCityError::Unavailable { message: error }),
-        })
-    }
+/// Counts cross the FFI as u32; a core count never comes near its limit.
+pub(crate) fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -197,15 +100,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wraps_the_core_without_panicking_on_bad_input() {
+    fn wraps_the_core_and_explains_refusals_in_the_persons_language() {
+        let rt = tokio::runtime::Runtime::new().unwrap();
         let dir = tempfile::tempdir().unwrap();
         let c = MyCity::open(dir.path().to_string_lossy().into_owned(), None).unwrap();
         assert_eq!(c.city_slug(), "ha-giang");
-        assert!(matches!(c.set_city("nowhere".into()), Err(MyCityError::Invalid { .. })));
+        assert!(matches!(c.set_city("nowhere".into()), Err(MyCityError::UnknownCity { .. })));
         c.set_city("da-nang".into()).unwrap();
         assert!(c.hotlines().unwrap().iter().any(|h| h.tel_uri == "tel:1022"));
-        assert!(matches!(c.search_places("".into(), 5), Err(MyCityError::Invalid { .. })));
-        assert!(c.sos_sms_uri(None, None, None).unwrap().starts_with("sms:"));
-        assert!(matches!(c.refresh_city(), Err(MyCityError::Unavailable { .. })));
+        let Err(MyCityError::Invalid { code, reason, .. }) = c.search_places("".into(), 5) else {
+            panic!("an empty search is refused")
+        };
+        c.set_language("en".into()).unwrap();
+        let Err(MyCityError::Invalid { reason: en, .. }) = c.search_places("".into(), 5) else { panic!() };
+        assert!(!code.is_empty() && reason != en, "{code}: {reason} / {en}");
+        assert!(c.sos_message(None, String::new()).unwrap().uri.starts_with("sms:"));
+        assert!(matches!(rt.block_on(c.refresh_city()), Err(MyCityError::NoServer { .. })));
+    }
+
+    #[test]
+    fn a_draft_is_checked_by_the_core() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = MyCity::open(dir.path().to_string_lossy().into_owned(), None).unwrap();
+        let service = c.services().unwrap().remove(0);
+        let draft = ReportDraft::new(service.code);
+        draft.set_description("Ổ gà".into());
+        let Err(MyCityError::Invalid { field, .. }) = c.submit_report(draft.clone()) else { panic!() };
+        assert_eq!(field.as_deref(), Some("place"));
+        draft.set_place(c.city().unwrap().center, PlaceSourceRecord::Map);
+        let id = c.submit_report(draft).unwrap();
+        assert_eq!(c.my_reports().unwrap()[0].id, id);
+        assert_eq!(c.sync_state().unwrap().waiting, 1);
     }
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use mycity_core as core;
 
-use crate::{MyCity, MyCityError};
+use crate::{count, MyCity, MyCityError};
 
 /// What the sync engine changed.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -65,7 +65,7 @@ pub enum SyncChange {
 
 impl From<core::SyncEvent> for SyncChange {
     fn from(e: core::SyncEvent) -> Self {
-        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        let n = count;
         match e {
             core::SyncEvent::OutboxChanged { sent, rejected, waiting } => {
                 SyncChange::OutboxChanged { sent: n(sent), rejected: n(rejected), waiting: n(waiting) }
@@ -116,20 +116,78 @@ impl SyncObserverHandle {
     }
 }
 
-#[uniffi::export]
+/// What one flush of the outbox did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FlushRecord {
+    /// Sends the server accepted.
+    pub sent: u32,
+    /// Sends the server refused.
+    pub rejected: u32,
+    /// Sends still waiting, in every city.
+    pub waiting: u32,
+    /// Why the flush stopped early, if it did (technical English).
+    pub stopped: Option<String>,
+    /// When the next waiting send may go (unix seconds).
+    pub next_retry_at: Option<i64>,
+}
+
+/// The sync engine's state for a status line.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncStateRecord {
+    /// Sends waiting, in every city.
+    pub waiting: u32,
+    /// When the next waiting send may go (unix seconds).
+    pub next_retry_at: Option<i64>,
+    /// The server answered the last call (`None`: not tried yet).
+    pub reachable: Option<bool>,
+    /// The last failure talking to the server.
+    pub last_error: Option<String>,
+    /// The engine runs.
+    pub running: bool,
+}
+
+// Starting the engine and listening spawn tasks on the current tokio runtime:
+// exported async, they run inside the runtime uniffi keeps for async calls,
+// which lives as long as the process, so the engine and the listeners share it
+// with every other async call.
+#[uniffi::export(async_runtime = "tokio")]
 impl MyCity {
-    /// Starts the sync engine (once): it sends what waits, checks the city's
-    /// answers and data on its schedule, and tells observers.
-    pub fn start_sync(&self) -> Result<(), MyCityError> {
-        let _rt = self.runtime.enter();
-        Ok(self.inner.start_sync()?)
+    /// Starts the sync engine (once; later calls do nothing): it sends what
+    /// waits, checks the city's answers and data on its schedule, and tells
+    /// observers. It stops when this core is dropped.
+    pub async fn start_sync(&self) -> Result<(), MyCityError> {
+        self.inner.start_sync().map_err(|e| self.fail(e))
     }
 
     /// Calls `observer` for every change until the handle is dropped or cancelled.
-    pub fn observe_sync(&self, observer: Arc<dyn SyncObserver>) -> Result<Arc<SyncObserverHandle>, MyCityError> {
-        let _rt = self.runtime.enter();
-        let handle = self.inner.listen(Box::new(Forward(observer)))?;
+    pub async fn observe_sync(&self, observer: Arc<dyn SyncObserver>) -> Result<Arc<SyncObserverHandle>, MyCityError> {
+        let handle = self.inner.listen(Box::new(Forward(observer))).map_err(|e| self.fail(e))?;
         Ok(Arc::new(SyncObserverHandle { inner: Mutex::new(Some(handle)) }))
+    }
+
+    /// Sends what waits in the outbox now. Safe at any time; a flush whose
+    /// caller stops waiting leaves sends that go again on the next one.
+    pub async fn flush_outbox(&self) -> Result<FlushRecord, MyCityError> {
+        let f = self.inner.flush_outbox().await.map_err(|e| self.fail(e))?;
+        Ok(FlushRecord {
+            sent: count(f.sent),
+            rejected: count(f.rejected),
+            waiting: count(f.waiting),
+            stopped: f.stopped,
+            next_retry_at: f.next_retry_at,
+        })
+    }
+
+    /// The sync engine's state.
+    pub fn sync_state(&self) -> Result<SyncStateRecord, MyCityError> {
+        let s = self.inner.sync_state().map_err(|e| self.fail(e))?;
+        Ok(SyncStateRecord {
+            waiting: count(s.waiting),
+            next_retry_at: s.next_retry_at,
+            reachable: s.reachable,
+            last_error: s.last_error,
+            running: s.running,
+        })
     }
 
     /// The app came to the front (`true`) or went to the back.
@@ -137,9 +195,9 @@ impl MyCity {
         self.inner.set_foreground(front);
     }
 
-    /// The device's network came back (`true`) or went away.
+    /// The device's network came back (`true`) or went away; safe to call on every network event.
     pub fn network_changed(&self, online: bool) -> Result<(), MyCityError> {
-        Ok(self.inner.network_changed(online)?)
+        self.inner.network_changed(online).map_err(|e| self.fail(e))
     }
 }
 
@@ -165,8 +223,8 @@ mod tests {
         let city =
             MyCity::open(dir.path().to_string_lossy().into_owned(), Some(format!("http://{}", srv.addr))).unwrap();
         let seen = Arc::new(Collect(Mutex::new(vec![])));
-        let handle = city.observe_sync(seen.clone()).unwrap();
-        city.start_sync().unwrap();
+        let handle = rt.block_on(city.observe_sync(seen.clone())).unwrap();
+        rt.block_on(city.start_sync()).unwrap();
         for _ in 0..100 {
             if !seen.0.lock().unwrap().is_empty() {
                 break;
@@ -174,6 +232,7 @@ mod tests {
             std::thread::sleep(Duration::from_millis(50));
         }
         assert_eq!(seen.0.lock().unwrap().first(), Some(&SyncChange::Connection { reachable: true, error: None }));
+        assert!(city.sync_state().unwrap().running);
         handle.cancel();
         drop(handle);
         rt.block_on(srv.shutdown()).unwrap();

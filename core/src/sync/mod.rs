@@ -171,3 +171,11 @@ impl ListenerHandle {
 pub(crate) fn subscription(rx: broadcast::Receiver<SyncEvent>) -> Subscription {
     Subscription(rx)
 }
+
+impl crate::MyCity {
+    /// The sync engine's state alone, for a status line (the Settings
+    /// screen's [`crate::MyCity::sync_status`] includes it).
+    pub fn sync_state(&self) -> crate::Result<SyncState> {
+        engine::state(self)
+    }
+}
