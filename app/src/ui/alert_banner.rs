@@ -26,7 +26,11 @@ pub fn AlertBanner() -> Element {
                 Icon { name: "sos" }
                 span {
                     strong { "data-testid": "alert-headline", "{alert.headline}" }
-                    small { " · {alert.area} · " {t.age(alert.sent_at)} }
+                    // A city-wide alert's area is the city itself: only the age is worth a line.
+                    small {
+                        if !alert.whole_city { "{alert.area} · " }
+                        {t.age(alert.sent_at)}
+                    }
                 }
             }
             if open() {
