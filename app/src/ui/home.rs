@@ -77,20 +77,29 @@ pub fn Home() -> Element {
     }
 }
 
-/// One place in a list.
+/// One place in a list; with `on_open`, the whole row is a button that opens it.
 #[component]
-pub fn PlaceRow(place: Place) -> Element {
+pub fn PlaceRow(place: Place, on_open: Option<EventHandler<String>>) -> Element {
     let ui = use_context::<Ui>();
     let t = ui.texts.read();
     let l = t.lang().code();
     let price = t.ticket(place.ticket_price_vnd);
+    let body = rsx! {
+        Icon { name: "place" }
+        div {
+            strong { {place.name.get(l)} }
+            p { {place.description.get(l)} }
+            if let Some(p) = price { small { "{p}" } }
+        }
+    };
     rsx! {
         li { class: "place", "data-testid": "place-{place.id}",
-            Icon { name: "place" }
-            div {
-                strong { {place.name.get(l)} }
-                p { {place.description.get(l)} }
-                if let Some(p) = price { small { "{p}" } }
+            match on_open {
+                Some(open) => rsx! {
+                    button { r#type: "button", class: "row-button", "data-testid": "open-{place.id}",
+                        onclick: { let id = place.id.clone(); move |_| open.call(id.clone()) }, {body} }
+                },
+                None => body,
             }
         }
     }

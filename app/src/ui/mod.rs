@@ -11,6 +11,7 @@ mod icons;
 mod map;
 mod map_tiles;
 mod photo;
+mod place;
 mod report;
 mod settings;
 mod sos;
