@@ -83,6 +83,14 @@ for (const lang of ['vi', 'en']) {
     await byTest(page, 'home-hotline-1022').waitFor();
     await checkScreen(page, lang, 'home');
 
+    // The city's demo alert shows as a banner; its page lists every alert in force.
+    await byTest(page, 'alert-banner').waitFor({ timeout: 20000 });
+    await byTest(page, 'alert-banner').locator('button').first().click();
+    await byTest(page, 'alerts-open').click();
+    await byTest(page, 'alerts-list').waitFor();
+    assert.ok(await byTest(page, 'alert-item').count() >= 1);
+    await checkScreen(page, lang, 'alerts');
+
     await byTest(page, 'tab-report').click();
     await byTest(page, 'categories').waitFor();
     if (lang === 'en') await englishOnly(page, 'categories', 'categories');

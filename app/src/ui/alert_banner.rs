@@ -4,7 +4,7 @@
 
 use dioxus::prelude::*;
 
-use super::{icons::Icon, Services, Ui};
+use super::{icons::Icon, Screen, Services, Ui};
 
 #[component]
 pub fn AlertBanner() -> Element {
@@ -15,6 +15,7 @@ pub fn AlertBanner() -> Element {
         core.top_alert(None).ok().flatten()
     });
     let mut open = use_signal(|| false);
+    let mut screen = ui.screen;
     let t = ui.texts.read();
     let Some(alert) = top() else { return rsx! {} };
     let banner = alert.banner;
@@ -36,6 +37,8 @@ pub fn AlertBanner() -> Element {
             if open() {
                 if let Some(d) = &alert.description { p { "{d}" } }
                 if let Some(i) = &alert.instruction { p { strong { "{i}" } } }
+                button { r#type: "button", class: "link alert-all", "data-testid": "alerts-open",
+                    style: "color: {banner.text};", onclick: move |_| screen.set(Screen::Alerts), {t.get("alerts-all")} }
             }
         }
     }

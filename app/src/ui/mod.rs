@@ -4,6 +4,7 @@
 
 mod air;
 mod alert_banner;
+mod alerts;
 mod dossier;
 mod dossier_catalogue;
 mod home;
@@ -66,6 +67,8 @@ pub enum Screen {
     Settings,
     /// Air quality at every station.
     Air,
+    /// The city's alerts in force.
+    Alerts,
 }
 
 /// UI-wide state every screen reads.
@@ -160,6 +163,7 @@ fn ScreenView(screen: Screen) -> Element {
         Screen::Sos => rsx! { sos::Sos {} },
         Screen::Settings => rsx! { settings::Settings {} },
         Screen::Air => rsx! { air::Air {} },
+        Screen::Alerts => rsx! { alerts::Alerts {} },
     }
 }
 
