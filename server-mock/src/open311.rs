@@ -467,6 +467,11 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
     if let Err(wait) = s.throttle.device(&s.config.limits, param(&p, "device_id")) {
         return crate::throttle::too_many(wait);
     }
+    // A photo waits for a free encoder (one per core) before it is decoded.
+    let _slot = match &media {
+        Some(_) => crate::photo::encoder_slot().await,
+        None => None,
+    };
     let r = crate::blocking(move || {
         // Decoding and re-encoding happen before the database is locked.
         let media = media.map(|(ct, bytes)| crate::photo::sanitize(&bytes).map(|jpeg| (ct, jpeg))).transpose()?;

@@ -20,6 +20,18 @@ pub const MAX_PIXELS: u64 = 50_000_000;
 /// Quality of the stored JPEG: the app already sends quality 80, so this loses little.
 const QUALITY: u8 = 85;
 
+/// Re-encodes run one per core. Without this, 64 uploads at once share 2
+/// cores, each takes 30× longer, and all of them miss their clients' timeouts;
+/// queued, they finish one after another.
+static ENCODERS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+});
+
+/// Waits for a free encoder; the slot is given back when dropped.
+pub async fn encoder_slot() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    ENCODERS.acquire().await.ok()
+}
+
 /// The photo as it will be stored and served: a JPEG without metadata, turned
 /// upright if its EXIF said so. Refuses (400) what does not decode and (413)
 /// pictures larger than [`MAX_SIDE`] / [`MAX_PIXELS`].
