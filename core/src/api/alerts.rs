@@ -1,7 +1,6 @@
 //! Alerts feed, announcements and surveys: the city's JSON and Atom calls.
 
 use mycity_protocol::consult::{Announcement, Response, Survey};
-use reqwest::{header, StatusCode};
 
 use super::{server_error, Api, Fetched};
 use crate::Result;
@@ -9,19 +8,7 @@ use crate::Result;
 impl Api {
     /// `GET /api/v1/cities/{slug}/alerts` (Atom), unless `etag` still matches.
     pub async fn alerts_feed(&self, slug: &str, etag: Option<&str>) -> Result<Fetched> {
-        let mut req = self.http.get(format!("{}/api/v1/cities/{slug}/alerts", self.base));
-        if let Some(tag) = etag {
-            req = req.header(header::IF_NONE_MATCH, tag);
-        }
-        let resp = req.send().await?;
-        match resp.status() {
-            StatusCode::NOT_MODIFIED => Ok(Fetched::NotModified),
-            s if s.is_success() => {
-                let etag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
-                Ok(Fetched::Body { body: resp.text().await?, etag })
-            }
-            _ => Err(server_error(resp).await),
-        }
+        self.get_if_changed(&format!("/api/v1/cities/{slug}/alerts"), etag).await
     }
 
     /// A CAP document a feed entry links to instead of carrying it (a path
