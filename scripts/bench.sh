@@ -21,6 +21,12 @@ echo "== server under load"
 scripts/load-server.sh 10
 echo "== bindings"
 scripts/bindings-bench.sh
-echo "== release desktop binary"
+echo "== desktop binary size (budget: 20 MB for what a citizen installs)"
+# The installed app: the desktop window alone, in the `dist` profile (Cargo.toml).
+cargo build --profile dist -p mycity-app --no-default-features --features desktop
+echo "installed desktop app (dist, desktop only, stripped): $(stat -c %s target/dist/mycity-app) bytes"
+# The demo build `./mycity run` and the e2e tests use: adds the embedded reference
+# server and browser mode, which a citizen's copy does not carry.
 cargo build --release -p mycity-app
-echo "release desktop binary: $(stat -c %s target/release/mycity-app) bytes"
+cp target/release/mycity-app target/release/mycity-app.stripped && strip target/release/mycity-app.stripped
+echo "demo build (release, desktop + demo server + browser mode): $(stat -c %s target/release/mycity-app) bytes, $(stat -c %s target/release/mycity-app.stripped) stripped"

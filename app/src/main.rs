@@ -20,14 +20,16 @@ const HELP: &str = "mycity-app: the MyCity citizen app (desktop window, or brows
 
 usage: mycity-app [--server URL] [--data-dir PATH] [--web [--addr HOST:PORT]]
 
-  --server URL      The city's Open311 server. Without it the app starts the
-                    reference server in-process on 127.0.0.1 with demo data.
+  --server URL      The city's Open311 server. Without it a demo build (feature
+                    demo-server, what `./mycity run` builds) starts the reference
+                    server in-process on 127.0.0.1 with demo data; an installed
+                    build uses the server its city pack names.
                     e.g. --server http://127.0.0.1:8080
   --data-dir PATH   Where the app keeps its database and photos (default: the
                     platform's data directory, ~/.local/share/mycity on Linux).
                     e.g. --data-dir /tmp/mycity-demo
   --web             Serve the screens to a browser instead of opening a window
-                    (the end-to-end tests use it).
+                    (the end-to-end tests use it; demo builds only, feature web-e2e).
   --addr HOST:PORT  Browser mode's address (default 127.0.0.1:8090).
                     e.g. --web --addr 127.0.0.1:8090, then open http://127.0.0.1:8090/
   -h, --help        This text.
