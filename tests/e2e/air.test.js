@@ -2,25 +2,14 @@
 // the home card shows a station's VN_AQI in its band colour with advice and
 // age, once the sync engine has brought the readings; "Xem các trạm" lists
 // the three stations of the city.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openBrowser, byTest, shot } from './harness.js';
+import { session, byTest, shot } from './harness.js';
 
-let app;
-let b;
-
-before(async () => {
-  app = await startApp();
-  b = await openBrowser();
-});
-
-after(async () => {
-  await b?.browser.close();
-  await app?.stop();
-});
+const s = session();
 
 test('home shows the air of the station nearest the centre, in its band colour', async () => {
-  const { page } = b;
+  const { app, page } = s;
   await page.goto(app.url);
   const card = byTest(page, 'air-card');
   await card.waitFor();
@@ -41,7 +30,7 @@ test('home shows the air of the station nearest the centre, in its band colour',
 });
 
 test('the air screen lists the three stations of Hà Giang', async () => {
-  const { page } = b;
+  const { page } = s;
   const more = byTest(page, 'air-open');
   const box = await more.boundingBox();
   assert.ok(box.height >= 44, `tap target ${box.height}px`);

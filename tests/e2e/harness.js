@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -90,6 +91,25 @@ export async function openBrowser({ geolocation } = {}) {
   });
   const page = await context.newPage();
   return { browser, context, page };
+}
+
+/**
+ * The app (browser mode, demo server embedded) and a phone-sized Chromium for
+ * one test file: started before its tests, stopped after them. Tests read
+ * `app` and `page` from the returned object once the hooks have run.
+ */
+export function session({ appArgs = [], geolocation } = {}) {
+  const s = {};
+  before(async () => {
+    s.app = await startApp(appArgs);
+    const b = await openBrowser({ geolocation });
+    Object.assign(s, b);
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.app?.stop();
+  });
+  return s;
 }
 
 export const byTest = (page, id) => page.locator(`[data-testid="${id}"]`);

@@ -1,25 +1,14 @@
 // Journey: a resident of Đà Nẵng reports a pothole: picks the category,
 // answers its questions, taps the map, describes it, sends, and follows it
 // in "My reports" while the city moves it to "fixed".
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openBrowser, byTest, shot, addPhoto, startPotholeReport, tapMap } from './harness.js';
+import { session, byTest, shot, addPhoto, startPotholeReport, tapMap } from './harness.js';
 
-let app;
-let b;
-
-before(async () => {
-  app = await startApp();
-  b = await openBrowser();
-});
-
-after(async () => {
-  await b?.browser.close();
-  await app?.stop();
-});
+const s = session();
 
 test('report a pothole and see it received, then fixed', async () => {
-  const { page } = b;
+  const { app, page } = s;
   await startPotholeReport(page, app.url, { size: 'large', trafficBlocked: 'yes' });
   await byTest(page, 'report-description').fill('Ổ gà sâu giữa làn xe máy, đường Bạch Đằng');
   await addPhoto(page);

@@ -1,26 +1,15 @@
 // Journey: a visitor in Đà Nẵng needs help. Open the app, switch the city to
 // Đà Nẵng, open SOS, see the national lines and the city's 1022, check that
 // each is a real tel: link, and prepare an SMS carrying position and ward.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openBrowser, byTest, switchCity, shot } from './harness.js';
+import { session, byTest, switchCity, shot } from './harness.js';
 
-let app;
-let b;
-
-before(async () => {
-  app = await startApp();
-  // Near Cầu Rồng (Dragon Bridge), in central Đà Nẵng.
-  b = await openBrowser({ geolocation: { latitude: 16.0612, longitude: 108.2272, accuracy: 15 } });
-});
-
-after(async () => {
-  await b?.browser.close();
-  await app?.stop();
-});
+// Near Cầu Rồng (Dragon Bridge), in central Đà Nẵng.
+const s = session({ geolocation: { latitude: 16.0612, longitude: 108.2272, accuracy: 15 } });
 
 test('home opens on the default city with the SOS button visible', async () => {
-  const { page } = b;
+  const { app, page } = s;
   await page.goto(app.url);
   await byTest(page, 'app').waitFor();
   assert.match(await byTest(page, 'title').innerText(), /Hà Giang/);
@@ -30,7 +19,7 @@ test('home opens on the default city with the SOS button visible', async () => {
 });
 
 test('switching the city to Đà Nẵng', async () => {
-  const { page } = b;
+  const { page } = s;
   await switchCity(page, 'da-nang');
   await shot(page, '02-settings-da-nang');
   await byTest(page, 'tab-home').click();
@@ -38,7 +27,7 @@ test('switching the city to Đà Nẵng', async () => {
 });
 
 test('SOS lists 113, 114, 115 and 1022 as tel: links', async () => {
-  const { page } = b;
+  const { page } = s;
   await byTest(page, 'sos-button').click();
   await byTest(page, 'hotlines').waitFor();
   // 1022 is a city line a mobile reaches through the area code: the button dials that.
@@ -54,7 +43,7 @@ test('SOS lists 113, 114, 115 and 1022 as tel: links', async () => {
 });
 
 test('SOS prepares an SMS with the coordinates and the ward', async () => {
-  const { page } = b;
+  const { page } = s;
   await byTest(page, 'locate').click();
   await byTest(page, 'sos-ward').waitFor();
   const text = await byTest(page, 'sms-text').innerText();

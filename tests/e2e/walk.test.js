@@ -4,22 +4,11 @@
 // carry no Vietnamese category or question text, prices are grouped, and no
 // raw ISO date reaches the person. A report with a missing answer shows the
 // error next to its field, with the focus there.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openBrowser, byTest, switchCity, shot } from './harness.js';
+import { session, byTest, switchCity, shot } from './harness.js';
 
-let app;
-let b;
-
-before(async () => {
-  app = await startApp();
-  b = await openBrowser({ geolocation: { latitude: 16.0612, longitude: 108.2272, accuracy: 15 } });
-});
-
-after(async () => {
-  await b?.browser.close();
-  await app?.stop();
-});
+const s = session({ geolocation: { latitude: 16.0612, longitude: 108.2272, accuracy: 15 } });
 
 /** Every visible interactive element smaller than 44×44 px (a checkbox counts as its label). */
 async function smallTargets(page) {
@@ -69,7 +58,7 @@ async function englishOnly(page, testid, what) {
 
 for (const lang of ['vi', 'en']) {
   test(`every screen in ${lang === 'vi' ? 'Vietnamese' : 'English'}`, async () => {
-    const { page } = b;
+    const { app, page } = s;
     await page.goto(app.url);
     await byTest(page, 'app').waitFor();
     await byTest(page, 'open-settings').click();
