@@ -280,7 +280,11 @@ problem-receipt-not-dossier = This QR code is not a dossier receipt ({ $text }).
 ## Tourism (issue 10)
 problem-plan-budget = Free time must be between { $min } minutes and { $max_hours } hours.
 problem-plan-start-outside = The start lies outside { $city }; pick a point in the city.
+problem-plan-hours-unreadable = Type your free time in hours, for example 3 or 1.5.
+problem-plan-start-unknown = This starting place was not found; choose another.
+problem-tour-unknown = No tour “{ $id }” in this city.
 problem-site-qr-foreign = This QR code is not a MyCity site code.
+problem-site-qr-none = No QR code found in the picture; take a closer, sharper photo of the plate or poster.
 problem-site-qr-malformed = The site code is incomplete or malformed.
 problem-site-qr-other-city = This code is for a site in { $city }. Switch to { $city } to see it.
 problem-site-qr-too-long = Could not make a QR code for this site.

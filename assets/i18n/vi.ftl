@@ -277,7 +277,11 @@ problem-receipt-not-dossier = Mã QR này không phải giấy tiếp nhận h�
 ## Du lịch (issue 10)
 problem-plan-budget = Thời gian rảnh phải từ { $min } phút đến { $max_hours } giờ.
 problem-plan-start-outside = Điểm xuất phát nằm ngoài { $city }; hãy chọn một điểm trong thành phố.
+problem-plan-hours-unreadable = Hãy nhập số giờ rảnh, ví dụ 3 hoặc 1,5.
+problem-plan-start-unknown = Không tìm thấy địa điểm xuất phát này; hãy chọn lại.
+problem-tour-unknown = Không có tour “{ $id }” ở thành phố này.
 problem-site-qr-foreign = Mã QR này không phải mã điểm tham quan của MyCity.
+problem-site-qr-none = Không thấy mã QR trong ảnh; hãy chụp gần và rõ hơn tấm biển hoặc áp phích.
 problem-site-qr-malformed = Mã điểm tham quan bị thiếu hoặc sai định dạng.
 problem-site-qr-other-city = Mã này là của một điểm ở { $city }. Hãy chuyển sang { $city } để xem.
 problem-site-qr-too-long = Không tạo được mã QR cho điểm này.
