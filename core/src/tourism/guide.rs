@@ -80,7 +80,7 @@ pub struct PlannedRoute {
 fn minutes_of(hours: &str) -> Result<u32> {
     let t = hours.trim().replace(',', ".");
     match t.parse::<f64>() {
-        Ok(h) if h.is_finite() && h >= 0.0 && h <= 1000.0 => Ok((h * 60.0).round() as u32),
+        Ok(h) if (0.0..=1000.0).contains(&h) => Ok((h * 60.0).round() as u32),
         _ => Err(Problem::new("plan-hours-unreadable", format!("{:?} is not a number of hours", hours.trim()))
             .field("minutes")
             .into()),
@@ -120,6 +120,13 @@ impl MyCity {
             Ok(out)
         })?;
         Ok(TourPage { tour, stops })
+    }
+
+    /// [`MyCity::scan_site`] on a blocking thread, for async callers.
+    pub async fn scan_site_async(self: std::sync::Arc<Self>, image: Vec<u8>) -> Result<Place> {
+        tokio::task::spawn_blocking(move || self.scan_site(&image))
+            .await
+            .map_err(|e| Problem::new("site-qr-none", format!("scan stopped: {e}")).field("qr"))?
     }
 
     /// Plans the free time from the form: resolves the start, reads the
