@@ -373,7 +373,7 @@ pub fn plan(inst: &Instance) -> Route {
     // best plan is two stops that each look worse than one alone. Start again
     // from each of the most promising stops the best plan leaves out (a work
     // budget: more seeds on small instances, a few on large ones).
-    let seeds = (3000 / inst.candidates.len().max(1)).clamp(4, 16);
+    let seeds = (1200 / inst.candidates.len().max(1)).clamp(3, 16);
     let skip = unusable(inst);
     let mut promise: Vec<(f64, usize)> = (0..inst.candidates.len())
         .filter(|&c| !skip[c] && !best.contains(&c))

@@ -111,3 +111,20 @@ fn Search() -> Element {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ui::{tests::render, Screen};
+
+    #[test]
+    fn the_guide_shows_scan_tours_events_plan_and_every_kind() {
+        let html = render(Screen::Tourism, |_| {});
+        for id in
+            ["scan-input", "place-search", "tours", "events", "plan-go", "plan-hours", "browse-list", "kind-relic"]
+        {
+            assert!(html.contains(&format!("data-testid=\"{id}\"")), "missing {id}");
+        }
+        assert!(html.contains("capture=\"environment\""), "the camera on phones");
+        assert!(html.contains("browse-more"), "45 places come a page at a time");
+    }
+}
