@@ -63,6 +63,8 @@ test('plan three hours, open a stop, scan a poster, rate it offline', async () =
     const cli = join(dirname(process.env.MYCITY_APP || join(here, '../../target/debug/mycity-app')), 'mycity-cli');
     execFileSync(cli, ['--data-dir', join(dir, 'cli'), '--city', 'ha-giang', 'poster', 'ha-giang-cot-co-lung-cu', '--out', dir]);
     const poster = join(dir, 'ha-giang-cot-co-lung-cu.png');
+    execFileSync(cli, ['--data-dir', join(dir, 'cli'), '--city', 'da-nang', 'poster', 'da-nang-cau-rong', '--out', dir]);
+    const elsewhere = join(dir, 'da-nang-cau-rong.png');
 
     const { page } = ob;
     await page.goto(own.url);
@@ -97,6 +99,11 @@ test('plan three hours, open a stop, scan a poster, rate it offline', async () =
     // The server goes down; the scan works offline from the pack.
     const port = server.port;
     await server.stop();
+    // Another city's poster says which city it belongs to, and opens nothing.
+    await byTest(page, 'scan-input').setInputFiles(elsewhere);
+    await byTest(page, 'scan-error').waitFor({ timeout: 30000 });
+    assert.match(await byTest(page, 'scan-error').innerText(), /Đà Nẵng/);
+    assert.equal(await byTest(page, 'place-page').count(), 0);
     await byTest(page, 'scan-input').setInputFiles(poster);
     await byTest(page, 'place-page').waitFor({ timeout: 30000 });
     assert.match(await byTest(page, 'place-name').innerText(), /Lũng Cú/);
