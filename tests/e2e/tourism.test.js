@@ -128,3 +128,30 @@ test('plan three hours, open a stop, scan a poster, rate it offline', async () =
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Journey: a visitor in Đồng Văn browses markets nearest first, a page at a time.
+test('browse by kind, nearest first once the position is known, page by page', async () => {
+  const ob = await openBrowser({ geolocation: { latitude: 23.2777, longitude: 105.3614 } });
+  try {
+    const { page } = ob;
+    await page.goto(app.url);
+    await byTest(page, 'app').waitFor();
+    await byTest(page, 'tab-tourism').click();
+    await byTest(page, 'browse-list').waitFor();
+    const rows = () => page.locator('[data-testid="browse-list"] > li').count();
+    const first = await rows();
+    await byTest(page, 'browse-more').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="browse-list"] > li').length > n, first);
+    await byTest(page, 'browse-near').click();
+    await page.waitForFunction(() => / m ·|km/.test(document.querySelector('[data-testid="browse-list"] > li')?.innerText ?? ''));
+    const top = await page.locator('[data-testid="browse-list"] > li').first().innerText();
+    assert.match(top, /\d+ m ·/, `the nearest is within a kilometre of Đồng Văn: ${top}`);
+    await byTest(page, 'kind-market').click();
+    await page.waitForFunction(() => /Chợ/.test(document.querySelector('[data-testid="browse-list"] > li')?.innerText ?? ''));
+    assert.match(await page.locator('[data-testid="browse-list"] > li').first().innerText(), /Đồng Văn/);
+    await byTest(page, 'browse').scrollIntoViewIfNeeded();
+    await shot(page, '46-tourism-browse-near');
+  } finally {
+    await ob.browser.close();
+  }
+});

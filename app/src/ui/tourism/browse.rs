@@ -92,7 +92,11 @@ fn Row(row: PlaceRow) -> Element {
     let p = &row.place;
     let mut meta = vec![t.get(&format!("kind-{}", p.kind))];
     if let Some(d) = row.distance_m {
-        meta.push(if d < 1000.0 { format!("{} m", d.round()) } else { format!("{:.1} km", d / 1000.0) });
+        meta.push(if d < 1000.0 {
+            format!("{} m", d.round())
+        } else {
+            format!("{} km", super::one_decimal(l, d / 1000.0))
+        });
     }
     match row.open {
         OpenState::Open => meta.push(t.get("place-open")),

@@ -23,8 +23,7 @@ pub(super) fn TourRow(tour: Tour) -> Element {
     let nav = use_context::<Nav>();
     let t = ui.texts.read();
     let l = t.lang().code();
-    let hours = format!("{:.1}", tour.duration_min as f64 / 60.0).replace(".0", "");
-    let hours = if l == "vi" { hours.replace('.', ",") } else { hours };
+    let hours = super::one_decimal(l, tour.duration_min as f64 / 60.0);
     let meta = t.args("tour-meta", &[("stops", &tour.stops.len().to_string()), ("hours", &hours)]);
     let id = tour.id.clone();
     rsx! {

@@ -14,6 +14,17 @@ use dioxus::prelude::*;
 
 use super::{home::PlaceRow, icons::Icon, place::PlacePage, Services, TitleBar, Ui};
 
+/// `x` with one decimal as the language writes it ("2,5" / "2.5"), "2" for a whole number.
+fn one_decimal(lang: &str, x: f64) -> String {
+    let s = format!("{x:.1}");
+    let s = s.strip_suffix(".0").unwrap_or(&s).to_owned();
+    if lang == "vi" {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
 /// A page opened on top of the guide.
 #[derive(Clone, PartialEq, Debug)]
 enum Page {

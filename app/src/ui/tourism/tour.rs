@@ -27,7 +27,7 @@ pub(super) fn TourView(id: String) -> Element {
             h2 { "data-testid": "tour-name", {p.tour.name.get(l)} }
             p { {p.tour.description.get(l)} }
             p { class: "muted",
-                {t.args("tour-meta", &[("stops", &p.stops.len().to_string()), ("hours", &format!("{:.1}", p.tour.duration_min as f64 / 60.0))])}
+                {t.args("tour-meta", &[("stops", &p.stops.len().to_string()), ("hours", &super::one_decimal(l, p.tour.duration_min as f64 / 60.0))])}
                 if let Some(m) = mode { " · {m}" }
             }
             ol { class: "list", "data-testid": "tour-stops",
