@@ -183,89 +183,100 @@ DN = [
    "Khách sạn dọc đường Võ Nguyên Giáp và các phố sau biển Mỹ Khê.", "Hotels along Võ Nguyên Giáp road and the streets behind Mỹ Khê beach.", minutes=60),
 ]
 
+def E(id, vi, en, dvi, den, starts, ends, place=None, repeat=None, approximate=False):
+    """An event; `repeat` is "weekly" or "yearly"."""
+    e = {"id": id, "name": {"vi": vi, "en": en}, "description": {"vi": dvi, "en": den}, "starts": starts, "ends": ends}
+    if repeat:
+        e["repeat"] = repeat
+    if place:
+        e["place_id"] = place
+    if approximate:
+        e["approximate"] = True
+    return e
+
+def T(id, vi, en, dvi, den, minutes, transport, stops, event=None):
+    """A tour: `stops` as (place id, minutes) pairs."""
+    t = {"id": id, "transport": transport, "name": {"vi": vi, "en": en}, "description": {"vi": dvi, "en": den},
+         "duration_min": minutes, "stops": [{"place_id": p, "minutes": m} for p, m in stops]}
+    if event:
+        t["event_id"] = event
+    return t
+
 # Events: `repeat` weekly/yearly makes "what is on" answer every week; dates here are 2026–2027 (+07:00).
 EV = {
  "ha-giang": [
-  {"id": "ha-giang-cho-phien-dong-van-weekly", "name": {"vi": "Chợ phiên Đồng Văn (Chủ nhật)", "en": "Đồng Văn Sunday market"},
-   "description": {"vi": "Chợ phiên họp mỗi sáng Chủ nhật ở phố cổ Đồng Văn.", "en": "Held every Sunday morning in Đồng Văn old quarter."},
-   "starts": "2026-01-04T05:00:00+07:00", "ends": "2026-01-04T12:00:00+07:00", "repeat": "weekly", "place_id": "ha-giang-cho-dong-van"},
-  {"id": "ha-giang-cho-phien-meo-vac-weekly", "name": {"vi": "Chợ phiên Mèo Vạc (Chủ nhật)", "en": "Mèo Vạc Sunday market"},
-   "description": {"vi": "Chợ phiên họp mỗi sáng Chủ nhật ở thị trấn Mèo Vạc.", "en": "Held every Sunday morning in Mèo Vạc town."},
-   "starts": "2026-01-04T05:00:00+07:00", "ends": "2026-01-04T12:00:00+07:00", "repeat": "weekly", "place_id": "ha-giang-cho-phien-meo-vac"},
-  {"id": "ha-giang-hoa-dao-hoa-man-2027", "name": {"vi": "Mùa hoa đào, hoa mận cao nguyên đá 2027", "en": "Peach and plum blossom season 2027"},
-   "description": {"vi": "Đào, mận nở trắng hồng các bản Mông quanh Tết (ngày dự kiến).", "en": "Peach and plum trees bloom around the Hmông villages near Tết (indicative dates)."},
-   "starts": "2027-01-20T00:00:00+07:00", "ends": "2027-02-28T23:59:00+07:00", "approximate": True},
-  {"id": "ha-giang-mua-nuoc-do-2027", "name": {"vi": "Mùa nước đổ Hoàng Su Phì 2027", "en": "Hoàng Su Phì flooded-terrace season 2027"},
-   "description": {"vi": "Ruộng bậc thang được dẫn nước, soi bóng trời (ngày dự kiến).", "en": "The terraces are flooded and mirror the sky (indicative dates)."},
-   "starts": "2027-05-01T00:00:00+07:00", "ends": "2027-06-15T23:59:00+07:00", "place_id": "ha-giang-ruong-bac-thang-hoang-su-phi", "approximate": True},
+  E("ha-giang-cho-phien-dong-van-weekly", "Chợ phiên Đồng Văn (Chủ nhật)", "Đồng Văn Sunday market",
+    "Chợ phiên họp mỗi sáng Chủ nhật ở phố cổ Đồng Văn.", "Held every Sunday morning in Đồng Văn old quarter.",
+    "2026-01-04T05:00:00+07:00", "2026-01-04T12:00:00+07:00", place="ha-giang-cho-dong-van", repeat="weekly"),
+  E("ha-giang-cho-phien-meo-vac-weekly", "Chợ phiên Mèo Vạc (Chủ nhật)", "Mèo Vạc Sunday market",
+    "Chợ phiên họp mỗi sáng Chủ nhật ở thị trấn Mèo Vạc.", "Held every Sunday morning in Mèo Vạc town.",
+    "2026-01-04T05:00:00+07:00", "2026-01-04T12:00:00+07:00", place="ha-giang-cho-phien-meo-vac", repeat="weekly"),
+  E("ha-giang-hoa-dao-hoa-man-2027", "Mùa hoa đào, hoa mận cao nguyên đá 2027", "Peach and plum blossom season 2027",
+    "Đào, mận nở trắng hồng các bản Mông quanh Tết (ngày dự kiến).", "Peach and plum trees bloom around the Hmông villages near Tết (indicative dates).",
+    "2027-01-20T00:00:00+07:00", "2027-02-28T23:59:00+07:00", approximate=True),
+  E("ha-giang-mua-nuoc-do-2027", "Mùa nước đổ Hoàng Su Phì 2027", "Hoàng Su Phì flooded-terrace season 2027",
+    "Ruộng bậc thang được dẫn nước, soi bóng trời (ngày dự kiến).", "The terraces are flooded and mirror the sky (indicative dates).",
+    "2027-05-01T00:00:00+07:00", "2027-06-15T23:59:00+07:00", place="ha-giang-ruong-bac-thang-hoang-su-phi", approximate=True),
  ],
  "dong-ha": [
-  {"id": "dong-ha-cho-dem-weekend", "name": {"vi": "Phố đi bộ cuối tuần ven sông Hiếu", "en": "Weekend riverside walking street"},
-   "description": {"vi": "Tối thứ Bảy, Chủ nhật có hàng ăn và biểu diễn ven sông Hiếu (ngày dự kiến).", "en": "Saturday and Sunday evenings bring food stalls and shows by the Hiếu river (indicative)."},
-   "starts": "2026-01-03T18:00:00+07:00", "ends": "2026-01-04T22:00:00+07:00", "repeat": "weekly", "place_id": "dong-ha-song-hieu", "approximate": True},
+  E("dong-ha-cho-dem-weekend", "Phố đi bộ cuối tuần ven sông Hiếu", "Weekend riverside walking street",
+    "Tối thứ Bảy, Chủ nhật có hàng ăn và biểu diễn ven sông Hiếu (ngày dự kiến).", "Saturday and Sunday evenings bring food stalls and shows by the Hiếu river (indicative).",
+    "2026-01-03T18:00:00+07:00", "2026-01-04T22:00:00+07:00", place="dong-ha-song-hieu", repeat="weekly", approximate=True),
  ],
  "vinh": [
-  {"id": "vinh-den-cuong-2027", "name": {"vi": "Lễ hội Đền Cuông 2027", "en": "Cuông temple festival 2027"},
-   "description": {"vi": "Lễ hội rằm tháng Hai âm lịch tưởng nhớ An Dương Vương.", "en": "Festival on the 15th of the second lunar month honouring King An Dương Vương."},
-   "starts": "2027-03-22T06:00:00+07:00", "ends": "2027-03-24T18:00:00+07:00", "place_id": "vinh-den-cuong", "approximate": True},
-  {"id": "vinh-pho-di-bo-weekend", "name": {"vi": "Phố đi bộ ven sông Vinh cuối tuần", "en": "Weekend walking street"},
-   "description": {"vi": "Tối cuối tuần có ẩm thực và âm nhạc ở trung tâm (ngày dự kiến).", "en": "Weekend evenings with food and music downtown (indicative)."},
-   "starts": "2026-01-03T18:00:00+07:00", "ends": "2026-01-04T22:00:00+07:00", "repeat": "weekly", "place_id": "vinh-quang-truong-ho-chi-minh", "approximate": True},
+  E("vinh-den-cuong-2027", "Lễ hội Đền Cuông 2027", "Cuông temple festival 2027",
+    "Lễ hội rằm tháng Hai âm lịch tưởng nhớ An Dương Vương.", "Festival on the 15th of the second lunar month honouring King An Dương Vương.",
+    "2027-03-22T06:00:00+07:00", "2027-03-24T18:00:00+07:00", place="vinh-den-cuong", approximate=True),
+  E("vinh-pho-di-bo-weekend", "Phố đi bộ ven sông Vinh cuối tuần", "Weekend walking street",
+    "Tối cuối tuần có ẩm thực và âm nhạc ở trung tâm (ngày dự kiến).", "Weekend evenings with food and music downtown (indicative).",
+    "2026-01-03T18:00:00+07:00", "2026-01-04T22:00:00+07:00", place="vinh-quang-truong-ho-chi-minh", repeat="weekly", approximate=True),
  ],
  "gia-nghia": [
-  {"id": "gia-nghia-le-hoi-ca-phe-2027", "name": {"vi": "Ngày hội văn hóa các dân tộc 2027", "en": "Ethnic culture festival 2027"},
-   "description": {"vi": "Cồng chiêng, ẩm thực và nghề truyền thống M'Nông, Mạ (ngày dự kiến).", "en": "Gongs, food and crafts of the M'Nông and Mạ peoples (indicative dates)."},
-   "starts": "2027-03-10T08:00:00+07:00", "ends": "2027-03-12T21:00:00+07:00", "place_id": "gia-nghia-quang-truong-trung-tam", "approximate": True},
-  {"id": "gia-nghia-cho-phien-weekend", "name": {"vi": "Chợ phiên cuối tuần Gia Nghĩa", "en": "Gia Nghĩa weekend market"},
-   "description": {"vi": "Nông sản, cà phê, mật ong của bà con các bon vào sáng Chủ nhật (ngày dự kiến).", "en": "Produce, coffee and honey from the villages on Sunday mornings (indicative)."},
-   "starts": "2026-01-04T06:00:00+07:00", "ends": "2026-01-04T11:00:00+07:00", "repeat": "weekly", "place_id": "gia-nghia-cho-gia-nghia", "approximate": True},
+  E("gia-nghia-le-hoi-ca-phe-2027", "Ngày hội văn hóa các dân tộc 2027", "Ethnic culture festival 2027",
+    "Cồng chiêng, ẩm thực và nghề truyền thống M'Nông, Mạ (ngày dự kiến).", "Gongs, food and crafts of the M'Nông and Mạ peoples (indicative dates).",
+    "2027-03-10T08:00:00+07:00", "2027-03-12T21:00:00+07:00", place="gia-nghia-quang-truong-trung-tam", approximate=True),
+  E("gia-nghia-cho-phien-weekend", "Chợ phiên cuối tuần Gia Nghĩa", "Gia Nghĩa weekend market",
+    "Nông sản, cà phê, mật ong của bà con các bon vào sáng Chủ nhật (ngày dự kiến).", "Produce, coffee and honey from the villages on Sunday mornings (indicative).",
+    "2026-01-04T06:00:00+07:00", "2026-01-04T11:00:00+07:00", place="gia-nghia-cho-gia-nghia", repeat="weekly", approximate=True),
  ],
  "da-nang": [
-  {"id": "da-nang-cau-rong-phun-lua", "name": {"vi": "Cầu Rồng phun lửa, phun nước", "en": "Dragon Bridge fire and water show"},
-   "description": {"vi": "Tối thứ Bảy, Chủ nhật lúc 21:00, đầu rồng phun lửa và phun nước.", "en": "Saturday and Sunday at 21:00 the dragon's head breathes fire and water."},
-   "starts": "2026-01-03T21:00:00+07:00", "ends": "2026-01-03T21:20:00+07:00", "repeat": "weekly", "place_id": "da-nang-cau-rong"},
-  {"id": "da-nang-cau-rong-phun-lua-su", "name": {"vi": "Cầu Rồng phun lửa (Chủ nhật)", "en": "Dragon Bridge show (Sunday)"},
-   "description": {"vi": "Chủ nhật lúc 21:00.", "en": "Sunday at 21:00."},
-   "starts": "2026-01-04T21:00:00+07:00", "ends": "2026-01-04T21:20:00+07:00", "repeat": "weekly", "place_id": "da-nang-cau-rong"},
+  E("da-nang-cau-rong-phun-lua", "Cầu Rồng phun lửa, phun nước", "Dragon Bridge fire and water show",
+    "Tối thứ Bảy, Chủ nhật lúc 21:00, đầu rồng phun lửa và phun nước.", "Saturday and Sunday at 21:00 the dragon's head breathes fire and water.",
+    "2026-01-03T21:00:00+07:00", "2026-01-03T21:20:00+07:00", place="da-nang-cau-rong", repeat="weekly"),
+  E("da-nang-cau-rong-phun-lua-su", "Cầu Rồng phun lửa (Chủ nhật)", "Dragon Bridge show (Sunday)",
+    "Chủ nhật lúc 21:00.", "Sunday at 21:00.",
+    "2026-01-04T21:00:00+07:00", "2026-01-04T21:20:00+07:00", place="da-nang-cau-rong", repeat="weekly"),
  ],
 }
 
 TOURS = {
  "ha-giang": [
-  {"id": "ha-giang-sunday-market-tour", "event_id": "ha-giang-cho-phien-dong-van-weekly", "transport": "motorbike",
-   "name": {"vi": "Sáng Chủ nhật ở Đồng Văn", "en": "Sunday morning in Đồng Văn"},
-   "description": {"vi": "Chợ phiên Đồng Văn, thắng cố, phố cổ, rồi Đồn Cao và đèo Mã Pí Lèng.", "en": "Đồng Văn market, thắng cố, the old quarter, the hilltop fort and Mã Pí Lèng pass."},
-   "duration_min": 300, "stops": [{"place_id": "ha-giang-cho-dong-van", "minutes": 60}, {"place_id": "ha-giang-thang-co-dong-van", "minutes": 40},
-     {"place_id": "ha-giang-pho-co-dong-van", "minutes": 45}, {"place_id": "ha-giang-don-cao-dong-van", "minutes": 45}, {"place_id": "ha-giang-deo-ma-pi-leng", "minutes": 30}]},
-  {"id": "ha-giang-craft-villages", "transport": "motorbike",
-   "name": {"vi": "Làng nghề và bản văn hóa Quản Bạ", "en": "Quản Bạ craft villages"},
-   "description": {"vi": "Cổng Trời, dệt lanh Lùng Tám, bản Nậm Đăm và hang Lùng Khúy.", "en": "Heaven Gate, Lùng Tám hemp weaving, Nậm Đăm and Lùng Khúy cave."},
-   "duration_min": 360, "stops": [{"place_id": "ha-giang-cong-troi-quan-ba", "minutes": 20}, {"place_id": "ha-giang-htx-det-lanh-lung-tam", "minutes": 45},
-     {"place_id": "ha-giang-lang-nam-dam", "minutes": 60}, {"place_id": "ha-giang-hang-lung-khuy", "minutes": 75}]},
+  T("ha-giang-sunday-market-tour", "Sáng Chủ nhật ở Đồng Văn", "Sunday morning in Đồng Văn",
+    "Chợ phiên Đồng Văn, thắng cố, phố cổ, rồi Đồn Cao và đèo Mã Pí Lèng.", "Đồng Văn market, thắng cố, the old quarter, the hilltop fort and Mã Pí Lèng pass.",
+    300, "motorbike", [("ha-giang-cho-dong-van", 60), ("ha-giang-thang-co-dong-van", 40), ("ha-giang-pho-co-dong-van", 45), ("ha-giang-don-cao-dong-van", 45), ("ha-giang-deo-ma-pi-leng", 30)], event="ha-giang-cho-phien-dong-van-weekly"),
+  T("ha-giang-craft-villages", "Làng nghề và bản văn hóa Quản Bạ", "Quản Bạ craft villages",
+    "Cổng Trời, dệt lanh Lùng Tám, bản Nậm Đăm và hang Lùng Khúy.", "Heaven Gate, Lùng Tám hemp weaving, Nậm Đăm and Lùng Khúy cave.",
+    360, "motorbike", [("ha-giang-cong-troi-quan-ba", 20), ("ha-giang-htx-det-lanh-lung-tam", 45), ("ha-giang-lang-nam-dam", 60), ("ha-giang-hang-lung-khuy", 75)]),
  ],
  "da-nang": [
-  {"id": "da-nang-weekend-night", "event_id": "da-nang-cau-rong-phun-lua", "transport": "walk",
-   "name": {"vi": "Tối cuối tuần bên sông Hàn", "en": "Weekend evening on the Hàn river"},
-   "description": {"vi": "Chợ Hàn, cầu Tình yêu, xem Cầu Rồng phun lửa lúc 21:00.", "en": "Hàn market, the Love Bridge, then the Dragon Bridge show at 21:00."},
-   "duration_min": 150, "stops": [{"place_id": "da-nang-cho-han", "minutes": 45}, {"place_id": "da-nang-cau-tinh-yeu", "minutes": 20}, {"place_id": "da-nang-cau-rong", "minutes": 30}]},
+  T("da-nang-weekend-night", "Tối cuối tuần bên sông Hàn", "Weekend evening on the Hàn river",
+    "Chợ Hàn, cầu Tình yêu, xem Cầu Rồng phun lửa lúc 21:00.", "Hàn market, the Love Bridge, then the Dragon Bridge show at 21:00.",
+    150, "walk", [("da-nang-cho-han", 45), ("da-nang-cau-tinh-yeu", 20), ("da-nang-cau-rong", 30)], event="da-nang-cau-rong-phun-lua"),
  ],
  "vinh": [
-  {"id": "vinh-food-evening", "transport": "walk",
-   "name": {"vi": "Ẩm thực tối ở Vinh", "en": "An evening of Vinh food"},
-   "description": {"vi": "Chợ đêm Vinh và súp lươn.", "en": "Vinh night market and eel soup."},
-   "duration_min": 120, "stops": [{"place_id": "vinh-cho-dem-vinh", "minutes": 60}, {"place_id": "vinh-sup-luon", "minutes": 40}]},
+  T("vinh-food-evening", "Ẩm thực tối ở Vinh", "An evening of Vinh food",
+    "Chợ đêm Vinh và súp lươn.", "Vinh night market and eel soup.",
+    120, "walk", [("vinh-cho-dem-vinh", 60), ("vinh-sup-luon", 40)]),
  ],
  "gia-nghia": [
-  {"id": "gia-nghia-sunday-market", "event_id": "gia-nghia-cho-phien-weekend", "transport": "motorbike",
-   "name": {"vi": "Sáng Chủ nhật Gia Nghĩa", "en": "Sunday morning in Gia Nghĩa"},
-   "description": {"vi": "Chợ phiên, hồ Thiên Nga, cơm lam gà nướng.", "en": "The market, Swan Lake and bamboo rice with grilled chicken."},
-   "duration_min": 210, "stops": [{"place_id": "gia-nghia-cho-gia-nghia", "minutes": 60}, {"place_id": "gia-nghia-ho-thien-nga", "minutes": 40}, {"place_id": "gia-nghia-com-lam-ga-nuong", "minutes": 60}]},
+  T("gia-nghia-sunday-market", "Sáng Chủ nhật Gia Nghĩa", "Sunday morning in Gia Nghĩa",
+    "Chợ phiên, hồ Thiên Nga, cơm lam gà nướng.", "The market, Swan Lake and bamboo rice with grilled chicken.",
+    210, "motorbike", [("gia-nghia-cho-gia-nghia", 60), ("gia-nghia-ho-thien-nga", 40), ("gia-nghia-com-lam-ga-nuong", 60)], event="gia-nghia-cho-phien-weekend"),
  ],
  "dong-ha": [
-  {"id": "dong-ha-weekend-river", "event_id": "dong-ha-cho-dem-weekend", "transport": "walk",
-   "name": {"vi": "Tối cuối tuần Đông Hà", "en": "Weekend evening in Đông Hà"},
-   "description": {"vi": "Tượng đài Lê Duẩn, bánh ướt thịt heo và phố đi bộ ven sông Hiếu.", "en": "The Lê Duẩn monument, rice sheets with pork and the riverside walking street."},
-   "duration_min": 150, "stops": [{"place_id": "dong-ha-cong-vien-le-duan", "minutes": 20}, {"place_id": "dong-ha-banh-uot-thit-heo", "minutes": 40}, {"place_id": "dong-ha-song-hieu", "minutes": 60}]},
+  T("dong-ha-weekend-river", "Tối cuối tuần Đông Hà", "Weekend evening in Đông Hà",
+    "Tượng đài Lê Duẩn, bánh ướt thịt heo và phố đi bộ ven sông Hiếu.", "The Lê Duẩn monument, rice sheets with pork and the riverside walking street.",
+    150, "walk", [("dong-ha-cong-vien-le-duan", 20), ("dong-ha-banh-uot-thit-heo", 40), ("dong-ha-song-hieu", 60)], event="dong-ha-cho-dem-weekend"),
  ],
 }
 

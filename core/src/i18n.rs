@@ -148,6 +148,17 @@ impl Texts {
         }
     }
 
+    /// The time of day of a unix time on the city's clock: "09:05".
+    pub fn clock(&self, unix: i64) -> String {
+        match time::OffsetDateTime::from_unix_timestamp(unix) {
+            Ok(at) => {
+                let at = at.to_offset(self.offset);
+                format!("{:02}:{:02}", at.hour(), at.minute())
+            }
+            Err(_) => unix.to_string(),
+        }
+    }
+
     /// [`Texts::when`] against a given `now`, for tests.
     pub fn when_at(&self, at: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
         let (at, now) = (at.to_offset(self.offset), now.to_offset(self.offset));

@@ -15,11 +15,11 @@ use mycity_core::{
     City, LatLon, MyCity,
 };
 
-const LEAFLET_JS: &str = include_str!("../../../assets/vendor/leaflet-1.9.4/leaflet.js");
-const LEAFLET_CSS: &str = include_str!("../../../assets/vendor/leaflet-1.9.4/leaflet.css");
+pub(super) const LEAFLET_JS: &str = include_str!("../../../assets/vendor/leaflet-1.9.4/leaflet.js");
+pub(super) const LEAFLET_CSS: &str = include_str!("../../../assets/vendor/leaflet-1.9.4/leaflet.css");
 
 /// Sizes Leaflet's controls for fingers (≥ 44 px) and styles the pins.
-const MAP_CSS: &str = r#"
+pub(super) const MAP_CSS: &str = r#"
 .tile-map{width:100%;height:320px;border-radius:12px;overflow:hidden;background:#e8e4dc;touch-action:none}
 .tile-map .leaflet-bar a{width:44px;height:44px;line-height:44px;font-size:22px}
 .tile-map .leaflet-control-attribution{font-size:11px;line-height:1.4;max-width:100%;white-space:normal}
@@ -144,7 +144,7 @@ pub fn PlaceMap(
 
 /// Whether this page (one per virtual DOM) has been sent Leaflet already.
 #[derive(Clone)]
-struct LeafletOnPage(Rc<Cell<bool>>);
+pub(super) struct LeafletOnPage(pub(super) Rc<Cell<bool>>);
 
 /// The street map. `on_pick` gets the pin's position after a drop or a tap;
 /// `titles` name the pin and the zoom buttons (for screen readers and hover).
@@ -191,7 +191,7 @@ pub fn TileMap(
 /// In the desktop webview, `/tiles/…` is answered here from the core; in
 /// browser mode the axum route [`tile_response`] does it.
 #[cfg(feature = "desktop")]
-fn tile_protocol(core: std::sync::Arc<MyCity>) {
+pub(super) fn tile_protocol(core: std::sync::Arc<MyCity>) {
     use dioxus::desktop::{use_asset_handler, wry::http::Response};
     // The same for the life of the app: this hook is either always or never called.
     let desktop = use_hook(|| try_consume_context::<dioxus::desktop::DesktopContext>().is_some());
@@ -217,7 +217,7 @@ fn tile_protocol(core: std::sync::Arc<MyCity>) {
 }
 
 #[cfg(not(feature = "desktop"))]
-fn tile_protocol(_core: std::sync::Arc<MyCity>) {}
+pub(super) fn tile_protocol(_core: std::sync::Arc<MyCity>) {}
 
 /// `z/x/y` from `/tiles/{z}/{x}/{y}.png`.
 pub fn parse_path(path: &str) -> Option<(u8, u32, u32)> {

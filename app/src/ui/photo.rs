@@ -11,7 +11,7 @@ use super::{Services, Ui};
 /// Bytes per message: well under the websocket frame limit once base64-encoded.
 const CHUNK: usize = 512 * 1024;
 
-fn picker_js(id: &str) -> String {
+pub(super) fn picker_js(id: &str) -> String {
     format!(
         r#"
 const input = document.getElementById("{id}");

@@ -322,6 +322,23 @@ impl MyCity {
         found.ok_or_else(|| unknown_site(&r.id))
     }
 
+    /// The site a photo of its QR plate or poster names (JPEG, PNG or WebP).
+    /// No code in the picture: `site-qr-none`; codes that are not a site of
+    /// this city get the problem of the first ([`MyCity::site_from_qr`]).
+    /// CPU-heavy: call it off the UI thread.
+    pub fn scan_site(&self, image: &[u8]) -> Result<Place> {
+        let found = crate::qr::decode(image)?;
+        let mut refused = None;
+        for text in &found {
+            match self.site_from_qr(text) {
+                Ok(p) => return Ok(p),
+                Err(e) => refused = refused.or(Some(e)),
+            }
+        }
+        Err(refused
+            .unwrap_or_else(|| Problem::new("site-qr-none", "no QR code found in the picture").field("qr").into()))
+    }
+
     /// Plans the free time: which stops, in what order, at what times.
     pub fn plan_visit(&self, req: &PlanRequest) -> Result<Plan> {
         const MAX_MIN: u32 = 16 * 60;
@@ -589,6 +606,26 @@ mod tests {
         assert_eq!(code(e), "site-qr-other-city");
         assert_eq!(code(core.site_from_qr("mycity://site/ha-giang/ha-giang-atlantis").unwrap_err()), "site-unknown");
         assert_eq!(code(core.site_from_qr("https://example.com/").unwrap_err()), "site-qr-foreign");
+    }
+
+    #[test]
+    fn a_photo_of_a_poster_opens_its_site_and_others_say_why_not() {
+        let (_d, core) = open();
+        let png = |text: &str| crate::qr::png(text, 8).unwrap();
+        let poster = core.poster("ha-giang-cot-co-lung-cu").unwrap();
+        assert_eq!(core.scan_site(&poster.png).unwrap().id, "ha-giang-cot-co-lung-cu");
+        let other = core.scan_site(&png("mycity://site/da-nang/da-nang-cau-rong")).unwrap_err();
+        assert_eq!(code(other), "site-qr-other-city");
+        assert_eq!(code(core.scan_site(&png("WIFI:S:cafe;;")).unwrap_err()), "site-qr-foreign");
+        assert_eq!(code(core.scan_site(&png("mycity://site/ha-giang/nowhere")).unwrap_err()), "site-unknown");
+        let white = {
+            let img = image::GrayImage::from_pixel(200, 200, image::Luma([255u8]));
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+            out.into_inner()
+        };
+        assert_eq!(code(core.scan_site(&white).unwrap_err()), "site-qr-none");
+        assert_eq!(code(core.scan_site(b"not a picture").unwrap_err()), "photo-not-image");
     }
 
     fn req(minutes: u32, mode: Mode) -> PlanRequest {

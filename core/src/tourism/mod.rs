@@ -8,6 +8,7 @@
 
 pub mod events;
 mod facade;
+pub mod guide;
 pub mod hours;
 pub mod narration;
 pub mod planner;
@@ -18,6 +19,7 @@ pub mod site;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 pub use self::facade::{Browse, Narration, Narrator, Order, Page, PlaceDetail, PlaceRow, Plan, PlanRequest, PlanStop};
+pub use self::guide::{Guide, GuideEvent, PlanForm, PlannedRoute, Start, TourPage};
 use crate::{
     pack::{LatLon, Localized, Place},
     text, Problem, Result,

@@ -6,7 +6,8 @@
 //! insertion (best interest per added minute, at the cheapest feasible
 //! position), then improves it by local search: 2-opt and relocation to
 //! shorten it (freeing time), insertion of what now fits, swaps of a stop for
-//! a better one outside, and removal-and-refill. [`exact`] is the brute force
+//! a better one outside, and removal-and-refill; then restarts seeded with
+//! the promising stops the first answer left out. [`exact`] is the brute force
 //! the benchmark and tests measure it against on small instances. Pure: no
 //! clock, no store.
 
@@ -350,8 +351,9 @@ fn improve(inst: &Instance, power: f64) -> Vec<usize> {
 /// A good plan for `inst` (never infeasible; empty when nothing fits). Runs
 /// the construction with three weightings of interest against time (favour
 /// cheap stops, balance, favour the best stops) and keeps the best result:
-/// each alone has instances where it walks into a poor local optimum. The
-/// best is then shaken by removing pairs of stops (one better stop may need
+/// each alone has instances where it walks into a poor local optimum. Then
+/// it restarts from the most promising stops the best plan leaves out, and
+/// the best is shaken by removing pairs of stops (one better stop may need
 /// the time of two), each accepted shake followed by the local search again.
 pub fn plan(inst: &Instance) -> Route {
     let mut best: Vec<usize> = Vec::new();
@@ -362,6 +364,33 @@ pub fn plan(inst: &Instance) -> Route {
             let better = r.score > best_route.score + 1e-9
                 || (r.score > best_route.score - 1e-9 && r.minutes < best_route.minutes);
             if better {
+                best_route = r;
+                best = order;
+            }
+        }
+    }
+    // Seeded restarts: greedy construction gets the first stop wrong when the
+    // best plan is two stops that each look worse than one alone. Start again
+    // from each of the most promising stops the best plan leaves out (a work
+    // budget: more seeds on small instances, a few on large ones).
+    let seeds = (1200 / inst.candidates.len().max(1)).clamp(3, 16);
+    let skip = unusable(inst);
+    let mut promise: Vec<(f64, usize)> = (0..inst.candidates.len())
+        .filter(|&c| !skip[c] && !best.contains(&c))
+        .map(|c| {
+            let cand = &inst.candidates[c];
+            (cand.score / (inst.t(0, c + 1) + cand.visit as f32 + 1.0) as f64, c)
+        })
+        .collect();
+    promise.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for &(_, c) in promise.iter().take(seeds) {
+        let mut used = skip.clone();
+        used[c] = true;
+        let mut order = vec![c];
+        insert_greedy(inst, &mut order, &mut used, 1.0);
+        descend(inst, &mut order, &mut used, 1.0);
+        if let Some(r) = inst.evaluate(&order) {
+            if r.score > best_route.score + 1e-9 {
                 best_route = r;
                 best = order;
             }
@@ -513,8 +542,8 @@ mod tests {
     #[test]
     fn every_plan_is_feasible_and_close_to_the_optimum() {
         let mut worst: f64 = 1.0;
-        for seed in 0..30 {
-            let inst = random_instance(seed, 9, 6.0, 180, Mode::Walk);
+        for seed in 0..100 {
+            let inst = random_instance(seed, 8 + (seed % 5) as usize, 6.0, 180, Mode::Walk);
             let got = plan(&inst);
             let again = inst.evaluate(&got.stops.iter().map(|s| s.candidate).collect::<Vec<_>>()).unwrap();
             assert_eq!(again.score, got.score);
@@ -524,7 +553,7 @@ mod tests {
                 worst = worst.min(got.score / best.score);
             }
         }
-        assert!(worst >= 0.8, "worst ratio {worst}");
+        assert!(worst >= 0.95, "worst ratio {worst}");
     }
 
     #[test]
