@@ -27,6 +27,11 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
+// libjpeg's errors and warnings reach Rust by unwinding out of the C code (see
+// `decodes`): built with `panic = "abort"`, a damaged upload would stop the server.
+#[cfg(panic = "abort")]
+compile_error!("the server's JPEG check needs panic = \"unwind\"");
+
 /// What the fast path made of an upload.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
