@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every check MyCity has, as CI runs it: format, lints, unit and integration
 # tests (real HTTP over loopback), then end-to-end journeys in real Chromium.
-#   --long  the fault lab with 1,000 reports, 100 SIGKILLs per crash test, 10,000 property cases
+#   --long  the fault lab with 1,000 reports, 200 ratings and 200 answers, 100 SIGKILLs per crash test, 10,000 property cases
 #   --fuzz  the property tests of every outside-input parser with 200,000 cases each
 #   --swift only the Swift check of the bindings (heavy: a Debian trixie chroot with swiftlang, not in CI)
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 for arg in "$@"; do
   case "$arg" in
     --long)
-      export MYCITY_FAULT_REPORTS=1000 MYCITY_CRASH_KILLS=100 PROPTEST_CASES=10000 ;;
+      export MYCITY_FAULT_REPORTS=1000 MYCITY_FAULT_RATINGS=200 MYCITY_FAULT_ANSWERS=200 MYCITY_CRASH_KILLS=100 PROPTEST_CASES=10000 ;;
     --fuzz)
       scripts/ensure-packages.sh
       PROPTEST_CASES=200000 cargo test --release -p mycity-tests --test parsers_prop

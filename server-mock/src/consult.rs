@@ -119,6 +119,10 @@ async fn respond(
     if resp.device_id.trim().is_empty() || resp.device_id.len() > 200 {
         return Err(Error::BadRequest("device_id is required".into()));
     }
+    // A device flooding answers waits like one flooding reports.
+    if let Err(wait) = s.throttle.device(&s.config.limits, Some(&resp.device_id)) {
+        return Ok(crate::throttle::too_many(wait));
+    }
     let conn = s.db.conn();
     let (survey, deadline) = load(&conn, &id)?.ok_or_else(|| Error::NotFound(format!("no survey {id:?}")))?;
     let earlier: Option<String> = conn

@@ -467,14 +467,20 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
     if let Err(wait) = s.throttle.device(&s.config.limits, param(&p, "device_id")) {
         return crate::throttle::too_many(wait);
     }
-    // A photo waits for a free encoder (one per core) before it is decoded.
-    let _slot = match &media {
-        Some(_) => crate::photo::encoder_slot().await,
+    // A photo waits for a free encoder (one per core) before it is cleaned;
+    // the slot is given back before the database work, so a photo being
+    // stored does not keep the next one from being cleaned.
+    let media = match media {
+        Some((ct, bytes)) => {
+            let _slot = crate::photo::encoder_slot().await;
+            match crate::blocking(move || crate::photo::sanitize(&bytes)).await.and_then(|r| r) {
+                Ok(jpeg) => Some((ct, jpeg)),
+                Err(e) => return render_error(format, e),
+            }
+        }
         None => None,
     };
     let r = crate::blocking(move || {
-        // Decoding and re-encoding happen before the database is locked.
-        let media = media.map(|(ct, bytes)| crate::photo::sanitize(&bytes).map(|jpeg| (ct, jpeg))).transpose()?;
         let j = jurisdiction(&s, &p)?;
         let endpoint = format!("{stem}:{j}");
         // One connection, held for the whole check-insert-remember: a duplicate

@@ -70,6 +70,10 @@ async fn post_rating(
     if r.device_id.trim().is_empty() || r.device_id.len() > 200 {
         return Err(Error::BadRequest("device_id is required".into()));
     }
+    // A device flooding ratings waits like one flooding reports (the address limit holds scripts that rotate ids).
+    if let Err(wait) = s.throttle.device(&s.config.limits, Some(&r.device_id)) {
+        return Ok(crate::throttle::too_many(wait));
+    }
     let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
         None => None,
         Some(Ok(k)) if !k.trim().is_empty() && k.len() <= 200 => Some(k.trim().to_owned()),

@@ -33,6 +33,41 @@ pub fn core(server_url: Option<String>) -> (tempfile::TempDir, MyCity) {
     (dir, core)
 }
 
+/// A core whose store lives in `dir` (kept across reopenings, unlike
+/// [`core`]'s temporary one), set to Đà Nẵng: the store the crash, kill and
+/// disk tests open, kill and reopen.
+pub fn open_store(dir: &std::path::Path, server_url: Option<String>) -> MyCity {
+    let core = MyCity::open(Config { data_dir: dir.to_owned(), server_url, ..Default::default() }).expect("core opens");
+    core.set_city("da-nang").expect("bundled city");
+    core
+}
+
+/// A pothole report in the centre of Đà Nẵng with its required answers,
+/// described as `description`, with a photo of `photo_bytes` bytes if any.
+pub fn pothole(description: impl Into<String>, photo_bytes: Option<usize>, seed: u8) -> mycity_core::Draft {
+    use mycity_core::{
+        reports::{PlaceSource, Placed},
+        Answer, LatLon,
+    };
+    let mut answers = std::collections::BTreeMap::new();
+    answers.insert("size".to_owned(), Answer::One("small".into()));
+    answers.insert("traffic_blocked".to_owned(), Answer::One("no".into()));
+    mycity_core::Draft {
+        service_code: "pothole".into(),
+        description: description.into(),
+        place: Some(Placed { position: LatLon { lat: 16.0612, lon: 108.2272 }, source: PlaceSource::Map }),
+        answers,
+        photos: photo_bytes.map(|n| vec![photo(&vec![seed; n])]).unwrap_or_default(),
+        ..Default::default()
+    }
+}
+
+/// `PRAGMA integrity_check` of the store in `dir` ("ok" when whole).
+pub fn integrity(dir: &std::path::Path) -> String {
+    let c = rusqlite::Connection::open(dir.join("mycity.sqlite")).expect("store opens");
+    c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity_check")
+}
+
 /// A bundled pack in wire form, as JSON to edit.
 pub fn bundled_pack(slug: &str) -> serde_json::Value {
     let wire = mycity_core::pack::bundled::wire(slug).expect("bundled").expect("combines");

@@ -25,6 +25,28 @@ async fn server_on_file(limits: Limits) -> (tempfile::TempDir, String, mycity_se
     (dir, db, srv)
 }
 
+/// Every row of every table, as text: what "the database is unchanged" compares.
+fn snapshot(db: &str) -> String {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = {
+        let mut st = c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let mut out = String::new();
+    for t in tables {
+        let mut st = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = st.column_count();
+        let mut rows: Vec<String> = st
+            .query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.sort();
+        out.push_str(&format!("## {t} ({} rows)\n{}\n", rows.len(), rows.join("\n")));
+    }
+    out
+}
+
 /// Rows in every table that a POST writes.
 fn counts(db: &str) -> [i64; 4] {
     let c = rusqlite::Connection::open(db).unwrap();
@@ -79,7 +101,7 @@ async fn oversized_bombs_and_wrong_types_are_refused_without_a_trace() {
     let (_d, db, srv) = server_on_file(Limits::default()).await;
     let base = format!("http://{}", srv.addr);
     let url = format!("{base}/open311/v2/requests.json");
-    let before = counts(&db);
+    let before = snapshot(&db);
 
     // A body over the server's limit.
     let big = format!("api_key={KEY}&description={}", "a".repeat(mycity_server::BODY_LIMIT + 1));
@@ -113,7 +135,7 @@ async fn oversized_bombs_and_wrong_types_are_refused_without_a_trace() {
         let r = http().post(&url).form(&report(&[("api_key", key)])).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{key:?}");
     }
-    assert_eq!(counts(&db), before, "refused requests leave the database as it was");
+    assert!(snapshot(&db) == before, "refused requests leave the database as it was");
     alive(&base).await;
     srv.shutdown().await.unwrap();
 }
@@ -179,7 +201,7 @@ async fn sql_injection_in_every_field_is_data_or_a_clean_400() {
     let (mut stored, mut refused) = (0, 0);
     for field in ATTACK_FIELDS {
         for nasty in NASTY {
-            let before = counts(&db);
+            let before = snapshot(&db);
             let r = http().post(&url).form(&report(&[(field, nasty)])).send().await.unwrap();
             let status = r.status();
             let text = r.text().await.unwrap();
@@ -188,7 +210,7 @@ async fn sql_injection_in_every_field_is_data_or_a_clean_400() {
                 StatusCode::OK => stored += 1,
                 StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND => {
                     refused += 1;
-                    assert_eq!(counts(&db), before, "{field}={nasty:?} refused but written");
+                    assert!(snapshot(&db) == before, "{field}={nasty:?} refused but written");
                 }
                 other => panic!("{field}={nasty:?}: {other} {text}"),
             }
@@ -247,7 +269,7 @@ fn raw(addr: std::net::SocketAddr, request: &[u8]) -> String {
 async fn header_injection_is_refused_and_never_reflected() {
     let (_d, db, srv) = server_on_file(Limits::default()).await;
     let base = format!("http://{}", srv.addr);
-    let before = counts(&db);
+    let before = snapshot(&db);
     let addr = srv.addr;
     let body = "api_key=demo-key&jurisdiction_id=da-nang";
     let answers = tokio::task::spawn_blocking(move || {
@@ -269,7 +291,7 @@ async fn header_injection_is_refused_and_never_reflected() {
         let head = a.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase();
         assert!(!head.contains("x-injected"), "no header reflected: {a}");
     }
-    assert_eq!(counts(&db), before);
+    assert!(snapshot(&db) == before, "refused requests leave the database as it was");
     alive(&base).await;
     srv.shutdown().await.unwrap();
 }
@@ -279,7 +301,7 @@ async fn a_slow_body_is_cut_off_and_others_are_served_meanwhile() {
     let limits = Limits { request_timeout: Duration::from_millis(1500), ..Limits::default() };
     let (_d, db, srv) = server_on_file(limits).await;
     let base = format!("http://{}", srv.addr);
-    let before = counts(&db);
+    let before = snapshot(&db);
     let addr = srv.addr;
     let slow = tokio::task::spawn_blocking(move || {
         let mut s = TcpStream::connect(addr).unwrap();
@@ -303,7 +325,7 @@ async fn a_slow_body_is_cut_off_and_others_are_served_meanwhile() {
     let (took, answer) = slow.await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 408") || answer.is_empty(), "{answer}");
     assert!(took < Duration::from_secs(5), "{took:?}");
-    assert_eq!(counts(&db), before);
+    assert!(snapshot(&db) == before, "the cut-off body left no trace");
     alive(&base).await;
     srv.shutdown().await.unwrap();
 }
@@ -316,10 +338,14 @@ async fn one_device_flooding_gets_429_and_others_are_still_served() {
     let url = format!("http://{}/open311/v2/requests.json", srv.addr);
     let mut statuses = Vec::new();
     for _ in 0..12 {
+        // Row counts, not a full snapshot: a snapshot of the seeded database
+        // takes longer than the bucket takes to refill.
+        let before = counts(&db);
         let r = http().post(&url).form(&report(&[("device_id", "flooder")])).send().await.unwrap();
         if r.status() == StatusCode::TOO_MANY_REQUESTS {
             let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
             assert!((1..=2).contains(&wait), "Retry-After {wait}");
+            assert_eq!(counts(&db), before, "a refused report left a trace");
         }
         statuses.push(r.status().as_u16());
     }
@@ -390,5 +416,155 @@ async fn personal_fields_never_appear_in_public_answers_and_photos_lose_exif() {
     assert_eq!(served.headers()["x-content-type-options"], "nosniff");
     let bytes = served.bytes().await.unwrap();
     assert!(!mycity_tests::has_metadata(&bytes), "no EXIF, GPS or camera serial served");
+    srv.shutdown().await.unwrap();
+}
+
+/// A real seeded dossier code of Hà Giang with the seed's secret (sequence 4 → 9753).
+async fn seeded_dossier(base: &str) -> String {
+    let list: Vec<serde_json::Value> = http()
+        .get(format!("{base}/admin/dossiers?city=ha-giang"))
+        .header("X-Admin-Key", "demo-admin")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list.iter().map(|d| d["code"].as_str().unwrap().to_owned()).find(|c| c.ends_with("-0004")).unwrap()
+}
+
+async fn look_up(base: &str, code: &str, secret: &str, device: &str) -> reqwest::Response {
+    use mycity_core::protocol::dossier::{DEVICE_HEADER, SECRET_HEADER};
+    http()
+        .get(format!("{base}/api/v1/dossiers/{code}"))
+        .header(SECRET_HEADER, secret)
+        .header(DEVICE_HEADER, device)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// What a miss looks like from outside: status, the headers a client could
+/// tell apart, and the body.
+async fn seen(r: reqwest::Response) -> (u16, Option<String>, Option<String>, String) {
+    let h = |n: &str| r.headers().get(n).map(|v| v.to_str().unwrap_or_default().to_owned());
+    let (status, ct, cc) = (r.status().as_u16(), h("content-type"), h("cache-control"));
+    (status, ct, cc, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn dossier_codes_cannot_be_enumerated() {
+    let (_d, db, srv) = server_on_file(Limits::default()).await;
+    let base = format!("http://{}", srv.addr);
+    let code = seeded_dossier(&base).await;
+    let before = snapshot(&db);
+
+    // A wrong secret reads exactly like a code that does not exist.
+    let wrong = seen(look_up(&base, &code, "0000", "prober-1").await).await;
+    let unknown_code = format!("{}9", &code[..code.len() - 1]);
+    let unknown = seen(look_up(&base, &unknown_code, "9753", "prober-1").await).await;
+    assert_eq!(wrong.0, 404, "{wrong:?}");
+    assert_eq!(wrong, unknown, "a wrong secret and an unknown code answer alike");
+
+    // Walking the codes from one device: 429 with Retry-After once its misses
+    // are spent, even for the right secret; another device is still served.
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for n in 0..MISSES + 5 {
+        let guess = format!("{}{}", &code[..code.len() - 4], format_args!("{:04}", 5000 + n));
+        let r = look_up(&base, &guess, "1234", "prober-2").await;
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            retry_after = r.headers().get("retry-after").map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+        }
+        statuses.push(r.status().as_u16());
+    }
+    assert!(statuses.iter().take(MISSES).all(|s| *s == 404), "{statuses:?}");
+    assert!(statuses.iter().skip(MISSES).all(|s| *s == 429), "{statuses:?}");
+    let wait = retry_after.expect("Retry-After on 429");
+    assert!((1..=600).contains(&wait), "Retry-After {wait}");
+    assert_eq!(look_up(&base, &code, "9753", "prober-2").await.status(), 429, "even the right secret waits");
+    assert_eq!(look_up(&base, &code, "9753", "owner").await.status(), 200, "the owner's phone is served");
+    assert!(snapshot(&db) == before, "look-ups, refused or not, write nothing");
+    alive(&base).await;
+    srv.shutdown().await.unwrap();
+}
+
+/// Misses one device may make in ten minutes before it waits (the server's
+/// `dossier::MISSES_PER_TEN_MINUTES`).
+const MISSES: usize = 10;
+
+#[tokio::test]
+async fn ratings_and_answers_floods_from_one_device_get_429_and_leave_no_trace() {
+    let limits =
+        Limits { per_device: Some(Rate { burst: 3, per_second: 0.01 }), per_address: None, ..Limits::default() };
+    let (_d, db, srv) = server_on_file(limits).await;
+    let base = format!("http://{}", srv.addr);
+    let places = ["da-nang-cau-rong", "da-nang-cho-han", "da-nang-bao-tang-dieu-khac-cham"];
+
+    // Ratings: the burst passes, the rest wait; each refusal writes nothing.
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let before = snapshot(&db);
+        let body = serde_json::json!({
+            "city": "da-nang", "device_id": "rating-flooder", "stars": 5, "comment": format!("flood {i}")
+        });
+        let r = http()
+            .post(format!("{base}/api/v1/places/{}/ratings", places[i % places.len()]))
+            .header("Idempotency-Key", format!("rate-{i}"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(r.headers().contains_key("retry-after"));
+            assert!(snapshot(&db) == before, "a refused rating left a trace");
+        }
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 5, "{statuses:?}");
+
+    // Answers: one survey, the same device sending again and again with new keys.
+    let answers = serde_json::json!([
+        {"question": "gio", "choice": 0}, {"question": "ung-ho", "scale": 3}
+    ]);
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let before = snapshot(&db);
+        let r = http()
+            .post(format!("{base}/api/v1/surveys/da-nang-cho-dem/responses"))
+            .header("Idempotency-Key", format!("answer-{i}"))
+            .json(&serde_json::json!({"device_id": "answer-flooder", "answers": answers}))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        if status != 201 {
+            assert!(snapshot(&db) == before, "a refused answer ({status}) left a trace");
+        }
+        statuses.push(status);
+    }
+    // The first is taken, the next two are refused as repeats (409), then the device waits.
+    assert_eq!(statuses[0], 201, "{statuses:?}");
+    assert!(statuses[1..3].iter().all(|s| *s == 409), "{statuses:?}");
+    assert!(statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
+
+    // Another device is still served on both.
+    let r = http()
+        .post(format!("{base}/api/v1/places/da-nang-cau-rong/ratings"))
+        .json(&serde_json::json!({"city": "da-nang", "device_id": "calm", "stars": 4, "comment": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = http()
+        .post(format!("{base}/api/v1/surveys/da-nang-cho-dem/responses"))
+        .header("Idempotency-Key", "calm-1")
+        .json(&serde_json::json!({"device_id": "calm", "answers": answers}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    alive(&base).await;
     srv.shutdown().await.unwrap();
 }

@@ -24,9 +24,7 @@ fn integrity_ok(dir: &Path) {
     if !db.exists() {
         return;
     }
-    let c = rusqlite::Connection::open(&db).unwrap();
-    let verdict: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(verdict, "ok");
+    assert_eq!(mycity_tests::integrity(dir), "ok");
 }
 
 /// (version, English name, wards, places, categories) of a city, straight from the store.

@@ -3,25 +3,13 @@
 //! real small filesystem (tmpfs, mounted as root); elsewhere the test says it
 //! was skipped.
 
-use std::{collections::BTreeMap, path::Path, process::Command};
+use std::{path::Path, process::Command};
 
-use mycity_core::{
-    reports::{PlaceSource, Placed},
-    Answer, Config, Draft, Error, LatLon, MyCity,
-};
+use mycity_core::{Config, Draft, Error, MyCity};
+use mycity_tests::{integrity, open_store, pothole};
 
 fn draft(i: usize) -> Draft {
-    let mut answers = BTreeMap::new();
-    answers.insert("size".to_owned(), Answer::One("small".into()));
-    answers.insert("traffic_blocked".to_owned(), Answer::One("no".into()));
-    Draft {
-        service_code: "pothole".into(),
-        description: format!("disk {i}"),
-        place: Some(Placed { position: LatLon { lat: 16.0612, lon: 108.2272 }, source: PlaceSource::Map }),
-        answers,
-        photos: vec![mycity_tests::photo(&vec![i as u8; 300_000])],
-        ..Draft::default()
-    }
+    pothole(format!("disk {i}"), Some(300_000), i as u8)
 }
 
 fn mount(args: &[&str]) -> bool {
@@ -37,11 +25,6 @@ impl Drop for Mounted<'_> {
     }
 }
 
-fn integrity(dir: &Path) -> String {
-    let c = rusqlite::Connection::open(dir.join("mycity.sqlite")).unwrap();
-    c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap()
-}
-
 #[test]
 fn a_full_or_read_only_disk_is_a_clear_error_and_corrupts_nothing() {
     let base = tempfile::tempdir().unwrap();
@@ -54,8 +37,7 @@ fn a_full_or_read_only_disk_is_a_clear_error_and_corrupts_nothing() {
     }
     let _guard = Mounted(&mp);
     let data = mp.join("data");
-    let core = MyCity::open(Config { data_dir: data.clone(), ..Default::default() }).unwrap();
-    core.set_city("da-nang").unwrap();
+    let core = open_store(&data, None);
 
     // Fill the disk with reports until it refuses one.
     let mut stored = 0;

@@ -2,15 +2,12 @@
 //! afterwards every report is on the server exactly once.
 
 use std::{
-    collections::BTreeMap,
     process::Command,
     time::{Duration, Instant},
 };
 
-use mycity_core::{
-    reports::{PlaceSource, Placed, SendState},
-    Answer, Config, Draft, LatLon, MyCity,
-};
+use mycity_core::{reports::SendState, Config, Draft, MyCity};
+use mycity_tests::{open_store, pothole};
 use serde_json::Value;
 
 const REPORTS: usize = 300;
@@ -20,17 +17,7 @@ fn kills() -> usize {
 }
 
 fn draft(i: usize) -> Draft {
-    let mut answers = BTreeMap::new();
-    answers.insert("size".to_owned(), Answer::One("small".into()));
-    answers.insert("traffic_blocked".to_owned(), Answer::One("no".into()));
-    Draft {
-        service_code: "pothole".into(),
-        description: format!("report {i:03}"),
-        place: Some(Placed { position: LatLon { lat: 16.0612, lon: 108.2272 }, source: PlaceSource::Map }),
-        answers,
-        photos: vec![mycity_tests::photo(&vec![i as u8; 100_000])],
-        ..Draft::default()
-    }
+    pothole(format!("report {i:03}"), Some(100_000), i as u8)
 }
 
 /// Milliseconds in 1..=`max`, from the clock's low bits (no RNG crate needed for a test).
@@ -46,9 +33,7 @@ async fn sigkill_during_flush_loses_and_duplicates_nothing() {
     let base = format!("http://{}", srv.addr);
     let dir = tempfile::tempdir().unwrap();
     {
-        let config = Config { data_dir: dir.path().to_owned(), server_url: Some(base.clone()), ..Default::default() };
-        let core = MyCity::open(config).unwrap();
-        core.set_city("da-nang").unwrap();
+        let core = open_store(dir.path(), Some(base.clone()));
         for i in 0..REPORTS {
             core.submit_report(&draft(i)).unwrap();
         }

@@ -7,7 +7,9 @@
 //! mutated from a valid example.
 
 use mycity_core::protocol::{
-    attributes,
+    air::AirReadings,
+    attributes, cap,
+    dossier::{DossierReply, Procedure},
     open311::{ErrorItem, RequestCreated, Service, ServiceDefinition, ServiceRequest, ServiceRequestUpdate},
 };
 use mycity_core::{
@@ -152,6 +154,132 @@ proptest! {
     }
 }
 
+const CAP_SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>vn-kttv-2026-1129-001</identifier><sender>kttv@example.vn</sender>
+  <sent>2026-11-29T07:00:00+07:00</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <info><language>vi-VN</language><category>Met</category><event>Lũ quét</event><urgency>Immediate</urgency>
+    <severity>Severe</severity><certainty>Likely</certainty><expires>2026-11-29T19:00:00+07:00</expires>
+    <headline>Cảnh báo lũ quét &amp; sạt lở</headline><description>Mưa lớn &lt;100 mm&gt;.</description>
+    <instruction>Tránh xa suối.</instruction>
+    <area><areaDesc>Hà Giang</areaDesc><polygon>22.8,104.9 22.9,105.0 22.7,105.1 22.8,104.9</polygon>
+      <circle>22.82,104.98 5</circle></area></info>
+</alert>"#;
+
+fn atom(entry_content: &str) -> String {
+    format!(
+        r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>urn:f</id><title>t</title>
+<updated>2026-11-29T00:00:00Z</updated><entry><id>urn:e</id><title>Lũ</title><updated>2026-11-29T00:00:00Z</updated>
+<link rel="alternate" type="application/cap+xml" href="http://x/a.xml"/><content type="text/xml">{entry_content}</content></entry></feed>"#
+    )
+}
+
+const DOSSIER_SAMPLE: &str = r#"{"code":"000.00.22.H17-241120-0001","city":"ha-giang","procedure_code":"1.002891.000.00.00.H15",
+"procedure_name":"Cấp giấy phép xây dựng","agency":"UBND phường","applicant":"N*** V** A","received_at":"2026-11-20T08:00:00+07:00",
+"appointment_at":"2026-12-05T17:00:00+07:00","status":4,"missing_papers":["Bản vẽ"],"amount_vnd":150000,
+"history":[{"at":"2026-11-20T08:00:00+07:00","status":1,"unit":"Bộ phận một cửa","note":"Đã nhận"}],"updated_at":"2026-11-21T08:00:00+07:00"}"#;
+
+const AIR_SAMPLE: &str = r#"{"city":"ha-giang","generated_at":"2026-11-29T07:05:00+07:00","stations":[{"id":"hg1","name":{"vi":"Trạm 1","en":"Station 1"},
+"lat":22.82,"lon":104.98,"hours":[{"hour":"2026-11-29T07:00:00+07:00","pm25":35.5,"pm10":60.1,"o3":null}]}]}"#;
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn cap_alerts_and_atom_feeds_never_panic(junk in "\\PC{0,300}", e in edits()) {
+        let _ = cap::parse(&junk);
+        let _ = cap::parse_feed(&junk);
+        let _ = mycity_core::alerts::parse_cap(&junk);
+        let mutated = String::from_utf8_lossy(&mutate(CAP_SAMPLE.as_bytes(), &e)).into_owned();
+        if let Ok(a) = cap::parse(&mutated) {
+            // Whatever survives parses again the same way (no state kept between calls).
+            prop_assert_eq!(Ok(a), cap::parse(&mutated));
+        }
+        let _ = mycity_core::alerts::parse_cap(&mutated);
+        let feed = atom(CAP_SAMPLE.trim_start_matches(r#"<?xml version="1.0" encoding="UTF-8"?>"#));
+        let mutated = String::from_utf8_lossy(&mutate(feed.as_bytes(), &e)).into_owned();
+        let _ = cap::parse_feed(&mutated);
+        let _ = cap::parse_polygon(&junk);
+        let _ = cap::parse_circle(&junk);
+    }
+
+    #[test]
+    fn qr_payloads_of_sites_and_receipts_never_panic(junk in "\\PC{0,200}", e in edits(), id in "[a-z0-9-]{1,40}") {
+        use mycity_core::{dossier::receipt, tourism::site};
+        for text in [
+            junk.clone(),
+            String::from_utf8_lossy(&mutate(site::payload("da-nang", &id).as_bytes(), &e)).into_owned(),
+            String::from_utf8_lossy(&mutate(b"mycity://dossier/000.00.22.H17-241120-0001?s=4821", &e)).into_owned(),
+            String::from_utf8_lossy(&mutate("Mã hồ sơ: 000.00.15.H60-260318-0042 Mã bảo mật: 4821".as_bytes(), &e)).into_owned(),
+            format!("https://dichvucong.example.vn/tra-cuu?ma={junk}&s={id}"),
+        ] {
+            if let Ok(r) = site::parse(&text) {
+                // What a site code names stays a plain token: no path, query or markup.
+                for part in [&r.city, &r.id] {
+                    prop_assert!(part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{part:?}");
+                }
+            }
+            let r = receipt::parse(&text);
+            prop_assert!(r.code.chars().count() <= text.chars().count() + 1, "{r:?}");
+        }
+        // A site's own payload reads back as itself.
+        let back = site::parse(&site::payload("da-nang", &id)).unwrap();
+        prop_assert_eq!((back.city.as_str(), back.id.as_str()), ("da-nang", id.as_str()));
+    }
+
+    #[test]
+    fn dossier_and_procedure_replies_never_panic(junk in prop::collection::vec(any::<u8>(), 0..400), e in edits()) {
+        for bytes in [junk.clone(), mutate(DOSSIER_SAMPLE.as_bytes(), &e)] {
+            let _ = serde_json::from_slice::<DossierReply>(&bytes);
+            let _ = serde_json::from_slice::<Vec<Procedure>>(&bytes);
+            let _ = serde_json::from_slice::<Vec<DossierReply>>(&bytes);
+        }
+    }
+
+    #[test]
+    fn air_readings_and_aqi_requests_never_panic(junk in prop::collection::vec(any::<u8>(), 0..400), e in edits()) {
+        for bytes in [junk.clone(), mutate(AIR_SAMPLE.as_bytes(), &e)] {
+            let _ = serde_json::from_slice::<AirReadings>(&bytes);
+            let text = String::from_utf8_lossy(&bytes);
+            if let Ok(aqi) = mycity_core::air::aqi::evaluate(&text) {
+                let _ = format!("{aqi:?}");
+            }
+        }
+        let request = r#"{"hourly":{"pm25":[35.5,40.1,null,28.0],"pm10":[60.0],"o3_1h":80.0,"co":null}}"#;
+        let _ = mycity_core::air::aqi::evaluate(&String::from_utf8_lossy(&mutate(request.as_bytes(), &e)));
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// Real upright JPEGs (the server's lossless path) and real PNGs with
+    /// bytes changed, put in or cut off, through the app's pipeline and the
+    /// server's: an image or a refusal, and what the server keeps is one
+    /// whole JPEG without metadata.
+    #[test]
+    fn mutated_real_jpegs_and_pngs_decode_or_refuse_never_panic(e in edits(), w in 8u32..64, h in 8u32..64) {
+        let jpeg = mycity_tests::jpeg(w, h, w * h);
+        let png = {
+            let img = image::RgbaImage::from_fn(w, h, |x, y| image::Rgba([x as u8, y as u8, 7, 200]));
+            let mut out = Vec::new();
+            img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+            out
+        };
+        // Edits aimed at the headers: the first 64 bytes hold SOI/APP0/DQT or the PNG signature and IHDR.
+        let header_edits: Vec<_> = e.iter().map(|&(at, b, op)| (at % 64, b, op)).collect();
+        for input in [mutate(&jpeg, &e), mutate(&jpeg, &header_edits), mutate(&png, &e), mutate(&png, &header_edits)] {
+            if let Ok(p) = photos::process(&input) {
+                prop_assert!(p.jpeg.starts_with(&[0xFF, 0xD8]));
+            }
+            if let Ok(clean) = mycity_server::photo::sanitize(&input) {
+                prop_assert!(clean.starts_with(&[0xFF, 0xD8]) && clean.ends_with(&[0xFF, 0xD9]));
+                prop_assert!(!mycity_tests::has_metadata(&clean));
+            }
+        }
+    }
+}
+
 #[test]
 fn a_png_bomb_is_refused_by_the_app_and_the_server_from_its_header() {
     let bomb = mycity_server::photo::png_bomb(50_000, 50_000);
@@ -159,4 +287,17 @@ fn a_png_bomb_is_refused_by_the_app_and_the_server_from_its_header() {
     assert!(photos::process(&bomb).is_err());
     assert!(mycity_server::photo::sanitize(&bomb).is_err());
     assert!(t.elapsed() < std::time::Duration::from_secs(1), "no pixel buffer was made");
+}
+
+/// The samples the mutations start from are valid, so mutated input reaches
+/// past the first check.
+#[test]
+fn the_mutation_samples_are_valid() {
+    cap::parse(CAP_SAMPLE).unwrap();
+    let feed =
+        cap::parse_feed(&atom(CAP_SAMPLE.trim_start_matches(r#"<?xml version="1.0" encoding="UTF-8"?>"#))).unwrap();
+    assert!(matches!(feed[0].alert, Some(Ok(_))), "{feed:?}");
+    serde_json::from_str::<DossierReply>(DOSSIER_SAMPLE).unwrap();
+    serde_json::from_str::<AirReadings>(AIR_SAMPLE).unwrap();
+    mycity_core::tourism::site::parse(&mycity_core::tourism::site::payload("da-nang", "da-nang-cau-rong")).unwrap();
 }
