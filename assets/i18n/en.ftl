@@ -351,3 +351,4 @@ consult-results-pending = Results are published once the survey closes.
 consult-mean = Average { $mean }
 consult-text-answers = { $n } written comments
 consult-text-placeholder = Your view (optional)
+alerts-refresh = Refresh

@@ -348,3 +348,4 @@ consult-results-pending = Kết quả sẽ được công bố khi hết hạn g
 consult-mean = Điểm trung bình { $mean }
 consult-text-answers = { $n } góp ý bằng lời
 consult-text-placeholder = Ý kiến của bạn (không bắt buộc)
+alerts-refresh = Cập nhật
