@@ -125,3 +125,19 @@ fn WardPicker(shapes: Vec<WardShape>, home: Option<String>) -> Element {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ui::{tests::render, Screen};
+
+    #[test]
+    fn the_home_ward_is_chosen_among_the_citys_wards() {
+        let html = render(Screen::Alerts, |core| {
+            core.set_city("dong-ha").unwrap();
+            core.set_home_ward(Some("19351")).unwrap();
+        });
+        assert!(html.contains("data-testid=\"home-ward\""), "{html}");
+        assert!(html.contains("Phường Nam Đông Hà") && html.contains("Xã Hiếu Giang"));
+        assert!(html.contains("alerts-refresh"));
+    }
+}

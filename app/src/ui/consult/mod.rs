@@ -87,3 +87,16 @@ fn SurveyCard(survey: SurveyView) -> Element {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ui::{tests::render, Screen};
+
+    #[test]
+    fn empty_lists_say_so_with_a_way_to_refresh() {
+        let html = render(Screen::Consult, |_| {});
+        assert!(html.contains("consult-none") && html.contains("consult-refresh"), "{html}");
+        let html = render(Screen::Announcements, |_| {});
+        assert!(html.contains("announcements-none") && html.contains("announcements-search"), "{html}");
+    }
+}
