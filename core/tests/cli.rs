@@ -270,3 +270,33 @@ fn cap_prints_the_alert_as_json_and_refuses_invalid_documents() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("polygon"), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn cap_reads_documents_in_every_publisher_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("protocol/tests/fixtures/cap");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "xml") {
+            continue;
+        }
+        let o = cli(&dir.path().join("data"), &["cap", path.to_str().unwrap()]);
+        assert!(o.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert!(v["identifier"].as_str().is_some_and(|s| !s.is_empty()), "{}", path.display());
+        assert!(v["sent"].is_string() && v["msgType"].is_string() && v["info"].is_array());
+        n += 1;
+    }
+    assert!(n >= 8);
+    // An ISO-8859-1 document (not UTF-8) still reads.
+    let latin = std::fs::read_to_string(fixtures.join("eu-meteoalarm.xml"))
+        .unwrap()
+        .replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
+    let bytes: Vec<u8> = latin.chars().map(|c| if (c as u32) < 256 { c as u8 } else { b'?' }).collect();
+    let file = dir.path().join("latin1.xml");
+    std::fs::write(&file, bytes).unwrap();
+    let o = cli(&dir.path().join("data"), &["cap", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("Service météo d'exemple"));
+}

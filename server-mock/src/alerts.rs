@@ -523,6 +523,27 @@ mod tests {
         assert_eq!([0.5, 1.0, 2.5, 3.0, 9.0].map(|l| alarm(&t, l)), [0, 1, 2, 3, 3]);
     }
 
+    /// The Đông Hà pack's gauges carry the alarm levels of Quyết định
+    /// 05/2020/QĐ-TTg (flood alarm water levels on the country's rivers) for
+    /// Quảng Trị: sông Hiếu at Đông Hà 1.0 / 2.0 / 3.0 m, sông Thạch Hãn at
+    /// Thạch Hãn (Quảng Trị) 3.0 / 4.5 / 6.0 m. Seed 000 plans 12 new warning
+    /// points without naming rivers or levels; these two are the official
+    /// stations that cover its wards.
+    #[test]
+    fn dong_ha_gauges_use_the_official_alarm_levels() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/cities/dong-ha/pack.json");
+        #[derive(Deserialize)]
+        struct Pack {
+            flood_points: Vec<FloodPoint>,
+        }
+        let pack: Pack = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let levels: Vec<(&str, [f64; 3])> = pack.flood_points.iter().map(|p| (p.id.as_str(), p.thresholds_m)).collect();
+        assert_eq!(levels, [("dh-lu-cau-dong-ha", [1.0, 2.0, 3.0]), ("dh-lu-thach-han", [3.0, 4.5, 6.0])]);
+        let hieu = &pack.flood_points[0];
+        assert!(hieu.name.vi.contains("sông Hiếu") && hieu.wards.contains(&"19333".to_owned()));
+        assert!(pack.flood_points[1].name.vi.contains("Thạch Hãn"));
+    }
+
     #[test]
     fn flood_steps() {
         assert_eq!(flood_step(0, 0), FloodStep::Keep);

@@ -107,6 +107,15 @@ async fn a_water_level_over_the_threshold_warns_the_gauges_wards() {
     let top = c.top_alert(None).unwrap().unwrap();
     assert!(top.headline.contains("Báo động II"), "{top:?}");
     assert!(top.wards.contains(&"19351".to_owned()));
+    // Upstream in Hiếu Giang, outside the gauge's wards: listed, not concerning.
+    let (_d2, up) = core(Some(base.clone()));
+    up.set_city("dong-ha").unwrap();
+    up.set_home_ward(Some("19603")).unwrap();
+    up.refresh_alerts().await.unwrap();
+    let there = up.alerts(None).unwrap();
+    let flood = there.alerts.iter().find(|a| a.event == "Lũ").expect("listed for the city");
+    assert!(!flood.relevant, "{flood:?}");
+    assert!(up.top_alert(None).unwrap().is_none_or(|a| a.event != "Lũ"));
     assert_eq!(level(3.2).await["alarm"], 3);
     c.refresh_alerts().await.unwrap();
     let flood: Vec<_> = c.alerts(None).unwrap().alerts.into_iter().filter(|a| a.event == "Lũ").collect();
@@ -137,7 +146,14 @@ async fn a_survey_answered_offline_reaches_the_city_exactly_once() {
     // Offline: refused answers never queue; a good one waits.
     let incomplete = vec![Answer { question: "gio".into(), given: Given::Choice(1) }];
     let e = c.answer_survey(&survey.id, incomplete).unwrap_err();
-    assert_eq!(e.problem().unwrap().code, "survey-answer");
+    assert_eq!(e.problem().unwrap().code, "survey-required");
+    assert_eq!(e.problem().unwrap().field.as_deref(), Some("question:ung-ho"));
+    let out_of_scale = vec![
+        Answer { question: "gio".into(), given: Given::Choice(1) },
+        Answer { question: "ung-ho".into(), given: Given::Scale(9) },
+    ];
+    let e = c.answer_survey(&survey.id, out_of_scale).unwrap_err();
+    assert_eq!(e.problem().unwrap().code, "survey-scale");
     let answers = vec![
         Answer { question: "gio".into(), given: Given::Choice(1) },
         Answer { question: "ung-ho".into(), given: Given::Scale(4) },

@@ -54,6 +54,15 @@ pub fn Home() -> Element {
                 }
             }
         }
+        section { class: "card", "data-testid": "home-city-info",
+            h2 { {t.get("city-info")} }
+            div { class: "quick-grid",
+                for (target, key) in [(Screen::Alerts, "alerts-title"), (Screen::Announcements, "announcements-title"), (Screen::Consult, "consult-title")] {
+                    button { key: "{key}", r#type: "button", class: "quick", "data-testid": "open-{key}",
+                        onclick: move |_| screen.set(target), span { {t.get(key)} } }
+                }
+            }
+        }
         section { class: "card",
             h2 { {t.get("home-hotlines")} }
             div { class: "chips",

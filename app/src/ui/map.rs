@@ -5,23 +5,23 @@ use dioxus::prelude::*;
 use mycity_core::{geo::WardShape, pack::BBox, LatLon};
 
 /// Drawn width in CSS pixels; the tap position maps back through it.
-const WIDTH: f64 = 358.0;
+pub(super) const WIDTH: f64 = 358.0;
 
 /// Equirectangular projection of the city's box onto the drawing.
 #[derive(Clone, Copy, PartialEq)]
-struct Frame {
+pub(super) struct Frame {
     bbox: BBox,
-    height: f64,
+    pub(super) height: f64,
 }
 
 impl Frame {
-    fn new(bbox: BBox) -> Frame {
+    pub(super) fn new(bbox: BBox) -> Frame {
         let mid = ((bbox.min_lat + bbox.max_lat) / 2.0).to_radians().cos().max(0.1);
         let aspect = (bbox.max_lat - bbox.min_lat) / ((bbox.max_lon - bbox.min_lon) * mid);
         Frame { bbox, height: (WIDTH * aspect).clamp(180.0, 440.0) }
     }
 
-    fn xy(&self, lon: f64, lat: f64) -> (f64, f64) {
+    pub(super) fn xy(&self, lon: f64, lat: f64) -> (f64, f64) {
         let b = self.bbox;
         ((lon - b.min_lon) / (b.max_lon - b.min_lon) * WIDTH, (b.max_lat - lat) / (b.max_lat - b.min_lat) * self.height)
     }
@@ -34,7 +34,24 @@ impl Frame {
         }
     }
 
-    fn path(&self, polygons: &[Vec<Vec<[f64; 2]>>]) -> String {
+    /// A CAP ring of `[lat, lon]` vertices as an SVG path.
+    pub(super) fn ring(&self, ring: &[[f64; 2]]) -> String {
+        let mut d = String::new();
+        for (i, [lat, lon]) in ring.iter().enumerate() {
+            let (x, y) = self.xy(*lon, *lat);
+            d.push_str(&format!("{}{x:.1},{y:.1} ", if i == 0 { "M" } else { "L" }));
+        }
+        d.push('Z');
+        d
+    }
+
+    /// Kilometres east-west at latitude `lat` as drawn pixels.
+    pub(super) fn km(&self, km: f64, lat: f64) -> f64 {
+        let deg = km / (111.32 * lat.to_radians().cos().max(0.01));
+        deg / (self.bbox.max_lon - self.bbox.min_lon) * WIDTH
+    }
+
+    pub(super) fn path(&self, polygons: &[Vec<Vec<[f64; 2]>>]) -> String {
         let mut d = String::new();
         for ring in polygons.iter().flatten() {
             for (i, [lon, lat]) in ring.iter().enumerate() {

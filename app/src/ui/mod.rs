@@ -4,7 +4,10 @@
 
 mod air;
 mod alert_banner;
+mod alert_map;
 mod alerts;
+mod announcements;
+mod consult;
 mod dossier;
 mod dossier_catalogue;
 mod home;
@@ -69,6 +72,10 @@ pub enum Screen {
     Air,
     /// The city's alerts in force.
     Alerts,
+    /// The city's announcements.
+    Announcements,
+    /// Public consultations.
+    Consult,
 }
 
 /// UI-wide state every screen reads.
@@ -164,6 +171,8 @@ fn ScreenView(screen: Screen) -> Element {
         Screen::Settings => rsx! { settings::Settings {} },
         Screen::Air => rsx! { air::Air {} },
         Screen::Alerts => rsx! { alerts::Alerts {} },
+        Screen::Announcements => rsx! { announcements::Announcements {} },
+        Screen::Consult => rsx! { consult::Consult {} },
     }
 }
 

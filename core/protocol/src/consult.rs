@@ -153,6 +153,22 @@ pub struct Results {
     pub questions: Vec<QuestionResult>,
 }
 
+/// What is wrong with an answer, for a message next to its question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnfitKind {
+    /// A required question has no answer.
+    Required,
+    /// A choice that is not one of the question's options, or chosen twice.
+    Choice,
+    /// A value outside the scale.
+    Scale,
+    /// Free text longer than [`MAX_TEXT`].
+    TooLong,
+    /// No such question, a question answered twice, or an answer of another kind.
+    Other,
+}
+
 /// Why answers do not fit a survey: the question's id and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("question {question}: {reason}")]
@@ -161,44 +177,59 @@ pub struct Unfit {
     pub question: String,
     /// Technical English.
     pub reason: String,
+    /// The kind of fault.
+    pub kind: UnfitKind,
 }
 
 /// Checks answers against the survey: every required question answered,
 /// each answer of the question's kind and in range, no unknown or repeated question.
 pub fn check(survey: &Survey, answers: &[Answer]) -> Result<(), Unfit> {
-    let unfit = |q: &str, r: &str| Unfit { question: q.to_owned(), reason: r.to_owned() };
+    use UnfitKind as K;
+    let unfit = |q: &str, r: &str, kind| Unfit { question: q.to_owned(), reason: r.to_owned(), kind };
     for (i, a) in answers.iter().enumerate() {
         if answers[..i].iter().any(|b| b.question == a.question) {
-            return Err(unfit(&a.question, "answered twice"));
+            return Err(unfit(&a.question, "answered twice", K::Other));
         }
-        let q = survey.questions.iter().find(|q| q.id == a.question).ok_or_else(|| unfit(&a.question, "unknown"))?;
+        let q = survey
+            .questions
+            .iter()
+            .find(|q| q.id == a.question)
+            .ok_or_else(|| unfit(&a.question, "unknown", K::Other))?;
         match (&q.kind, &a.given) {
-            (QuestionKind::Single { options }, Given::Choice(c)) if *c < options.len() => {}
+            (QuestionKind::Single { options }, Given::Choice(c)) => {
+                if *c >= options.len() {
+                    return Err(unfit(&q.id, "option out of range", K::Choice));
+                }
+            }
             (QuestionKind::Multiple { options }, Given::Choices(cs)) => {
                 if cs.iter().any(|c| *c >= options.len()) {
-                    return Err(unfit(&q.id, "option out of range"));
+                    return Err(unfit(&q.id, "option out of range", K::Choice));
                 }
                 if cs.iter().enumerate().any(|(i, c)| cs[..i].contains(c)) {
-                    return Err(unfit(&q.id, "option chosen twice"));
+                    return Err(unfit(&q.id, "option chosen twice", K::Choice));
                 }
                 if q.required && cs.is_empty() {
-                    return Err(unfit(&q.id, "required"));
+                    return Err(unfit(&q.id, "required", K::Required));
                 }
             }
-            (QuestionKind::Scale { min, max }, Given::Scale(v)) if (min..=max).contains(&v) => {}
+            (QuestionKind::Scale { min, max }, Given::Scale(v)) => {
+                if !(min..=max).contains(&v) {
+                    return Err(unfit(&q.id, "outside the scale", K::Scale));
+                }
+            }
             (QuestionKind::Text, Given::Text(t)) => {
                 if t.chars().count() > MAX_TEXT {
-                    return Err(unfit(&q.id, "text too long"));
+                    return Err(unfit(&q.id, "text too long", K::TooLong));
                 }
                 if q.required && t.trim().is_empty() {
-                    return Err(unfit(&q.id, "required"));
+                    return Err(unfit(&q.id, "required", K::Required));
                 }
             }
-            _ => return Err(unfit(&q.id, "answer of the wrong kind or out of range")),
+            _ => return Err(unfit(&q.id, "answer of the wrong kind", K::Other)),
         }
     }
     if let Some(q) = survey.questions.iter().find(|q| q.required && !answers.iter().any(|a| a.question == q.id)) {
-        return Err(unfit(&q.id, "required"));
+        return Err(unfit(&q.id, "required", K::Required));
     }
     Ok(())
 }
@@ -295,6 +326,13 @@ mod tests {
         let ok = vec![a("q1", Given::Choice(1)), a("q3", Given::Scale(4))];
         assert_eq!(check(&s, &ok), Ok(()));
         let q = |r: Result<(), Unfit>| r.unwrap_err().question;
+        let kind = |r: Result<(), Unfit>| r.unwrap_err().kind;
+        assert_eq!(kind(check(&s, &[a("q3", Given::Scale(4))])), UnfitKind::Required);
+        assert_eq!(kind(check(&s, &[a("q1", Given::Choice(2)), a("q3", Given::Scale(4))])), UnfitKind::Choice);
+        assert_eq!(kind(check(&s, &[a("q1", Given::Choice(0)), a("q3", Given::Scale(0))])), UnfitKind::Scale);
+        let long = [a("q1", Given::Choice(0)), a("q3", Given::Scale(1)), a("q4", Given::Text("é".repeat(2001)))];
+        assert_eq!(kind(check(&s, &long)), UnfitKind::TooLong);
+        assert_eq!(kind(check(&s, &[a("q1", Given::Text("x".into()))])), UnfitKind::Other);
         assert_eq!(q(check(&s, &[a("q3", Given::Scale(4))])), "q1", "required missing");
         assert_eq!(q(check(&s, &[a("q1", Given::Choice(2)), a("q3", Given::Scale(4))])), "q1");
         assert_eq!(q(check(&s, &[a("q1", Given::Choice(0)), a("q3", Given::Scale(6))])), "q3");

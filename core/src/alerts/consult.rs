@@ -1,7 +1,7 @@
 //! Announcements (searchable offline) and public consultations: surveys
 //! answered once per device, the answer sent through the outbox.
 
-use mycity_protocol::consult::{self as wire, Announcement, Answer, QuestionKind, Results, Survey};
+use mycity_protocol::consult::{self as wire, Announcement, Answer, QuestionKind, Results, Survey, UnfitKind};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -229,6 +229,26 @@ pub(crate) fn settled(tx: &Transaction<'_>, id: &str, refusal: Option<&str>) -> 
     Ok(())
 }
 
+/// The message next to the question at fault, with what the person needs
+/// to fix it (the scale's bounds, the longest text).
+fn unfit_problem(survey: &Survey, e: wire::Unfit) -> Problem {
+    let field = format!("question:{}", e.question);
+    let p = match e.kind {
+        UnfitKind::Required => Problem::new("survey-required", e.to_string()),
+        UnfitKind::Choice => Problem::new("survey-choice", e.to_string()),
+        UnfitKind::Scale => {
+            let (min, max) = match survey.questions.iter().find(|q| q.id == e.question).map(|q| &q.kind) {
+                Some(QuestionKind::Scale { min, max }) => (*min, *max),
+                _ => (0, 0),
+            };
+            Problem::new("survey-scale", e.to_string()).arg("min", min).arg("max", max)
+        }
+        UnfitKind::TooLong => Problem::new("survey-text-long", e.to_string()).arg("max", wire::MAX_TEXT as i64),
+        UnfitKind::Other => Problem::new("survey-answer", e.to_string()).arg("reason", e.reason),
+    };
+    p.field(field)
+}
+
 /// The folded terms of `query` all start some term of `terms`.
 fn matches(terms: &str, query: &[&str]) -> bool {
     query.iter().all(|q| text::terms(terms).any(|t| t.starts_with(q)))
@@ -314,9 +334,7 @@ impl MyCity {
                     .field("survey")
                     .into());
             }
-            wire::check(&survey, &answers).map_err(|e| {
-                Error::from(Problem::new("survey-answer", e.to_string()).field(format!("question:{}", e.question)).arg("reason", e.reason))
-            })?;
+            wire::check(&survey, &answers).map_err(|e| Error::from(unfit_problem(&survey, e)))?;
             let json = serde_json::to_string(&answers).map_err(|e| Error::Storage(e.to_string()))?;
             tx.execute(
                 "INSERT INTO survey_answers (id, city, survey_id, answers, created_at, state) VALUES (?1, ?2, ?3, ?4, ?5, 'queued')",
@@ -346,5 +364,31 @@ mod tests {
         assert!(q("traf"));
         assert!(q(""));
         assert!(!q("giao cầu"));
+    }
+
+    #[test]
+    fn unfit_answers_become_problems_next_to_their_question() {
+        let t = |s: &str| wire::Text::new(s, s);
+        let survey = Survey {
+            id: "s".into(),
+            title: t("t"),
+            description: t("d"),
+            deadline: "2099-01-01T00:00:00+07:00".into(),
+            questions: vec![wire::Question {
+                id: "q".into(),
+                prompt: t("p"),
+                required: true,
+                kind: QuestionKind::Scale { min: 1, max: 5 },
+            }],
+            results: None,
+        };
+        let p = |given: Vec<Answer>| unfit_problem(&survey, wire::check(&survey, &given).unwrap_err());
+        let missing = p(vec![]);
+        assert_eq!((missing.code, missing.field.as_deref()), ("survey-required", Some("question:q")));
+        let out = p(vec![Answer { question: "q".into(), given: wire::Given::Scale(9) }]);
+        assert_eq!(out.code, "survey-scale");
+        assert_eq!((out.get("min"), out.get("max")), (Some("1"), Some("5")));
+        let other = p(vec![Answer { question: "q".into(), given: wire::Given::Text("x".into()) }]);
+        assert_eq!(other.code, "survey-answer");
     }
 }

@@ -34,6 +34,10 @@ pub struct ActiveAlert {
     pub sender_name: Option<String>,
     /// When it was sent (unix seconds).
     pub sent_at: i64,
+    /// When it takes effect (unix seconds): its `effective`, else when it was sent.
+    pub effective_at: i64,
+    /// When the event is expected to begin (unix seconds), when given.
+    pub onset_at: Option<i64>,
     /// When it stops being in force (unix seconds).
     pub expires_at: i64,
     /// The language of the texts below.
@@ -77,6 +81,12 @@ pub struct AlertList {
     pub checked_at: Option<i64>,
     /// The last failed check, if the last check failed.
     pub last_error: Option<String>,
+    /// The person's home ward (a ward code), to mark on the map.
+    pub home_ward: Option<String>,
+    /// The position the alerts were matched against, to mark on the map.
+    pub position: Option<LatLon>,
+    /// The ward that position lies in.
+    pub position_ward: Option<String>,
 }
 
 /// What a feed check did.
@@ -188,6 +198,11 @@ fn active(alert: &Alert, target: &Target, lang: &str, relevant: bool) -> ActiveA
         sender: alert.sender.clone(),
         sender_name: info.and_then(|i| i.sender_name.clone()),
         sent_at: cap::instant(&alert.sent).unwrap_or(0),
+        effective_at: info
+            .and_then(|i| i.effective.as_deref())
+            .and_then(cap::instant)
+            .unwrap_or_else(|| cap::instant(&alert.sent).unwrap_or(0)),
+        onset_at: info.and_then(|i| i.onset.as_deref()).and_then(cap::instant),
         expires_at: alert.expires_at(),
         language: info.map(|i| i.language.clone()).unwrap_or_default(),
         event: info.map(|i| i.event.clone()).unwrap_or_default(),
@@ -266,7 +281,14 @@ impl MyCity {
             self.inner.store.read(|c| Ok((messages(c, &slug)?, feed_state(c, &slug)?)))?;
         let list =
             in_force_for(&msgs, &slug, self.lang().code(), now(), position, position_ward.as_deref(), home.as_deref());
-        Ok(AlertList { alerts: list.into_iter().map(|(a, _)| a).collect(), checked_at, last_error })
+        Ok(AlertList {
+            alerts: list.into_iter().map(|(a, _)| a).collect(),
+            checked_at,
+            last_error,
+            home_ward: home,
+            position,
+            position_ward,
+        })
     }
 
     /// The loudest alert concerning the person, for the home banner.

@@ -70,3 +70,36 @@ fn invalid_cap_is_a_problem_naming_the_element() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn effective_falls_back_to_sent_and_onset_is_read() {
+    let a = doc("a", "Alert", "", "Severe", WARD, EXP);
+    let list = in_force_for(&[(a, 1)], "dong-ha", "vi", T, None, None, None);
+    assert_eq!(list[0].0.effective_at, T, "no effective: when sent");
+    assert_eq!(list[0].0.onset_at, None);
+    let mut b = doc("b", "Alert", "", "Severe", WARD, EXP);
+    for i in &mut b.info {
+        i.effective = Some("2026-11-29T08:00:00+07:00".into());
+        i.onset = Some("2026-11-29T09:00:00+07:00".into());
+    }
+    let list = in_force_for(&[(b, 1)], "dong-ha", "vi", T, None, None, None);
+    assert_eq!((list[0].0.effective_at, list[0].0.onset_at), (T + 3600, Some(T + 7200)));
+}
+
+#[test]
+fn the_list_names_the_home_ward_and_position_to_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = MyCity::open(crate::Config { data_dir: dir.path().to_owned(), ..Default::default() }).unwrap();
+    core.set_city("dong-ha").unwrap();
+    let empty = core.alerts(None).unwrap();
+    assert_eq!((empty.home_ward, empty.position, empty.position_ward), (None, None, None));
+    core.set_home_ward(Some("19351")).unwrap();
+    let here = LatLon { lat: 16.8236, lon: 107.0986 };
+    let list = core.alerts(Some(here)).unwrap();
+    assert_eq!(list.home_ward.as_deref(), Some("19351"));
+    assert_eq!(list.position, Some(here));
+    assert!(list.position_ward.is_some());
+    // The position is remembered for the next read without one.
+    assert_eq!(core.alerts(None).unwrap().position, Some(LatLon { lat: 16.8236, lon: 107.0986 }));
+    assert!(matches!(core.set_home_ward(Some("nowhere")), Err(Error::Invalid(p)) if p.code == "ward-unknown"));
+}

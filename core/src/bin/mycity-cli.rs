@@ -131,7 +131,9 @@ fn run(cli: &Cli) -> Result<(), String> {
             Ok(())
         }
         ["cap", path] => {
-            let xml = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            // Documents that are not UTF-8 are in practice ISO-8859-1, whose bytes are the code points.
+            let xml = String::from_utf8(bytes).unwrap_or_else(|e| e.into_bytes().iter().map(|&b| b as char).collect());
             let alert = mycity_core::alerts::parse_cap(&xml).map_err(err)?;
             let json = serde_json::to_string_pretty(&alert).map_err(|e| e.to_string())?;
             println!("{json}");

@@ -528,13 +528,19 @@ pub fn parse_feed(xml: &str) -> Result<Vec<FeedEntry>, Invalid> {
                 .or_else(|| links.iter().find(|l| l.attr("rel").is_none_or(|r| r == "alternate")))
                 .and_then(|l| l.attr("href"))
                 .map(str::to_owned);
-            let carried = e.child("content").and_then(|c| c.child("alert")).or_else(|| e.child("alert"));
+            let content = e.child("content");
+            let carried = content.and_then(|c| c.child("alert")).or_else(|| e.child("alert"));
+            let alert = match carried {
+                Some(a) => Some(alert(a)),
+                // Some hubs escape the document into the content's text.
+                None => content.map(|c| c.text.trim()).filter(|t| t.starts_with('<') && t.contains("alert")).map(parse),
+            };
             FeedEntry {
                 id: e.text_of("id").unwrap_or_default().to_owned(),
                 title: e.text_of("title").unwrap_or_default().to_owned(),
                 updated: e.text_of("updated").unwrap_or_default().to_owned(),
                 link,
-                alert: carried.map(alert),
+                alert,
             }
         })
         .collect())
