@@ -173,7 +173,7 @@ async fn a_watched_dossier_advanced_by_staff_comes_back_as_a_notice() {
         data_dir: dir.path().to_owned(),
         server_url: Some(base.clone()),
         timeout: Some(Duration::from_secs(2)),
-        sync: SyncPolicy { reports_every_s: 1, city_every_s: 3600 },
+        sync: SyncPolicy { reports_every_s: 1, city_every_s: 3600, alerts_every_s: 3600 },
         ..Default::default()
     })
     .unwrap();

@@ -166,7 +166,7 @@ async fn the_engine_sends_checks_and_tells_its_listeners() {
     let srv = mycity_tests::server().await;
     let base = format!("http://{}", srv.addr);
     let dir = tempfile::tempdir().unwrap();
-    let core = open(base.clone(), &dir, SyncPolicy { reports_every_s: 1, city_every_s: 3600 });
+    let core = open(base.clone(), &dir, SyncPolicy { reports_every_s: 1, city_every_s: 3600, alerts_every_s: 3600 });
     let events = Arc::new(Mutex::new(Vec::new()));
     let handle = core.listen(Box::new(Collect(events.clone()))).unwrap();
     let mut sub = core.subscribe();
@@ -233,7 +233,11 @@ async fn a_scheduled_retry_is_waited_for_not_spun_on() {
     let (addr, tries) = counting_black_hole().await;
     let dir = tempfile::tempdir().unwrap();
     // No status checks: every connection counted is a send.
-    let core = open(format!("http://{addr}"), &dir, SyncPolicy { reports_every_s: 3600, city_every_s: 3600 });
+    let core = open(
+        format!("http://{addr}"),
+        &dir,
+        SyncPolicy { reports_every_s: 3600, city_every_s: 3600, alerts_every_s: 3600 },
+    );
     core.submit_report(&pothole("mạng hỏng")).unwrap();
     core.start_sync().unwrap();
     tokio::time::sleep(Duration::from_millis(4500)).await;
@@ -253,7 +257,7 @@ async fn when_the_network_returns_waiting_reports_go_at_once() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
     let dir = tempfile::tempdir().unwrap();
-    let core = open(base.clone(), &dir, SyncPolicy { reports_every_s: 3600, city_every_s: 3600 });
+    let core = open(base.clone(), &dir, SyncPolicy { reports_every_s: 3600, city_every_s: 3600, alerts_every_s: 3600 });
     for i in 0..3 {
         core.submit_report(&pothole(&format!("ngoại tuyến {i}"))).unwrap();
     }
@@ -299,4 +303,50 @@ async fn reports_made_before_any_server_was_set_leave_when_one_is() {
     until("delivered to the chosen server", || core.waiting().unwrap() == 0).await;
     assert_eq!(on_server(&base).await.len(), 1);
     srv.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_published_alert_reaches_a_running_app_without_a_tap() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let core = open(base.clone(), &dir, SyncPolicy { reports_every_s: 3600, city_every_s: 3600, alerts_every_s: 1 });
+    let mut sub = core.subscribe();
+    core.start_sync().unwrap();
+    // Let the start-up round settle so the alert below is news.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    let cap = r#"<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>dn-storm-engine</identifier><sender>pctt@danang.example</sender>
+  <sent>2026-11-29T07:00:00+07:00</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <info><language>vi-VN</language><category>Met</category><event>Bão</event><urgency>Immediate</urgency>
+    <severity>Extreme</severity><certainty>Observed</certainty><expires>2099-01-01T00:00:00+07:00</expires>
+    <headline>Bão số 9 đổ bộ chiều nay</headline>
+    <area><areaDesc>Toàn thành phố</areaDesc></area></info>
+</alert>"#;
+    let created = reqwest::Client::new()
+        .post(format!("{base}/admin/cities/da-nang/alerts"))
+        .header("X-Admin-Key", "demo-admin")
+        .body(cap)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+
+    // No refresh call: the engine's own minute-by-minute look (here every
+    // second) brings it. (The seeded alerts may come as news first.)
+    let news = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Some(SyncEvent::AlertNews { slug, interrupt, .. }) = sub.next().await {
+                let top = core.top_alert(None).unwrap().map(|a| a.identifier);
+                if top.as_deref() == Some("dn-storm-engine") {
+                    return (slug, interrupt);
+                }
+            }
+        }
+    })
+    .await
+    .expect("the engine brought the alert");
+    assert_eq!(news, ("da-nang".to_owned(), true));
 }

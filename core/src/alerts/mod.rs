@@ -389,25 +389,43 @@ async fn refresh_feed(core: &MyCity) -> Result<AlertsRefresh> {
     Ok(AlertsRefresh { changed: true, messages: good.len(), new, unreadable })
 }
 
-/// The sync engine's one call per city check: the alerts feed, then the
-/// announcements and surveys. Tells listeners about alerts that are new and
-/// concern the person, and when announcements or surveys changed.
-pub(crate) async fn refresh(core: &MyCity) {
+/// The sync engine's look at the city's news (every
+/// [`SyncPolicy::alerts_every_s`](crate::SyncPolicy) while the app is in
+/// front): the alerts feed, then the announcements and surveys. Tells
+/// listeners about alerts that are new and concern the person, and when
+/// announcements or surveys changed. False when the server could not be
+/// reached, so the engine backs off.
+pub(crate) async fn refresh(core: &MyCity) -> bool {
     let slug = core.city_slug();
-    match refresh_feed(core).await {
-        Ok(r) if r.new > 0 => {
-            if let Err(e) = announce_new(core, &slug) {
-                tracing::warn!(%e, "new alerts not announced");
+    let alerts_ok = match refresh_feed(core).await {
+        Ok(r) => {
+            if r.new > 0 {
+                if let Err(e) = announce_new(core, &slug) {
+                    tracing::warn!(%e, "new alerts not announced");
+                }
             }
+            true
         }
-        Ok(_) | Err(Error::NoServer) => {}
-        Err(e) => tracing::info!(%e, "alerts not refreshed; the stored ones stay in use"),
-    }
-    match consult::refresh(core, &slug).await {
-        Ok(true) => core.inner.sync.emit(SyncEvent::CityChanged { slug }),
-        Ok(false) | Err(Error::NoServer) => {}
-        Err(e) => tracing::info!(%e, "announcements or surveys not refreshed"),
-    }
+        Err(Error::NoServer) => true,
+        Err(e) => {
+            tracing::info!(%e, "alerts not refreshed; the stored ones stay in use");
+            false
+        }
+    };
+    let news_ok = match consult::refresh(core, &slug).await {
+        Ok(changed) => {
+            if changed {
+                core.inner.sync.emit(SyncEvent::CityChanged { slug });
+            }
+            true
+        }
+        Err(Error::NoServer) => true,
+        Err(e) => {
+            tracing::info!(%e, "announcements or surveys not refreshed");
+            false
+        }
+    };
+    alerts_ok && news_ok
 }
 
 fn announce_new(core: &MyCity, slug: &str) -> Result<()> {

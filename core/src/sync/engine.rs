@@ -147,6 +147,10 @@ async fn run(core: Weak<Inner>, shared: Arc<Shared>) {
             if plan.check_reports {
                 check_reports(&core).await;
             }
+            if plan.check_alerts {
+                let ok = crate::alerts::refresh(&core).await;
+                core.inner.sync.signal(Signal::AlertsChecked { ok, now: now() });
+            }
             crate::air::sync_step(&core).await;
             continue;
         }
@@ -166,7 +170,6 @@ async fn run(core: Weak<Inner>, shared: Arc<Shared>) {
 
 async fn check_city(core: &MyCity) {
     let r = refresh_city(core).await;
-    crate::alerts::refresh(core).await;
     let ok = match &r {
         Ok(_) | Err(Error::NoServer) => true,
         Err(e) => {

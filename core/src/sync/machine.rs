@@ -141,13 +141,17 @@ pub struct SyncPolicy {
     pub reports_every_s: i64,
     /// Seconds between checks for a newer city pack and categories.
     pub city_every_s: i64,
+    /// Seconds between looks at the city's alert feed, announcements and surveys.
+    pub alerts_every_s: i64,
 }
 
 impl Default for SyncPolicy {
     fn default() -> Self {
         // Status checks are one small `servicerequestupdates` query since the last
         // answer, and only while the app is in front; packs change rarely.
-        SyncPolicy { reports_every_s: 10, city_every_s: 6 * 3600 }
+        // A warning an hour late is no warning, and an unchanged feed costs
+        // one `304`: alerts are looked at every minute.
+        SyncPolicy { reports_every_s: 10, city_every_s: 6 * 3600, alerts_every_s: 60 }
     }
 }
 
@@ -186,6 +190,13 @@ pub enum Signal {
         /// Unix seconds.
         now: i64,
     },
+    /// A look at the alert feed, announcements and surveys ended.
+    AlertsChecked {
+        /// It reached the server.
+        ok: bool,
+        /// Unix seconds.
+        now: i64,
+    },
 }
 
 /// What to do now, and when to look again.
@@ -197,6 +208,8 @@ pub struct Plan {
     pub flush: bool,
     /// Check the status of my reports.
     pub check_reports: bool,
+    /// Look at the city's alert feed, announcements and surveys.
+    pub check_alerts: bool,
     /// With nothing to do now: when to plan again (`None`: only when a signal comes).
     pub wake_at: Option<i64>,
 }
@@ -204,7 +217,7 @@ pub struct Plan {
 impl Plan {
     /// True when there is work now.
     pub fn has_work(&self) -> bool {
-        self.check_city || self.flush || self.check_reports
+        self.check_city || self.flush || self.check_reports || self.check_alerts
     }
 }
 
@@ -218,8 +231,10 @@ pub struct Schedule {
     outbox_due_at: Option<i64>,
     reports_at: i64,
     city_at: i64,
+    alerts_at: i64,
     reports_failures: u32,
     city_failures: u32,
+    alerts_failures: u32,
 }
 
 impl Schedule {
@@ -233,8 +248,10 @@ impl Schedule {
             outbox_due_at: None,
             reports_at: i64::MAX,
             city_at: i64::MAX,
+            alerts_at: i64::MAX,
             reports_failures: 0,
             city_failures: 0,
+            alerts_failures: 0,
         }
     }
 
@@ -245,12 +262,14 @@ impl Schedule {
                 self.flush_now = true;
                 self.reports_at = 0;
                 self.city_at = 0;
+                self.alerts_at = 0;
             }
             Signal::Queued => self.flush_now = true,
             Signal::Foreground(front) => {
                 self.foreground = front;
                 if front {
                     self.reports_at = 0;
+                    self.alerts_at = 0;
                 }
             }
             Signal::Online(online) => {
@@ -263,11 +282,14 @@ impl Schedule {
                         self.city_at = 0;
                         self.city_failures = 0;
                     }
+                    self.alerts_at = 0;
+                    self.alerts_failures = 0;
                 }
             }
             Signal::CitySwitched => {
                 self.city_at = 0;
                 self.reports_at = 0;
+                self.alerts_at = 0;
             }
             Signal::Flushed { next_due } => {
                 self.flush_now = false;
@@ -279,6 +301,10 @@ impl Schedule {
             }
             Signal::CityChecked { ok, now } => {
                 (self.city_failures, self.city_at) = next_check(ok, now, self.city_failures, self.policy.city_every_s);
+            }
+            Signal::AlertsChecked { ok, now } => {
+                (self.alerts_failures, self.alerts_at) =
+                    next_check(ok, now, self.alerts_failures, self.policy.alerts_every_s);
             }
         }
     }
@@ -297,14 +323,15 @@ impl Schedule {
         let flush = self.flush_now || self.outbox_due_at.is_some_and(|t| t <= now);
         let check_city = self.foreground && self.city_at <= now;
         let check_reports = self.foreground && self.reports_at <= now;
+        let check_alerts = self.foreground && self.alerts_at <= now;
         let later = |t: i64| (t > now && t != i64::MAX).then_some(t);
         let mut wake_at = self.outbox_due_at.and_then(later);
         if self.foreground {
-            for t in [later(self.reports_at), later(self.city_at)].into_iter().flatten() {
+            for t in [later(self.reports_at), later(self.city_at), later(self.alerts_at)].into_iter().flatten() {
                 wake_at = Some(wake_at.map_or(t, |w| w.min(t)));
             }
         }
-        Plan { check_city, flush, check_reports, wake_at }
+        Plan { check_city, flush, check_reports, check_alerts, wake_at }
     }
 }
 
@@ -445,6 +472,7 @@ mod tests {
     fn settled() -> Schedule {
         let mut s = started();
         s.on(Signal::CityChecked { ok: true, now: NOW });
+        s.on(Signal::AlertsChecked { ok: true, now: NOW });
         s.on(Signal::Flushed { next_due: None });
         s.on(Signal::ReportsChecked { ok: true, now: NOW });
         s
@@ -459,7 +487,7 @@ mod tests {
     #[test]
     fn start_does_everything_once() {
         let p = started().plan(NOW);
-        assert!(p.check_city && p.flush && p.check_reports);
+        assert!(p.check_city && p.flush && p.check_reports && p.check_alerts);
     }
 
     #[test]
@@ -537,7 +565,7 @@ mod tests {
         let mut s = settled();
         s.on(Signal::CitySwitched);
         let p = s.plan(NOW + 1);
-        assert!(p.check_city && p.check_reports && !p.flush);
+        assert!(p.check_city && p.check_reports && p.check_alerts && !p.flush);
     }
 
     #[test]
@@ -545,9 +573,10 @@ mod tests {
         let mut s = settled();
         s.on(Signal::ReportsChecked { ok: false, now: NOW });
         assert_eq!(s.plan(NOW + 1).wake_at, Some(NOW + 10), "capped by the normal period");
-        let mut s = Schedule::new(SyncPolicy { reports_every_s: 3600, city_every_s: 3600 });
+        let mut s = Schedule::new(SyncPolicy { reports_every_s: 3600, city_every_s: 3600, alerts_every_s: 3600 });
         s.on(Signal::Started);
         s.on(Signal::CityChecked { ok: true, now: NOW });
+        s.on(Signal::AlertsChecked { ok: true, now: NOW });
         s.on(Signal::Flushed { next_due: None });
         for (i, wait) in [15, 30, 60, 120, 240, 300, 300].into_iter().enumerate() {
             s.on(Signal::ReportsChecked { ok: false, now: NOW });
@@ -563,5 +592,36 @@ mod tests {
         let every = SyncPolicy::default().city_every_s;
         assert!(!s.plan(NOW + every - 1).check_city);
         assert!(s.plan(NOW + every).check_city);
+    }
+
+    #[test]
+    fn alerts_are_looked_at_every_minute_in_front() {
+        let s = settled();
+        let every = SyncPolicy::default().alerts_every_s;
+        assert_eq!(every, 60);
+        assert!(!s.plan(NOW + every - 1).check_alerts);
+        assert!(s.plan(NOW + every).check_alerts);
+    }
+
+    #[test]
+    fn in_the_background_alerts_wait_for_the_front() {
+        let mut s = settled();
+        s.on(Signal::Foreground(false));
+        assert!(!s.plan(NOW + 3600).check_alerts);
+        s.on(Signal::Foreground(true));
+        assert!(s.plan(NOW + 1).check_alerts);
+    }
+
+    #[test]
+    fn a_failed_alert_look_backs_off_then_network_back_retries_it() {
+        let mut s = settled();
+        s.on(Signal::ReportsChecked { ok: true, now: NOW + 100 });
+        s.on(Signal::AlertsChecked { ok: false, now: NOW });
+        assert!(!s.plan(NOW + 14).check_alerts);
+        assert!(s.plan(NOW + 15).check_alerts);
+        s.on(Signal::AlertsChecked { ok: false, now: NOW + 15 });
+        assert_eq!(s.plan(NOW + 16).wake_at, Some(NOW + 45));
+        s.on(Signal::Online(true));
+        assert!(s.plan(NOW + 16).check_alerts);
     }
 }
