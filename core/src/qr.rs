@@ -59,8 +59,19 @@ pub const QUICK_EDGE: u32 = 640;
 /// or [`photos::MAX_INPUT_BYTES`], is refused with [`Error::Invalid`] and the same
 /// problems a report photo gets (`photo-not-image`, `photo-too-many-pixels`…).
 pub fn decode(image: &[u8]) -> Result<Vec<String>> {
-    let gray = load_gray(image, SCAN_EDGE)?;
-    Ok(find_fast(gray))
+    match photos::check_input(image, "image")? {
+        // A JPEG is decoded twice at most, each time straight at the size
+        // needed: most phone photos are read at the quick size, whose decode
+        // skips most of the inverse DCT; only a miss pays for the larger one.
+        ImageType::Jpeg => {
+            let found = find(shrink(jpeg_gray(image, QUICK_EDGE)?, QUICK_EDGE)?, false);
+            if !found.is_empty() {
+                return Ok(found);
+            }
+            Ok(find(shrink(jpeg_gray(image, SCAN_EDGE)?, SCAN_EDGE)?, true))
+        }
+        format => Ok(find_fast(shrink(other_gray(image, format)?, SCAN_EDGE)?)),
+    }
 }
 
 /// Every QR code in a grey picture already in memory (a camera frame's luma
@@ -145,17 +156,8 @@ fn check_size(width: u32, height: u32) -> Result<()> {
     photos::check_pixels(width.into(), height.into(), MAX_PIXELS, "image")
 }
 
-/// The picture in `input`, grey, its long edge at most `edge`.
-fn load_gray(input: &[u8], edge: u32) -> Result<Gray> {
-    let gray = match photos::check_input(input, "image")? {
-        ImageType::Jpeg => jpeg_gray(input, edge)?,
-        format => other_gray(input, format)?,
-    };
-    shrink(gray, edge)
-}
-
-/// A JPEG's luma plane, decoded at the smallest DCT scale (an eighth, a
-/// quarter, a half or all of it) that keeps its long edge at `edge` or more. libjpeg reports damage by
+/// A JPEG's luma plane, decoded at the smallest DCT scale (n/8 of it, n from
+/// 1 to 8) that keeps its long edge at `edge` or more. libjpeg reports damage by
 /// unwinding out of C (see `photos`), caught here.
 fn jpeg_gray(input: &[u8], edge: u32) -> Result<Gray> {
     let damaged = |e: &dyn std::fmt::Display| invalid("photo-damaged", format!("damaged JPEG picture: {e}"));
@@ -167,8 +169,11 @@ fn jpeg_gray(input: &[u8], edge: u32) -> Result<Gray> {
             return Err(invalid("photo-cmyk", "unsupported JPEG: CMYK colours"));
         }
         let long = u64::from(w.max(h));
-        let n = [1u8, 2, 4].into_iter().find(|&n| (long * u64::from(n)).div_ceil(8) >= u64::from(edge)).unwrap_or(8);
+        // libjpeg-turbo scales by n/8 for any n: the smallest that keeps `edge`.
+        let n = (1u8..8).find(|&n| (long * u64::from(n)).div_ceil(8) >= u64::from(edge)).unwrap_or(8);
         d.scale(n);
+        // Code edges need no exact DCT; the fast one only applies unscaled.
+        d.dct_method(mozjpeg::DctMethod::IntegerFast);
         // Grey output from a colour JPEG skips the chroma planes' inverse DCT.
         let mut d = d.grayscale().map_err(|e| damaged(&e))?;
         let (width, height) = (d.width() as u32, d.height() as u32);
