@@ -120,6 +120,8 @@ pub fn process(input: &[u8]) -> Result<Processed> {
 /// with the same problems (`photo-empty`, `photo-too-large`, `photo-heic`,
 /// `photo-not-image`), reported against `field`.
 pub fn check_input(input: &[u8], field: &'static str) -> Result<ImageType> {
+    // The technical detail (logs, the CLI) names what the caller reads.
+    let noun = if field == "photos" { "photo" } else { "picture" };
     if input.is_empty() {
         return Err(Problem::new("photo-empty", "the picture is empty").field(field).into());
     }
@@ -142,7 +144,9 @@ pub fn check_input(input: &[u8], field: &'static str) -> Result<ImageType> {
                 .field(field)
                 .into())
         }
-        None => Err(Problem::new("photo-not-image", "not a photo: expected JPEG, PNG or WebP").field(field).into()),
+        None => Err(Problem::new("photo-not-image", format!("not a {noun}: expected JPEG, PNG or WebP"))
+            .field(field)
+            .into()),
     }
 }
 
