@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startApp, openBrowser, byTest, switchCity, shot } from './harness.js';
 
-const CLI = process.env.MYCITY_CLI || join(dirname(process.env.MYCITY_APP || '../../target/debug/mycity-app'), 'mycity-cli');
+// Built with the app: `cargo build -p mycity-app -p mycity-server -p mycity-core --bin mycity-cli`.
+const CLI = process.env.MYCITY_CLI
+  || join(process.env.MYCITY_APP ? dirname(process.env.MYCITY_APP) : new URL('../../target/debug', import.meta.url).pathname, 'mycity-cli');
 
 let app;
 let b;
