@@ -29,6 +29,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== build"
 cargo test --workspace --no-run
 cargo build -p mycity-app -p mycity-server
+cargo build -p mycity-core --bin mycity-cli   # the dossier and tourism journeys draw receipts and posters with it
 echo "== unit and integration tests"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast

@@ -105,32 +105,71 @@ pub struct Processed {
 /// [`MAX_INPUT_BYTES`] and [`MAX_PIXELS`] (empty, another format, damaged or
 /// cut short) is refused with [`Error::Invalid`], whose problem says why.
 pub fn process(input: &[u8]) -> Result<Processed> {
+    match check_input(input, "photos")? {
+        ImageType::Jpeg => process_jpeg(input),
+        format => {
+            let (frame, meta) = decode_other(input, format)?;
+            process_frame(&frame, &meta)
+        }
+    }
+}
+
+/// Checks a picture file as a picker or a camera gave it, before any pixel
+/// is decoded, and says which format it is: the one gate every reader of
+/// pictures (report photos, QR codes) passes, so all refuse the same files
+/// with the same problems (`photo-empty`, `photo-too-large`, `photo-heic`,
+/// `photo-not-image`), reported against `field`.
+pub fn check_input(input: &[u8], field: &'static str) -> Result<ImageType> {
+    // The technical detail (logs, the CLI) names what the caller reads.
+    let noun = if field == "photos" { "photo" } else { "picture" };
     if input.is_empty() {
-        return Err(invalid("photo-empty", "the photo is empty"));
+        return Err(Problem::new("photo-empty", "the picture is empty").field(field).into());
     }
     if input.len() > MAX_INPUT_BYTES {
         let mb = input.len() as f64 / (1024.0 * 1024.0);
         let max = MAX_INPUT_BYTES / (1024 * 1024);
-        return Err(Problem::new("photo-too-large", format!("photo too large: {mb:.1} MB, at most {max} MB"))
-            .field("photos")
+        return Err(Problem::new("photo-too-large", format!("picture too large: {mb:.1} MB, at most {max} MB"))
+            .field(field)
             .arg("mb", format!("{mb:.0}"))
             .arg("max", max)
             .into());
     }
     // Recognised by content, never by name or MIME type, which a picker may get wrong.
     match sniff_image(input) {
-        Some(ImageType::Jpeg) => process_jpeg(input),
-        Some(format @ (ImageType::Png | ImageType::WebP)) => {
-            let (frame, meta) = decode_other(input, format)?;
-            process_frame(&frame, &meta)
-        }
+        Some(format) => Ok(format),
         // iPhones shoot HEIC; the system picker usually hands over a JPEG, but
         // a file copied as is deserves a clearer word than "not a photo".
         None if is_iso_media(input) => {
-            Err(invalid("photo-heic", "unsupported photo format (HEIC/AVIF): expected JPEG, PNG or WebP"))
+            Err(Problem::new("photo-heic", "unsupported picture format (HEIC/AVIF): expected JPEG, PNG or WebP")
+                .field(field)
+                .into())
         }
-        None => Err(invalid("photo-not-image", "not a photo: expected JPEG, PNG or WebP")),
+        None => Err(Problem::new("photo-not-image", format!("not a {noun}: expected JPEG, PNG or WebP"))
+            .field(field)
+            .into()),
     }
+}
+
+/// Checks a picture's size, read from its header before decoding, against
+/// `max` pixels: a small file can claim a huge picture (a "decompression
+/// bomb"), and decoding it would exhaust a phone's memory.
+pub fn check_pixels(width: u64, height: u64, max: u64, field: &'static str) -> Result<()> {
+    if width == 0 || height == 0 {
+        return Err(Problem::new("photo-damaged", "damaged picture: it has no pixels").field(field).into());
+    }
+    let pixels = width * height;
+    if pixels > max {
+        let (mp, max) = (pixels as f64 / 1e6, max / 1_000_000);
+        return Err(Problem::new(
+            "photo-too-many-pixels",
+            format!("picture too large: {width}×{height} is {mp:.0} megapixels, at most {max} megapixels"),
+        )
+        .field(field)
+        .arg("mp", format!("{mp:.0}"))
+        .arg("max", max)
+        .into());
+    }
+    Ok(())
 }
 
 /// A photo problem; every one concerns the report's photos field.
@@ -158,22 +197,7 @@ struct Meta {
 }
 
 fn check_size(width: u64, height: u64) -> Result<()> {
-    if width == 0 || height == 0 {
-        return Err(invalid("photo-damaged", "damaged photo: it has no pixels"));
-    }
-    let pixels = width * height;
-    if pixels > MAX_PIXELS {
-        let (mp, max) = (pixels as f64 / 1e6, MAX_PIXELS / 1_000_000);
-        return Err(Problem::new(
-            "photo-too-many-pixels",
-            format!("picture too large: {width}×{height} is {mp:.0} megapixels, at most {max} megapixels"),
-        )
-        .field("photos")
-        .arg("mp", format!("{mp:.0}"))
-        .arg("max", max)
-        .into());
-    }
-    Ok(())
+    check_pixels(width, height, MAX_PIXELS, "photos")
 }
 
 /// Size of the frame that fits in `edge`×`edge`, keeping the aspect ratio and

@@ -30,10 +30,10 @@ use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource};
 
-use mycity_protocol::media::{is_iso_media, sniff_image, ImageType};
+use mycity_protocol::media::ImageType;
 
 use crate::error::{Error, Problem, Result};
-use crate::photos::MAX_INPUT_BYTES;
+use crate::photos;
 
 /// Largest picture read, in pixels (30 megapixels). Phone cameras write
 /// 12–24 MP photos unless a "full resolution" mode is chosen; a 40 MP picture
@@ -45,16 +45,33 @@ pub const MAX_PIXELS: u64 = 30_000_000;
 /// no longer does past this size on phone photos (measured by the bench).
 pub const SCAN_EDGE: u32 = 1000;
 
+/// Long edge of the first, quick look: most photos of a receipt or a poster
+/// hold a code large enough to read at this size with the finder-pattern
+/// search scanning every few rows; only pictures where it finds nothing pay
+/// for the thorough look at [`SCAN_EDGE`] (measured by the bench).
+pub const QUICK_EDGE: u32 = 640;
+
 /// Every QR code found in an image file (JPEG, PNG or WebP), as text, each
 /// text once, top to bottom then left to right. An image with no code gives
 /// an empty list.
 ///
 /// A file that is not a readable picture, or a picture over [`MAX_PIXELS`]
-/// or [`MAX_INPUT_BYTES`], is refused with [`Error::Invalid`] and the same
+/// or [`photos::MAX_INPUT_BYTES`], is refused with [`Error::Invalid`] and the same
 /// problems a report photo gets (`photo-not-image`, `photo-too-many-pixels`…).
 pub fn decode(image: &[u8]) -> Result<Vec<String>> {
-    let gray = load_gray(image, SCAN_EDGE)?;
-    Ok(find(&gray))
+    match photos::check_input(image, "image")? {
+        // A JPEG is decoded twice at most, each time straight at the size
+        // needed: most phone photos are read at the quick size, whose decode
+        // skips most of the inverse DCT; only a miss pays for the larger one.
+        ImageType::Jpeg => {
+            let found = find(shrink(jpeg_gray(image, QUICK_EDGE)?, QUICK_EDGE)?, false);
+            if !found.is_empty() {
+                return Ok(found);
+            }
+            Ok(find(shrink(jpeg_gray(image, SCAN_EDGE)?, SCAN_EDGE)?, true))
+        }
+        format => Ok(find_fast(shrink(other_gray(image, format)?, SCAN_EDGE)?)),
+    }
 }
 
 /// Every QR code in a grey picture already in memory (a camera frame's luma
@@ -67,9 +84,23 @@ pub fn decode_luma(width: u32, height: u32, luma: &[u8]) -> Vec<String> {
         return Vec::new();
     }
     match shrink(Gray { width, height, px: luma[..needed].to_vec() }, SCAN_EDGE) {
-        Ok(gray) => find(&gray),
+        Ok(gray) => find_fast(gray),
         Err(_) => Vec::new(),
     }
+}
+
+/// The quick look at [`QUICK_EDGE`], then, only when it found nothing, the
+/// thorough one on `gray` (at most [`SCAN_EDGE`]).
+fn find_fast(gray: Gray) -> Vec<String> {
+    if gray.width.max(gray.height) > QUICK_EDGE {
+        if let Ok(small) = shrink_ref(&gray, QUICK_EDGE) {
+            let found = find(small, false);
+            if !found.is_empty() {
+                return found;
+            }
+        }
+    }
+    find(gray, true)
 }
 
 /// An 8-bit grey picture, row by row.
@@ -80,26 +111,27 @@ struct Gray {
     px: Vec<u8>,
 }
 
-/// The codes rxing finds in `gray`, each text once, in reading order.
-fn find(gray: &Gray) -> Vec<String> {
-    let mut found = read(gray);
+/// The codes rxing finds in `gray`, each text once, in reading order;
+/// `thorough` scans every row for finder patterns rather than every few.
+fn find(gray: Gray, thorough: bool) -> Vec<String> {
+    let mut found = read(gray, thorough);
     found.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
     let mut seen = HashSet::new();
     found.into_iter().map(|(_, text)| text).filter(|t| seen.insert(t.clone())).collect()
 }
 
 /// Codes and where they are: (row, column) of their first corner.
-fn read(gray: &Gray) -> Vec<((f32, f32), String)> {
+fn read(gray: Gray, thorough: bool) -> Vec<((f32, f32), String)> {
     // rxing's errors are "nothing found" or a damaged code; any panic in a
     // detector fed a hostile picture must not cross the API either.
     panic::catch_unwind(AssertUnwindSafe(|| {
-        let Ok(source) = Luma8LuminanceSource::new(gray.px.clone(), gray.width, gray.height) else {
+        let Ok(source) = Luma8LuminanceSource::new(gray.px, gray.width, gray.height) else {
             return Vec::new();
         };
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
         let hints = DecodeHints {
             PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
-            TryHarder: Some(true),
+            TryHarder: Some(thorough),
             ..DecodeHints::default()
         };
         QrReader.decode_multiple_with_hints(&mut bitmap, &hints).unwrap_or_default()
@@ -121,51 +153,11 @@ fn invalid(code: &'static str, detail: impl Into<String>) -> Error {
 }
 
 fn check_size(width: u32, height: u32) -> Result<()> {
-    if width == 0 || height == 0 {
-        return Err(invalid("photo-damaged", "damaged picture: it has no pixels"));
-    }
-    let pixels = u64::from(width) * u64::from(height);
-    if pixels > MAX_PIXELS {
-        let (mp, max) = (pixels as f64 / 1e6, MAX_PIXELS / 1_000_000);
-        return Err(Problem::new(
-            "photo-too-many-pixels",
-            format!("picture too large: {width}×{height} is {mp:.0} megapixels, at most {max} megapixels"),
-        )
-        .field("image")
-        .arg("mp", format!("{mp:.0}"))
-        .arg("max", max)
-        .into());
-    }
-    Ok(())
+    photos::check_pixels(width.into(), height.into(), MAX_PIXELS, "image")
 }
 
-/// The picture in `input`, grey, its long edge at most `edge`.
-fn load_gray(input: &[u8], edge: u32) -> Result<Gray> {
-    if input.is_empty() {
-        return Err(invalid("photo-empty", "the picture is empty"));
-    }
-    if input.len() > MAX_INPUT_BYTES {
-        let mb = input.len() as f64 / (1024.0 * 1024.0);
-        let max = MAX_INPUT_BYTES / (1024 * 1024);
-        return Err(Problem::new("photo-too-large", format!("picture too large: {mb:.1} MB, at most {max} MB"))
-            .field("image")
-            .arg("mb", format!("{mb:.0}"))
-            .arg("max", max)
-            .into());
-    }
-    let gray = match sniff_image(input) {
-        Some(ImageType::Jpeg) => jpeg_gray(input, edge)?,
-        Some(format @ (ImageType::Png | ImageType::WebP)) => other_gray(input, format)?,
-        None if is_iso_media(input) => {
-            return Err(invalid("photo-heic", "unsupported picture format (HEIC/AVIF): expected JPEG, PNG or WebP"))
-        }
-        None => return Err(invalid("photo-not-image", "not a picture: expected JPEG, PNG or WebP")),
-    };
-    shrink(gray, edge)
-}
-
-/// A JPEG's luma plane, decoded at the smallest DCT scale (an eighth, a
-/// quarter, a half or all of it) that keeps its long edge at `edge` or more. libjpeg reports damage by
+/// A JPEG's luma plane, decoded at the smallest DCT scale (n/8 of it, n from
+/// 1 to 8) that keeps its long edge at `edge` or more. libjpeg reports damage by
 /// unwinding out of C (see `photos`), caught here.
 fn jpeg_gray(input: &[u8], edge: u32) -> Result<Gray> {
     let damaged = |e: &dyn std::fmt::Display| invalid("photo-damaged", format!("damaged JPEG picture: {e}"));
@@ -177,8 +169,11 @@ fn jpeg_gray(input: &[u8], edge: u32) -> Result<Gray> {
             return Err(invalid("photo-cmyk", "unsupported JPEG: CMYK colours"));
         }
         let long = u64::from(w.max(h));
-        let n = [1u8, 2, 4].into_iter().find(|&n| (long * u64::from(n)).div_ceil(8) >= u64::from(edge)).unwrap_or(8);
+        // libjpeg-turbo scales by n/8 for any n: the smallest that keeps `edge`.
+        let n = (1u8..8).find(|&n| (long * u64::from(n)).div_ceil(8) >= u64::from(edge)).unwrap_or(8);
         d.scale(n);
+        // Code edges need no exact DCT; the fast one only applies unscaled.
+        d.dct_method(mozjpeg::DctMethod::IntegerFast);
         // Grey output from a colour JPEG skips the chroma planes' inverse DCT.
         let mut d = d.grayscale().map_err(|e| damaged(&e))?;
         let (width, height) = (d.width() as u32, d.height() as u32);
@@ -233,10 +228,15 @@ fn other_gray(input: &[u8], format: ImageType) -> Result<Gray> {
 /// `gray` with its long edge brought down to `edge` (an area average, which
 /// also smooths sensor noise), or as it is when already that small.
 fn shrink(gray: Gray, edge: u32) -> Result<Gray> {
-    let long = gray.width.max(gray.height);
-    if long <= edge {
+    if gray.width.max(gray.height) <= edge {
         return Ok(gray);
     }
+    shrink_ref(&gray, edge)
+}
+
+/// A copy of `gray` with its long edge at `edge` (which must be smaller).
+fn shrink_ref(gray: &Gray, edge: u32) -> Result<Gray> {
+    let long = gray.width.max(gray.height);
     let scale = |v: u32| ((u64::from(v) * u64::from(edge) + u64::from(long) / 2) / u64::from(long)).max(1) as u32;
     let (w, h) = (scale(gray.width), scale(gray.height));
     let failed = |e: &dyn std::fmt::Display| invalid("photo-encode", format!("could not shrink the picture: {e}"));

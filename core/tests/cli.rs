@@ -300,3 +300,20 @@ fn cap_reads_documents_in_every_publisher_shape() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("Service météo d'exemple"));
 }
+
+#[test]
+fn receipt_draws_a_receipt_whose_qr_carries_code_and_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = dir.path().join("receipt.png");
+    let o = cli(&data, &["dossier", "000.00.15.H60-260318-0042"]);
+    let code = stdout(&o).trim().to_owned();
+    let o = cli(&data, &["receipt", &code, "--secret", "4821", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = cli(&data, &["qr", out.to_str().unwrap()]);
+    assert_eq!(stdout(&o), format!("mycity://dossier/{code}?s=4821\n"));
+    // A bad secret or no --out: refused.
+    let o = cli(&data, &["receipt", &code, "--secret", "1", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(cli(&data, &["receipt", &code, "--secret", "4821"]).status.code(), Some(1));
+}

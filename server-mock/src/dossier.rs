@@ -140,6 +140,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/api/v1/procedures/{code}", get(procedure))
         .route("/admin/dossiers", post(register).get(list))
         .route("/admin/dossiers/{code}/advance", post(advance))
+        .route("/admin/dossiers/demo-receipts", get(demo_receipts))
 }
 
 fn now_s() -> i64 {
@@ -532,6 +533,36 @@ async fn list(
         }))
     })?;
     let list: Vec<serde_json::Value> = rows.collect::<Result<_, _>>()?;
+    Ok(Json(list).into_response())
+}
+
+/// Staff: the seeded demo dossiers still holding their demo secret, with
+/// that secret, so tools can print their receipts (`mycity-cli receipts`).
+/// Only the seed's published demo secrets are ever returned; a dossier
+/// registered through the API never is.
+async fn demo_receipts(
+    State(s): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Error> {
+    crate::check_admin(&headers, &s.config)?;
+    let conn = s.db.conn();
+    let mut st = conn.prepare(
+        "SELECT code, status, procedure_name, secret_hash FROM dossiers WHERE city = ?1 OR ?1 = '' ORDER BY code",
+    )?;
+    let rows = st.query_map([&q.city], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, u8>(1)?, r.get::<_, String>(2)?, r.get::<_, Vec<u8>>(3)?))
+    })?;
+    let mut list = Vec::new();
+    for row in rows {
+        let (code, status, procedure_name, hash) = row?;
+        let demo = seed::DEMOS.iter().find(|d| code.ends_with(&format!("-{:04}", d.seq)));
+        if let Some(d) = demo.filter(|d| same_digest(&hash, &secret_hash(&code, d.secret))) {
+            list.push(serde_json::json!({
+                "code": code, "secret": d.secret, "status": status, "procedure_name": procedure_name,
+            }));
+        }
+    }
     Ok(Json(list).into_response())
 }
 

@@ -1,11 +1,20 @@
-// Journey: a citizen of Đà Nẵng checks a dossier with the code and the secret
-// on the receipt. A wrong secret says exactly what an unknown code says. With
-// the right one the timeline shows; watched, a step taken by the one-stop
-// office arrives as a notice and a badge. The procedure catalogue is searched
-// without diacritics and a procedure opened.
+// Journey: a citizen of Đà Nẵng scans the receipt of a dossier (a demo
+// receipt PNG drawn by `mycity-cli receipts`) through the file picker; the
+// code and secret fill in and the timeline shows. A wrong secret says exactly
+// what an unknown code says. Watched, a step taken by the one-stop office
+// arrives as a notice and a badge. Pictures that are not receipts say why.
+// The procedure catalogue is searched without diacritics and a procedure opened.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { startApp, openBrowser, byTest, switchCity, shot } from './harness.js';
+
+// Built with the app: `cargo build -p mycity-app -p mycity-server -p mycity-core --bin mycity-cli`.
+const CLI = process.env.MYCITY_CLI
+  || join(process.env.MYCITY_APP ? dirname(process.env.MYCITY_APP) : new URL('../../target/debug', import.meta.url).pathname, 'mycity-cli');
 
 let app;
 let b;
@@ -27,6 +36,13 @@ async function demoDossier() {
   const d = list.find((x) => x.code.endsWith('-0001'));
   assert.ok(d, JSON.stringify(list));
   return d;
+}
+
+/** The demo receipts of Đà Nẵng as PNG files (one per status), drawn by the CLI from the server's demo list. */
+function demoReceipts() {
+  const dir = mkdtempSync(join(tmpdir(), 'receipts-'));
+  execFileSync(CLI, ['--data-dir', join(dir, 'data'), '--city', 'da-nang', '--server', app.serverUrl, 'receipts', '--out', dir]);
+  return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.png')).map((f) => [f.split('-')[2], join(dir, f)]));
 }
 
 async function lookUp(page, code, secret) {
@@ -53,10 +69,42 @@ test('a wrong secret reads like an unknown code; the right one shows the timelin
   assert.equal(await byTest(page, 'dossier-error').innerText(), wrongSecret, 'the same words for both');
   await shot(page, '30-dossier-not-found');
 
-  await lookUp(page, d.code, '2468');
-  await byTest(page, 'dossier-timeline').waitFor({ timeout: 15000 });
+  // The receipt of dossier 0001, scanned: code and secret fill in, the timeline shows.
+  const receipts = demoReceipts();
+  const file = Object.entries(receipts).find(([seq]) => seq === '0001')?.[1];
+  assert.ok(file, JSON.stringify(receipts));
+  await byTest(page, 'dossier-code').fill('');
+  await byTest(page, 'dossier-secret').fill('');
+  await byTest(page, 'receipt-input').setInputFiles(file);
+  await byTest(page, 'dossier-timeline').waitFor({ timeout: 20000 });
+  assert.equal(await byTest(page, 'dossier-code').inputValue(), d.code);
+  assert.equal(await byTest(page, 'dossier-secret').inputValue(), '2468');
   assert.ok((await byTest(page, 'dossier-status').innerText()).length > 0);
   await shot(page, '31-dossier-timeline');
+});
+
+test('pictures that are not receipts say why', async () => {
+  const { page } = b;
+  const dir = mkdtempSync(join(tmpdir(), 'not-receipts-'));
+  const cases = [
+    // A screenshot of the app itself: a picture without a code.
+    ['screen.png', await page.screenshot(), /QR/],
+    ['notes.png', Buffer.from('these are notes, not a picture'), /JPEG/],
+  ];
+  for (const [name, bytes, expected] of cases) {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    await byTest(page, 'receipt-input').setInputFiles(path);
+    await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="dossier-error"]')?.textContent ?? ''),
+      expected.source, { timeout: 15000 });
+  }
+  // A site poster's QR: a code, but not a receipt.
+  const poster = join(dir, 'poster');
+  execFileSync(CLI, ['--data-dir', join(dir, 'data'), '--city', 'ha-giang', 'poster', 'ha-giang-cot-co-lung-cu', '--out', poster]);
+  await byTest(page, 'receipt-input').setInputFiles(join(poster, 'ha-giang-cot-co-lung-cu.png'));
+  await page.waitForFunction(() => /giấy tiếp nhận/.test(document.querySelector('[data-testid="dossier-error"]')?.textContent ?? ''),
+    null, { timeout: 15000 });
+  await shot(page, '34-dossier-not-a-receipt');
 });
 
 test('a watched dossier that moves on brings a notice', async () => {
@@ -73,6 +121,8 @@ test('a watched dossier that moves on brings a notice', async () => {
   assert.equal(r.status, 200, await r.text());
   await page.waitForFunction(() => /giấy tờ|CCCD/i.test(document.querySelector('[data-testid="notice"]')?.textContent ?? ''),
     null, { timeout: 30000 });
+  await byTest(page, 'dossier-badge').first().waitFor({ timeout: 15000 });
+  assert.equal(await byTest(page, 'dossier-badge').first().innerText(), '1');
   await shot(page, '32-dossier-notice');
 });
 

@@ -251,3 +251,117 @@ async fn overdue_is_derived_and_the_catalogue_is_searched_offline() {
     let first = core.procedure(&hits[0].code).unwrap().unwrap();
     assert!(!first.papers.is_empty() && !first.ways.is_empty());
 }
+
+/// A server that answers every request with `answer` (raw bytes, then closes).
+async fn broken_server(answer: &'static [u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(mycity_tests::loopback()).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s.write_all(answer).await;
+                let _ = s.shutdown().await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_server_answering_garbage_leaves_the_cache_and_watch_list_alone() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let code = demo(&base, 4).await;
+    let dir = tempfile::tempdir().unwrap();
+    let open = |url: String| {
+        MyCity::open(Config {
+            data_dir: dir.path().to_owned(),
+            server_url: Some(url),
+            timeout: Some(Duration::from_secs(2)),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let known = {
+        let core = open(base.clone());
+        let d = core.lookup_dossier(&code, Some("9753")).await.unwrap();
+        core.watch_dossier(&code, "9753").unwrap();
+        d
+    };
+
+    let answers: [(&str, &[u8]); 5] = [
+        ("not HTTP at all", b"\x00\x17garbage\xff\xfe not a response\r\n\r\n"),
+        (
+            "a captive portal's page",
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 92\r\nConnection: close\r\n\r\n\
+<html><head><title>Wi-Fi login</title></head><body><form>Dang nhap Wi-Fi</form></body></html>",
+        ),
+        (
+            "a body cut short",
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4000\r\nConnection: close\r\n\r\n\
+{\"code\":\"000.00",
+        ),
+        (
+            "JSON of another shape",
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 27\r\nConnection: close\r\n\r\n\
+{\"hello\":\"world\",\"n\":[1,2]}",
+        ),
+        (
+            "a redirect to a login page",
+            b"HTTP/1.1 302 Found\r\nLocation: http://192.0.2.1:9/login\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        ),
+    ];
+    for (what, answer) in answers {
+        let core = open(broken_server(answer).await);
+        let t = core.texts();
+        let e = core.lookup_dossier(&code, Some("9753")).await.expect_err(what);
+        assert!(matches!(e, Error::Server { .. } | Error::Network(_)), "{what}: {e:?}");
+        let shown = t.error(&e);
+        // Words for a person, in Vietnamese, without the technical detail.
+        assert!(shown.contains("máy chủ") || shown.contains("Máy chủ") || shown.contains("mạng"), "{what}: {shown}");
+        assert!(!shown.contains("JSON") && !shown.contains("error decoding"), "{what}: {shown}");
+        assert!(core.refresh_watched_dossiers().await.is_err(), "{what}: the watch round fails too");
+        let cached = core.dossier_cached(&code).unwrap().expect(what);
+        assert_eq!(cached.reply, known.reply, "{what}: the cache is untouched");
+        assert_eq!(cached.fetched_at, known.fetched_at, "{what}: not confirmed by garbage");
+        let watched = core.watched_dossiers().unwrap();
+        assert_eq!(watched.len(), 1, "{what}");
+        assert!(watched[0].watched && watched[0].unseen == 0, "{what}");
+    }
+    // The real server again: the watch list still works with its stored secret.
+    let core = open(base.clone());
+    let r = core.refresh_watched_dossiers().await.unwrap();
+    assert_eq!(r.asked, 1);
+}
+
+#[tokio::test]
+async fn every_demo_dossier_has_a_receipt_that_scans_and_looks_up() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let list: Vec<Value> = reqwest::Client::new()
+        .get(format!("{base}/admin/dossiers/demo-receipts?city=ha-giang"))
+        .header("X-Admin-Key", "demo-admin")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let statuses: std::collections::BTreeSet<u64> = list.iter().map(|d| d["status"].as_u64().unwrap()).collect();
+    assert_eq!(statuses.len(), 10, "one receipt per status: {list:?}");
+    let (_d, core) = core(Some(base.clone()));
+    for d in &list {
+        let (code, secret) = (d["code"].as_str().unwrap(), d["secret"].as_str().unwrap());
+        let png = core.receipt_png(code, secret, d["procedure_name"].as_str().unwrap()).unwrap();
+        let r = core.scan_receipt(&png).unwrap();
+        assert_eq!((r.code.as_str(), r.secret.as_deref()), (code, Some(secret)));
+        let found = core.lookup_dossier(&r.code, r.secret.as_deref()).await.unwrap();
+        assert_eq!(found.reply.status.code() as u64, d["status"].as_u64().unwrap());
+    }
+    // Without the staff key, nothing.
+    let r = reqwest::get(format!("{base}/admin/dossiers/demo-receipts?city=ha-giang")).await.unwrap();
+    assert!(r.status() == 401 || r.status() == 403, "{}", r.status());
+}

@@ -6,7 +6,7 @@
 use dioxus::prelude::*;
 use mycity_core::{dossier::Standing, Dossier as Record, Texts};
 
-use super::{dossier_catalogue::Catalogue, Services, TitleBar, Ui};
+use super::{dossier_catalogue::Catalogue, photo::FilePick, Services, TitleBar, Ui};
 
 /// `YYYY-MM-DD…` → `DD/MM/YYYY`.
 pub(super) fn day(iso: &str) -> String {
@@ -77,28 +77,51 @@ fn Lookup(shown: Signal<Option<Record>>) -> Element {
     let l = t.lang().code();
     let example = city.as_ref().map(|c| c.dossier.example.clone()).unwrap_or_default();
     let system = city.as_ref().map(|c| c.dossier.system.get(l).to_owned()).unwrap_or_default();
-    let look = move |_| {
+    // The last known state at once, then the server's.
+    let look = {
         let core = core.clone();
-        // The last known state at once, then the server's.
-        let texts = ui.texts.read().clone();
-        match core.dossier_cached(&code.read()) {
-            Ok(cached) => shown.set(cached),
-            Err(e) => {
-                error.set(Some(texts.error(&e)));
-                return;
+        use_callback(move |()| {
+            let core = core.clone();
+            let texts = ui.texts.read().clone();
+            match core.dossier_cached(&code.read()) {
+                Ok(cached) => shown.set(cached),
+                Err(e) => {
+                    error.set(Some(texts.error(&e)));
+                    return;
+                }
             }
-        }
-        error.set(None);
-        busy.set(true);
-        spawn(async move {
-            let s = secret.read().clone();
-            match core.lookup_dossier(&code.read(), Some(&s)).await {
-                Ok(d) => shown.set(Some(d)),
-                Err(e) => error.set(Some(texts.error(&e))),
-            }
-            busy.set(false);
-            ui.changed(&core);
-        });
+            error.set(None);
+            busy.set(true);
+            spawn(async move {
+                let s = secret.read().clone();
+                match core.lookup_dossier(&code.read(), Some(&s)).await {
+                    Ok(d) => shown.set(Some(d)),
+                    Err(e) => error.set(Some(texts.error(&e))),
+                }
+                busy.set(false);
+                ui.changed(&core);
+            });
+        })
+    };
+    let mut scanning = use_signal(|| false);
+    let scanned = {
+        use_callback(move |bytes: Vec<u8>| {
+            let core = core.clone();
+            spawn(async move {
+                let read = core.scan_receipt_async(bytes).await;
+                scanning.set(false);
+                match read {
+                    Ok(r) => {
+                        code.set(r.code);
+                        if let Some(s) = r.secret {
+                            secret.set(s);
+                        }
+                        look.call(());
+                    }
+                    Err(e) => error.set(Some(ui.texts.peek().error(&e))),
+                }
+            });
+        })
     };
     rsx! {
         p { class: "lead", {t.args("dossier-intro", &[("system", &system)])} }
@@ -113,7 +136,10 @@ fn Lookup(shown: Signal<Option<Record>>) -> Element {
                 value: "{secret}", oninput: move |e| secret.set(e.value()) }
         }
         p { class: "muted", {t.args("dossier-example", &[("example", &example)])} }
-        button { r#type: "button", class: "primary", "data-testid": "dossier-lookup", disabled: busy(), onclick: look,
+        FilePick { id: "receipt-scan", testid: "receipt-input", accept: "image/*", camera: true,
+            label: t.get("dossier-scan"), busy_label: t.get("dossier-scanning"), busy: scanning,
+            on_bytes: scanned, on_error: move |e| error.set(Some(e)) }
+        button { r#type: "button", class: "primary", "data-testid": "dossier-lookup", disabled: busy(), onclick: move |_| look.call(()),
             {t.get(if busy() { "dossier-looking" } else { "dossier-lookup" })}
         }
         if let Some(e) = error() {

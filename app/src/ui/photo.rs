@@ -34,16 +34,30 @@ while (input) {{
     )
 }
 
-/// A photo button; each chosen photo is prepared by the core (upright,
-/// shrunk, metadata stripped) and handed to `on_photo`.
+/// A file button (`<input type=file>` styled as a button). The picked file's
+/// bytes, at most [`MAX_INPUT_BYTES`], go to `on_bytes`; `busy` turns true
+/// while they arrive and the receiver sets it back once it has dealt with
+/// them. One path for every picked picture (report photos, receipts, site
+/// posters), in the desktop webview and in browser mode alike.
 #[component]
-pub fn PhotoPicker(id: String, on_photo: EventHandler<Processed>, on_error: EventHandler<String>) -> Element {
-    let core = use_context::<Services>().core;
+pub fn FilePick(
+    id: String,
+    testid: String,
+    accept: String,
+    /// Ask phones to open the back camera rather than the gallery.
+    #[props(default)]
+    camera: bool,
+    label: String,
+    busy_label: String,
+    busy: Signal<bool>,
+    on_bytes: EventHandler<Vec<u8>>,
+    on_error: EventHandler<String>,
+) -> Element {
     let ui = use_context::<Ui>();
-    let mut busy = use_signal(|| false);
+    let mut busy = busy;
     let js = picker_js(&id);
     use_future(move || {
-        let (core, js) = (core.clone(), js.clone());
+        let js = js.clone();
         async move {
             let mut channel = document::eval(&js);
             let mut buf: Vec<u8> = Vec::new();
@@ -55,7 +69,7 @@ pub fn PhotoPicker(id: String, on_photo: EventHandler<Processed>, on_error: Even
                 } else if let Some(n) = msg["start"].as_u64() {
                     busy.set(true);
                     // The page says how big the file is; in browser mode that page is
-                    // anyone's, so the buffer never takes more than a photo may be.
+                    // anyone's, so the buffer never takes more than a picture may be.
                     buf = Vec::with_capacity((n as usize).min(MAX_INPUT_BYTES));
                     over = false;
                 } else if let Some(c) = msg["chunk"].as_str() {
@@ -65,29 +79,49 @@ pub fn PhotoPicker(id: String, on_photo: EventHandler<Processed>, on_error: Even
                             over = true;
                             buf = Vec::new();
                         }
-                        Err(e) => tracing::warn!(%e, "photo chunk"),
+                        Err(e) => tracing::warn!(%e, "file chunk"),
                     }
                 } else if msg["end"].as_bool() == Some(true) && over {
                     busy.set(false);
                     let mb = MAX_INPUT_BYTES / (1024 * 1024);
                     on_error.call(ui.texts.peek().args("photo-too-large", &[("mb", &mb.to_string())]));
                 } else if msg["end"].as_bool() == Some(true) {
-                    let done = core.prepare_photo_async(std::mem::take(&mut buf)).await;
-                    busy.set(false);
-                    match done {
-                        Ok(p) => on_photo.call(p),
-                        Err(e) => on_error.call(ui.texts.peek().error(&e)),
-                    }
+                    on_bytes.call(std::mem::take(&mut buf));
                 }
             }
         }
     });
-    let t = ui.texts.read();
     rsx! {
         label { class: "photo-pick",
-            input { id: "{id}", r#type: "file", accept: "image/jpeg,image/png,image/webp", "data-testid": "photo-input" }
-            span { class: "secondary button-like", if busy() { {t.get("photo-working")} } else { {t.get("photo-add")} } }
+            input { id: "{id}", r#type: "file", accept: "{accept}", "data-testid": "{testid}",
+                "capture": if camera { "environment" } }
+            span { class: "secondary button-like", if busy() { "{busy_label}" } else { "{label}" } }
         }
+    }
+}
+
+/// A photo button; each chosen photo is prepared by the core (upright,
+/// shrunk, metadata stripped) and handed to `on_photo`.
+#[component]
+pub fn PhotoPicker(id: String, on_photo: EventHandler<Processed>, on_error: EventHandler<String>) -> Element {
+    let core = use_context::<Services>().core;
+    let ui = use_context::<Ui>();
+    let mut busy = use_signal(|| false);
+    let on_bytes = use_callback(move |bytes: Vec<u8>| {
+        let core = core.clone();
+        spawn(async move {
+            let done = core.prepare_photo_async(bytes).await;
+            busy.set(false);
+            match done {
+                Ok(p) => on_photo.call(p),
+                Err(e) => on_error.call(ui.texts.peek().error(&e)),
+            }
+        });
+    });
+    let t = ui.texts.read();
+    rsx! {
+        FilePick { id, testid: "photo-input", accept: "image/jpeg,image/png,image/webp",
+            label: t.get("photo-add"), busy_label: t.get("photo-working"), busy, on_bytes, on_error }
     }
 }
 

@@ -7,14 +7,21 @@
 //! - posters: site posters as printed (PNG, undistorted), which both readers
 //!   must read in full;
 //! - camera: posters photographed as a visitor would: rotated up to 45°, in
-//!   perspective, code at 0.3–2× a third of the frame, blurred, noisy,
-//!   JPEG-compressed, on a busy background;
+//!   perspective, code at 0.3–1× a third of the frame, on a busy background;
 //! - receipts: dossier receipts photographed on a table: rotated up to 30°,
-//!   in perspective, code at 0.5–2×, blurred, noisy, compressed.
+//!   in perspective, code at 0.5–2×, amid the form's printed text.
+//!
+//! Both photographed sets meet what a phone meets (`scenes::Shot::random`):
+//! the phone held at an angle (perspective), defocus, hand shake in half the
+//! shots, uneven light (a gradient, vignetting, a soft shadow across half the
+//! shots), sensor noise that grows in the dark, JPEG at q 60–85. Nothing in
+//! it is aimed at one reader: every code is dark on light, with its quiet zone.
 //!
 //! A picture counts as read when the code's exact text comes back. Time is
 //! `qr::decode` on the file's bytes, in process (decoding the JPEG included),
-//! the mean over the set of each picture's fastest of three runs. rqrr, the
+//! the mean over the set of each picture's fastest of three runs, and the
+//! CPU time the decoding thread used (from /proc, summed over every run):
+//! wall time on a shared machine counts other processes' turns too. rqrr, the
 //! other pure-Rust reader, is run on the same grey pictures for the record.
 
 #[allow(dead_code)]
@@ -84,11 +91,11 @@ fn main() {
     for (name, set) in &sets {
         summary.push(run_set(name, set, zbar));
     }
-    println!("\n| set | pictures | ours | zbarimg | rqrr | ours/zbarimg | ours ms/picture (mean, p95) |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("\n| set | pictures | ours | zbarimg | rqrr | ours/zbarimg | ours ms/picture (mean, p95) | ours CPU ms/picture |");
+    println!("|---|---|---|---|---|---|---|---|");
     for r in &summary {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.2}, {:.2} |",
+            "| {} | {} | {} | {} | {} | {} | {:.2}, {:.2} | {:.2} |",
             r.name,
             r.n,
             r.ours,
@@ -96,7 +103,8 @@ fn main() {
             r.rqrr,
             r.zbar.map_or("-".into(), |z| format!("{:.2}×", r.ours as f64 / z.max(1) as f64)),
             r.mean_ms,
-            r.p95_ms
+            r.p95_ms,
+            r.cpu_ms
         );
     }
 }
@@ -109,21 +117,25 @@ struct Outcome {
     rqrr: usize,
     mean_ms: f64,
     p95_ms: f64,
+    cpu_ms: f64,
 }
 
 fn run_set(name: &'static str, set: &[Sample], zbar: bool) -> Outcome {
     println!("\n== {name}: {} pictures", set.len());
     let (mut ours, mut zbar_reads, mut rqrr_reads, mut wrong) = (0, 0, 0, 0);
     let mut times = Vec::new();
+    let mut cpu_ticks = 0;
     for s in set {
         let bytes = std::fs::read(&s.path).expect("picture");
         let mut best = Duration::MAX;
         let mut texts = Vec::new();
+        let ticks = thread_cpu_ticks();
         for _ in 0..RUNS {
             let t = Instant::now();
             texts = mycity_core::qr::decode(&bytes).expect("a readable picture");
             best = best.min(t.elapsed());
         }
+        cpu_ticks += thread_cpu_ticks().saturating_sub(ticks);
         times.push(best);
         let hit = texts.contains(&s.text);
         ours += usize::from(hit);
@@ -136,11 +148,14 @@ fn run_set(name: &'static str, set: &[Sample], zbar: bool) -> Outcome {
             println!("{} ours {hit} zbar {z} rqrr {r} {:.2} ms", s.path.display(), ms(best));
         }
     }
+    let n = set.len();
     times.sort();
     let mean_ms = times.iter().map(|&d| ms(d)).sum::<f64>() / times.len() as f64;
     let p95_ms = ms(times[(times.len() * 95 / 100).min(times.len() - 1)]);
-    let n = set.len();
-    println!("ours     {ours}/{n} read ({wrong} wrong texts), {mean_ms:.2} ms per picture (p95 {p95_ms:.2} ms)");
+    // CPU time this thread spent decoding (1/100 s ticks, summed over the
+    // set): what a picture costs whatever else the machine is running.
+    let cpu_ms = cpu_ticks as f64 * 10.0 / (n * RUNS) as f64;
+    println!("ours     {ours}/{n} read ({wrong} wrong texts), {mean_ms:.2} ms per picture (p95 {p95_ms:.2} ms), CPU {cpu_ms:.2} ms per picture");
     if zbar {
         println!("zbarimg  {zbar_reads}/{n} read");
     }
@@ -152,7 +167,16 @@ fn run_set(name: &'static str, set: &[Sample], zbar: bool) -> Outcome {
         println!("target: ours ≥ {MIN_VS_ZBAR}× zbarimg: {ratio:.2}× {}", verdict(ratio >= MIN_VS_ZBAR));
     }
     println!("target: ≤ {MAX_MS} ms per picture: {mean_ms:.2} ms {}", verdict(mean_ms <= MAX_MS));
-    Outcome { name, n, ours, zbar: zbar.then_some(zbar_reads), rqrr: rqrr_reads, mean_ms, p95_ms }
+    Outcome { name, n, ours, zbar: zbar.then_some(zbar_reads), rqrr: rqrr_reads, mean_ms, p95_ms, cpu_ms }
+}
+
+/// User + system CPU time of the calling thread, in clock ticks (1/100 s on Linux), 0 elsewhere.
+fn thread_cpu_ticks() -> u64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else { return 0 };
+    let Some((_, rest)) = stat.rsplit_once(')') else { return 0 };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
 }
 
 fn verdict(ok: bool) -> &'static str {
@@ -235,7 +259,7 @@ fn make_sets(dir: &Path) -> Vec<(&'static str, Vec<Sample>)> {
         .map(|i| {
             let text = format!("mycity://site/{}", SITES[i % SITES.len()]);
             let page = scenes::poster(&mut rng, &text);
-            let shot = Shot::random(&mut rng, (0.3, 2.0), 45.0, true);
+            let shot = Shot::random(&mut rng, (0.3, 1.0), 45.0, true);
             Sample { path: write(format!("camera-{i:03}.jpg"), scenes::photograph(&mut rng, &page, &shot)), text }
         })
         .collect();

@@ -176,8 +176,15 @@ pub struct Shot {
     pub angle: f32,
     /// Perspective: how far each corner may move, as a share of the page's size.
     pub tilt: f32,
-    /// Gaussian blur, deviation in frame pixels.
+    /// Defocus: Gaussian blur, deviation in frame pixels.
     pub blur: f32,
+    /// Hand shake during the exposure: a streak of this many frame pixels…
+    pub shake: f32,
+    /// …at this angle, in radians.
+    pub shake_angle: f32,
+    /// A shadow over part of the page (the phone's or the hand's): how much
+    /// light it takes away (0 none, 0.6 most), and where its soft edge runs.
+    pub shadow: f32,
     /// Sensor noise, deviation in grey levels.
     pub noise: f32,
     pub quality: u8,
@@ -193,15 +200,21 @@ impl Shot {
         if rng.below(2) == 0 {
             std::mem::swap(&mut w, &mut h);
         }
+        // Phone photos: held at an angle (perspective), often a little out of
+        // focus or shaken, under room or street light that falls unevenly
+        // (a shadow across the page), noisy indoors, saved at JPEG q 60–85.
         Shot {
             width: w,
             height: h,
             scale: rng.range(scale.0, scale.1),
             angle: rng.range(-max_angle, max_angle),
-            tilt: rng.range(0.0, 0.12),
-            blur: rng.range(0.0, 1.8),
-            noise: rng.range(0.0, 10.0),
-            quality: 40 + rng.below(51) as u8,
+            tilt: rng.range(0.0, 0.25),
+            blur: rng.range(0.3, 2.2),
+            shake: if rng.below(2) == 0 { rng.range(0.0, 5.0) } else { 0.0 },
+            shake_angle: rng.range(0.0, std::f32::consts::PI),
+            shadow: if rng.below(2) == 0 { rng.range(0.25, 0.6) } else { 0.0 },
+            noise: rng.range(2.0, 12.0),
+            quality: 60 + rng.below(26) as u8,
             busy,
         }
     }
@@ -365,20 +378,58 @@ pub fn photograph(rng: &mut Rng, page: &Page, shot: &Shot) -> Vec<u8> {
             }
         }
     }
+    // A shadow with a soft edge (a few pixels to a tenth of the frame wide)
+    // along a line through the frame, and the lens's vignetting.
+    let (sa, so) = (rng.range(0.0, std::f32::consts::TAU), rng.range(-0.25, 0.25));
+    let soft = rng.range(0.005, 0.1) * w.max(h);
     for y in 0..shot.height {
         for x in 0..shot.width {
-            let light = g0 + gx * (x as f32 / w - 0.5) + gy * (y as f32 / h - 0.5);
+            let (nx, ny) = (x as f32 / w - 0.5, y as f32 / h - 0.5);
+            let mut light = g0 + gx * nx + gy * ny;
+            light *= 1.0 - 0.35 * (nx * nx + ny * ny);
+            if shot.shadow > 0.0 {
+                let d = (nx * sa.cos() + ny * sa.sin() - so) * w.max(h) / soft;
+                light *= 1.0 - shot.shadow * (0.5 + 0.5 * d.clamp(-1.0, 1.0));
+            }
             let p = &mut px[(y * shot.width + x) as usize];
             *p = p.map(|v| v * light);
         }
     }
     blur(&mut px, shot.width as usize, shot.height as usize, shot.blur);
+    streak(&mut px, shot.width as usize, shot.height as usize, shot.shake, shot.shake_angle);
     let mut rgb = Vec::with_capacity(px.len() * 3);
     for p in &px {
-        let n = rng.normal() * shot.noise;
-        rgb.extend(p.map(|v| (v + n + rng.normal() * shot.noise * 0.3).clamp(0.0, 255.0) as u8));
+        // Sensor noise grows where light is scarce (shot noise), with some colour noise.
+        let level = shot.noise * (1.4 - p[1].clamp(0.0, 255.0) / 255.0 * 0.8);
+        let n = rng.normal() * level;
+        rgb.extend(p.map(|v| (v + n + rng.normal() * level * 0.3).clamp(0.0, 255.0) as u8));
     }
     jpeg(shot.width, shot.height, &rgb, shot.quality)
+}
+
+/// Motion blur: each pixel the mean of a straight streak of `len` pixels at `angle`.
+fn streak(px: &mut [[f32; 3]], w: usize, h: usize, len: f32, angle: f32) {
+    let steps = len.round() as i32;
+    if steps < 1 {
+        return;
+    }
+    let (dx, dy) = (angle.cos(), angle.sin());
+    let offsets: Vec<isize> = (-steps..=steps)
+        .map(|i| {
+            let t = i as f32 / 2.0;
+            ((t * dy).round() as isize) * w as isize + (t * dx).round() as isize
+        })
+        .collect();
+    let src = px.to_vec();
+    let n = offsets.len() as f32;
+    for (i, p) in px.iter_mut().enumerate() {
+        let mut s = [0f32; 3];
+        for o in &offsets {
+            let j = (i as isize + o).clamp(0, (w * h) as isize - 1) as usize;
+            s = [s[0] + src[j][0], s[1] + src[j][1], s[2] + src[j][2]];
+        }
+        *p = [s[0] / n, s[1] / n, s[2] / n];
+    }
 }
 
 fn bilinear(p: &Page, u: f32, v: f32) -> f32 {
@@ -392,6 +443,9 @@ fn bilinear(p: &Page, u: f32, v: f32) -> f32 {
 
 pub fn jpeg(w: u32, h: u32, rgb: &[u8], quality: u8) -> Vec<u8> {
     let mut c = Compress::new(ColorSpace::JCS_RGB);
+    // What a phone's camera writes: baseline, 4:2:0, standard Huffman tables
+    // (mozjpeg's own defaults would write a progressive file, which no camera does).
+    c.set_fastest_defaults();
     c.set_size(w as usize, h as usize);
     c.set_quality(f32::from(quality));
     let mut c = c.start_compress(Vec::new()).expect("encoder");

@@ -11,6 +11,11 @@
 //!   outbox flush              send what is due now
 //!   dossier CODE [--secret S] check a dossier code against the city's format and
 //!                             print it normalised; with the receipt's secret, look it up
+//!   receipt CODE --secret S --out FILE.png [--procedure NAME]
+//!                             draw a printable receipt: code, secret and their QR (opens the store for the city's format)
+//!   receipts --server URL --out DIR
+//!                             the reference server's demo dossiers of the city (staff key
+//!                             `$MYCITY_ADMIN_KEY`, default demo-admin), one receipt PNG each
 //!   procedures [QUERY]        folded search of the city's procedure catalogue
 //!                             (downloaded first when a server is set)
 //!   status                    pack, server and sync state
@@ -33,7 +38,7 @@ use serde_json::json;
 
 const USAGE: &str = "usage: mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] [--json] \
 COMMAND\n  pack import PATH | pack list | search QUERY [--limit N] | photo IN OUT [--thumb PATH]\n  \
-qr IMAGE | outbox list | outbox flush | dossier CODE [--secret S] | procedures [QUERY] [--limit N] | status | aqi < REQUEST.json | air | cap FILE.xml | alerts\n  \
+qr IMAGE | outbox list | outbox flush | dossier CODE [--secret S] | receipt CODE --secret S --out FILE [--procedure NAME] | receipts --out DIR | procedures [QUERY] [--limit N] | status | aqi < REQUEST.json | air | cap FILE.xml | alerts\n  \
 plan [--hours H] [--mode walk|motorbike|car] [--from LAT,LON] [--interests K,…] [--round-trip] | \
 poster SITE --out DIR | rate SITE STARS [COMMENT]";
 
@@ -55,6 +60,7 @@ struct Cli {
     interests: Vec<String>,
     round_trip: bool,
     out: Option<PathBuf>,
+    procedure: Option<String>,
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Cli, String> {
@@ -77,6 +83,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Cli, String> {
             "--interests" => cli.interests = value("--interests")?.split(',').map(|k| k.trim().to_owned()).collect(),
             "--round-trip" => cli.round_trip = true,
             "--out" => cli.out = Some(value("--out")?.into()),
+            "--procedure" => cli.procedure = Some(value("--procedure")?),
             "-h" | "--help" => return Err(USAGE.into()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
             _ => cli.words.push(a),
@@ -299,6 +306,17 @@ fn run(cli: &Cli) -> Result<(), String> {
             Ok(())
         }
         ["plan"] => plan(cli),
+        ["receipt", code @ ..] if !code.is_empty() => {
+            let out = cli.out.clone().ok_or_else(|| format!("receipt needs --out FILE.png\n{USAGE}"))?;
+            let secret = cli.secret.clone().ok_or_else(|| format!("receipt needs --secret S\n{USAGE}"))?;
+            let core = open(cli)?;
+            let png =
+                core.receipt_png(&code.join(" "), &secret, cli.procedure.as_deref().unwrap_or("")).map_err(err)?;
+            std::fs::write(&out, &png).map_err(|e| format!("{}: {e}", out.display()))?;
+            print(cli, json!({ "png": out }), || format!("{}", out.display()));
+            Ok(())
+        }
+        ["receipts"] => demo_receipts(cli),
         ["poster", site] => {
             let out = cli.out.clone().ok_or_else(|| format!("poster needs --out DIR\n{USAGE}"))?;
             let core = open(cli)?;
@@ -399,6 +417,48 @@ fn photo(cli: &Cli, input: &str, output: &str) -> Result<(), String> {
         let v = json!({ "width": p.width, "height": p.height, "bytes": p.jpeg.len(), "thumbnail_bytes": p.thumbnail.len(), "gps": gps });
         println!("{v}");
     }
+    Ok(())
+}
+
+/// Writes a receipt PNG for each of the reference server's demo dossiers in
+/// the city (one per status), named `<city>-<seq>-<status>.png`.
+fn demo_receipts(cli: &Cli) -> Result<(), String> {
+    let out = cli.out.clone().ok_or_else(|| format!("receipts needs --out DIR\n{USAGE}"))?;
+    let server = cli.server.clone().ok_or_else(|| format!("receipts needs --server URL\n{USAGE}"))?;
+    let core = open(cli)?;
+    let city = core.city().map_err(|e| e.to_string())?.slug;
+    let key = std::env::var("MYCITY_ADMIN_KEY").unwrap_or_else(|_| "demo-admin".into());
+    let url = format!("{}/admin/dossiers/demo-receipts?city={city}", server.trim_end_matches('/'));
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let list: Vec<serde_json::Value> = rt.block_on(async {
+        let r = reqwest::Client::new()
+            .get(&url)
+            .header("X-Admin-Key", key)
+            .send()
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
+        if !r.status().is_success() {
+            return Err(format!("{url}: HTTP {}", r.status()));
+        }
+        r.json().await.map_err(|e| format!("{url}: {e}"))
+    })?;
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut written = Vec::new();
+    for d in &list {
+        let field = |k: &str| d[k].as_str().unwrap_or_default().to_owned();
+        let (code, secret) = (field("code"), field("secret"));
+        let seq = code.rsplit('-').next().unwrap_or_default().to_owned();
+        let png = core.receipt_png(&code, &secret, &field("procedure_name")).map_err(|e| format!("{code}: {e}"))?;
+        let path = out.join(format!("{city}-{seq}-{}.png", d["status"].as_u64().unwrap_or_default()));
+        std::fs::write(&path, &png).map_err(|e| format!("{}: {e}", path.display()))?;
+        written.push(json!({ "code": code, "secret": secret, "status": d["status"], "png": path }));
+    }
+    if written.is_empty() {
+        return Err(format!("{url}: no demo dossiers"));
+    }
+    print(cli, json!(written), || {
+        written.iter().map(|w| format!("{}\t{}\t{}", w["code"], w["secret"], w["png"])).collect::<Vec<_>>().join("\n")
+    });
     Ok(())
 }
 

@@ -195,6 +195,24 @@ impl MyCity {
             .into())
     }
 
+    /// [`MyCity::scan_receipt`] on a worker thread, for screens: the picture
+    /// arrives as a file picker or camera gave it.
+    pub async fn scan_receipt_async(&self, image: Vec<u8>) -> Result<Receipt> {
+        let core = self.clone();
+        tokio::task::spawn_blocking(move || core.scan_receipt(&image)).await.map_err(|e| {
+            Error::from(Problem::new("receipt-no-qr", format!("receipt scan stopped: {e}")).field("receipt"))
+        })?
+    }
+
+    /// A printable receipt (PNG) for a dossier: code, secret and the QR that
+    /// carries both, as the demo receipts and tests use. The code and secret
+    /// are checked as a look-up checks them.
+    pub fn receipt_png(&self, code: &str, secret: &str, procedure: &str) -> Result<Vec<u8>> {
+        let code = self.check_dossier_code(code)?;
+        let secret = check_secret(secret)?;
+        receipt::png(&code, &secret, procedure)
+    }
+
     /// The last known state of a dossier, offline, with its age; `None` if never seen.
     pub fn dossier_cached(&self, code: &str) -> Result<Option<Dossier>> {
         let code = self.check_dossier_code(code)?;
@@ -429,5 +447,43 @@ mod tests {
             e => panic!("{e:?}"),
         }
         assert!(core.scan_receipt(b"not an image").is_err());
+    }
+
+    fn problem<T: std::fmt::Debug>(r: Result<T>) -> String {
+        match r {
+            Err(Error::Invalid(p)) => p.code.to_string(),
+            other => panic!("expected a problem, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_printed_receipt_scans_and_bad_pictures_say_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = MyCity::open(crate::Config { data_dir: dir.path().to_owned(), ..Default::default() }).unwrap();
+        let example = core.city().unwrap().dossier.example;
+        let png = core.receipt_png(&example.to_lowercase(), "1357", "Cấp giấy phép xây dựng").unwrap();
+        let r = core.scan_receipt(&png).unwrap();
+        assert_eq!((r.code.as_str(), r.secret.as_deref()), (example.as_str(), Some("1357")));
+        assert_eq!(problem(core.receipt_png(&example, "1", "x")), "dossier-secret");
+
+        // A blank page: a picture, but no code in it.
+        let mut blank = Vec::new();
+        image::GrayImage::from_pixel(400, 300, image::Luma([250]))
+            .write_to(&mut std::io::Cursor::new(&mut blank), image::ImageFormat::Png)
+            .unwrap();
+        assert_eq!(problem(core.scan_receipt(&blank)), "receipt-no-qr");
+        assert_eq!(problem(core.scan_receipt(b"%PDF-1.7 not a picture")), "photo-not-image");
+        // A 40 MP picture (its header says 8000×5000) is refused before decoding.
+        let mut c = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_GRAYSCALE);
+        c.set_size(16, 16);
+        let mut c = c.start_compress(Vec::new()).unwrap();
+        c.write_scanlines(&[255u8; 256]).unwrap();
+        let mut jpeg = c.finish().unwrap();
+        let sof = jpeg.windows(2).position(|w| w[0] == 0xFF && matches!(w[1], 0xC0 | 0xC2)).unwrap();
+        jpeg[sof + 5..sof + 9].copy_from_slice(&[0x13, 0x88, 0x1F, 0x40]);
+        assert_eq!(problem(core.scan_receipt(&jpeg)), "photo-too-many-pixels");
+        // Every one reads in Vietnamese.
+        let t = core.texts();
+        assert!(t.error(&core.scan_receipt(&blank).unwrap_err()).contains("QR"));
     }
 }

@@ -136,7 +136,9 @@ fn glyph(c: char) -> [u8; 7] {
     }
 }
 
-fn draw_text(img: &mut image::GrayImage, t: &str, cy: u32, scale: u32) {
+/// Draws `t` folded to upper-case ASCII in the 5×7 font, centred, its top at `cy`
+/// (also used for the dossier receipts' PNGs).
+pub(crate) fn draw_text(img: &mut image::GrayImage, t: &str, cy: u32, scale: u32) {
     let folded: String = text::fold(t).to_uppercase().chars().take(40).collect();
     let n = folded.chars().count() as u32;
     let tw = n * 6 * scale;
