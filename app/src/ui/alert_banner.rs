@@ -24,7 +24,7 @@ pub fn AlertBanner() -> Element {
             style: "background: {banner.colour}; color: {banner.text};",
             button { r#type: "button", class: "alert-head", "aria-expanded": "{open}",
                 onclick: move |_| open.toggle(),
-                Icon { name: "sos" }
+                Icon { name: "alert" }
                 span {
                     strong { "data-testid": "alert-headline", "{alert.headline}" }
                     // A city-wide alert's area is the city itself: only the age is worth a line.

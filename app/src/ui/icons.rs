@@ -20,6 +20,7 @@ icons!(
     "dossier",
     "tourism",
     "sos",
+    "alert",
     "settings",
     "search",
     "location",
