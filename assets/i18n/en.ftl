@@ -305,3 +305,9 @@ alerts-none = No alert is in force.
 alerts-until = in force until { $when }
 alerts-elsewhere = another area
 alerts-all = See every alert
+
+## System notifications (core/src/platform.rs)
+notify-report = Report updated
+notify-dossier = Dossier moved on
+notify-alert = New alert
+notify-alerts = { $count } new alerts

@@ -302,3 +302,9 @@ alerts-none = Không có cảnh báo nào đang có hiệu lực.
 alerts-until = hiệu lực đến { $when }
 alerts-elsewhere = khu vực khác
 alerts-all = Xem mọi cảnh báo
+
+## Thông báo của hệ thống (core/src/platform.rs)
+notify-report = Phản ánh có cập nhật
+notify-dossier = Hồ sơ có bước mới
+notify-alert = Cảnh báo mới
+notify-alerts = { $count } cảnh báo mới

@@ -195,6 +195,15 @@ impl MyCity {
             .into())
     }
 
+    /// [`MyCity::scan_receipt`] on a blocking thread, for callers that must
+    /// not hold theirs (a native shell's async call).
+    pub async fn scan_receipt_async(&self, image: Vec<u8>) -> Result<Receipt> {
+        let core = self.clone();
+        tokio::task::spawn_blocking(move || core.scan_receipt(&image))
+            .await
+            .map_err(|e| Problem::new("receipt-no-qr", format!("receipt scan stopped: {e}")).field("receipt"))?
+    }
+
     /// The last known state of a dossier, offline, with its age; `None` if never seen.
     pub fn dossier_cached(&self, code: &str) -> Result<Option<Dossier>> {
         let code = self.check_dossier_code(code)?;
