@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
 # The cost of one bindings call (a cached place search) from Rust, Python and
-# Kotlin against the same release libmycity_ffi.so, and its stripped size.
+# Kotlin against the same release libmycity_ffi.so, and the library's sizes:
+# the host .so stripped with its code/data split, the Android aarch64 .so
+# estimated from it (no NDK here to link one), and the iOS release staticlib.
+#   scripts/bindings-bench.sh [--no-ios]   (the iOS release build takes ~15 min cold)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 out="$target/bindings-release"
+echo "machine: $(nproc) cores; $(uptime)"
 # The library alone, without the generator (feature cli) in release.
 cargo build -q --release -p mycity-ffi --lib --no-default-features
 cargo build -q --release -p mycity-server
 lib="$target/release/libmycity_ffi.so"
-strip -o "$out.so" "$lib" 2>/dev/null || { mkdir -p "$(dirname "$out")"; strip -o "$out.so" "$lib"; }
+mkdir -p "$out"
+strip -o "$out.so" "$lib"
 echo "host libmycity_ffi.so: $(stat -c %s "$lib") bytes, $(stat -c %s "$out.so") stripped"
+# Android estimate: the same Rust and C compiled for aarch64 instead of
+# x86-64. Data, tables and strings are the same bytes; code for aarch64
+# (fixed 4-byte instructions) is up to ~15 % larger than x86-64's for Rust.
+size -A "$out.so" | awk -v total="$(stat -c %s "$out.so")" '
+  $1 == ".text" { text = $2 }
+  $1 ~ /^\.(rodata|data\.rel\.ro|eh_frame|gcc_except_table|eh_frame_hdr)$/ { data += $2 }
+  END {
+    printf "host .so: code %.1f MB, read-only data and unwind tables %.1f MB\n", text / 1e6, data / 1e6
+    printf "Android aarch64 .so estimate: %.1f MB (stripped host size + 15 %% of its code)\n", (total + 0.15 * text) / 1e6
+  }'
 cargo bench -q -p mycity-ffi --no-default-features --bench calls
 for lang in python kotlin; do
   rm -rf "$out/$lang"
@@ -22,3 +37,6 @@ venv="$target/bindings/venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 MYCITY_FFI_DIR="$out/python" "$venv/bin/python" bindings/tests/python/bench_calls.py
 scripts/kotlin-check.sh "$out/kotlin" "$lib" "$target/release/mycity-server" bench
+if [ "${1:-}" != "--no-ios" ]; then
+  MYCITY_IOS_PROFILE=release scripts/mobile-check.sh ios
+fi

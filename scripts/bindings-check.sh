@@ -3,12 +3,15 @@
 # generates Python and Kotlin from libmycity_ffi.so with the workspace's own
 # uniffi-bindgen, runs the pytest journeys against the reference server on
 # loopback, then compiles the generated Kotlin with a small Kotlin program and
-# runs it on the host JVM (JNA). Fails when a binding breaks.
-#   scripts/bindings-check.sh [python|kotlin]...   (default: both)
+# runs it on the host JVM (JNA). Swift is generated too (compiling it needs
+# the trixie chroot: ./mycity test --swift), so CI fails when generation for
+# any of the three breaks. No generated copy is checked in: every consumer
+# generates from the library it links, so none can go stale.
+#   scripts/bindings-check.sh [python|kotlin|swift-gen]...   (default: all three)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 langs=("$@")
-[ ${#langs[@]} -gt 0 ] || langs=(python kotlin)
+[ ${#langs[@]} -gt 0 ] || langs=(python kotlin swift-gen)
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 out="$target/bindings"
 mkdir -p "$out"
@@ -41,6 +44,17 @@ for lang in "${langs[@]}"; do
     echo "== bindings: Kotlin on the host JVM"
     gen kotlin "$out/kotlin"
     scripts/kotlin-check.sh "$out/kotlin" "$lib" "$target/debug/mycity-server"
+    ;;
+  swift-gen)
+    echo "== bindings: Swift generated (compiled by ./mycity test --swift)"
+    gen swift "$out/swift"
+    for f in mycity_ffi.swift mycity_ffiFFI.h mycity_ffiFFI.modulemap; do
+      [ -s "$out/swift/$f" ] || { echo "swift: $f not generated" >&2; exit 1; }
+    done
+    # Every concept's module is in the generated API (one call of each).
+    for fn in searchPlaces submitReport lookupDossier planVisit alerts airQuality sosMessage notifyThrough; do
+      grep -q "func $fn(" "$out/swift/mycity_ffi.swift" || { echo "swift: $fn missing" >&2; exit 1; }
+    done
     ;;
   *) echo "unknown language $lang" >&2; exit 2 ;;
   esac

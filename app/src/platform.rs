@@ -1,6 +1,6 @@
 //! What differs between the platforms the UI runs on: where the app keeps
-//! its data, and how a `tel:`/`sms:` URI is handed to the system. The core
-//! never sees this; `main` and the screens ask the platform.
+//! its data, and how a `tel:`/`sms:` URI is handed to the system (the
+//! core's `UriOpener`). `main` and the screens ask the platform.
 
 use std::path::PathBuf;
 
@@ -44,15 +44,10 @@ fn platform_data_dir() -> Option<PathBuf> {
     mycity_core::desktop_data_dir()
 }
 
-/// The host the UI runs in.
-pub trait Platform: Send + Sync {
-    /// Hands a URI (`tel:`, `sms:`, `https:`) to the system. On a phone this
-    /// opens the dialer or messaging app.
-    fn open_uri(&self, uri: &str) -> Result<(), String>;
-
-    /// True when the device can place phone calls itself.
-    fn can_call(&self) -> bool;
-}
+/// The host the UI runs in: how it hands `tel:`/`sms:`/`https:` URIs to the
+/// system. The trait is the core's ([`mycity_core::platform::UriOpener`]),
+/// so a native shell supplies the same service through the bindings.
+pub use mycity_core::platform::UriOpener as Platform;
 
 /// A desktop computer: URIs go to the OS opener (xdg-open on Linux), which may
 /// hand `tel:` to a softphone; the UI also shows the number to dial.

@@ -410,3 +410,8 @@ consult-mean = Average { $mean }
 consult-text-answers = { $n } written comments
 consult-text-placeholder = Your view (optional)
 alerts-refresh = Refresh
+## System notifications (core/src/platform.rs)
+notify-report = Report updated
+notify-dossier = Dossier moved on
+notify-alert = New alert
+notify-alerts = { $count } new alerts

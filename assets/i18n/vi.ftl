@@ -407,3 +407,8 @@ consult-mean = Điểm trung bình { $mean }
 consult-text-answers = { $n } góp ý bằng lời
 consult-text-placeholder = Ý kiến của bạn (không bắt buộc)
 alerts-refresh = Cập nhật
+## Thông báo của hệ thống (core/src/platform.rs)
+notify-report = Phản ánh có cập nhật
+notify-dossier = Hồ sơ có bước mới
+notify-alert = Cảnh báo mới
+notify-alerts = { $count } cảnh báo mới

@@ -17,22 +17,40 @@ use std::{path::PathBuf, sync::Arc};
 
 use mycity_core as core;
 
+mod air;
+mod alerts;
 mod city;
+mod dossier;
 mod emergency;
 mod error;
 mod places;
+mod platform;
 mod reports;
 mod sync;
+mod tourism;
 
+pub use air::{AirQualityRecord, StationAirRecord};
+pub use alerts::{
+    AlertLevel, AlertListRecord, AlertRecord, AnnouncementRecord, SurveyAnswer, SurveyQuestionRecord, SurveyRecord,
+};
 pub use city::{CityChoiceRecord, CityRecord, PackOrigin, RefreshRecord, ServerOriginRecord, SyncStatusRecord};
+pub use dossier::{
+    DossierRecord, DossierStepRecord, FilingWayRecord, PaperRecord, ProcedureFieldRecord, ProcedureRecord,
+    ReceiptRecord, StandingRecord,
+};
 pub use emergency::{FixRecord, HotlineRecord, SosMessageRecord};
 pub use error::MyCityError;
 pub use places::{NearPlaceRecord, PlaceRecord};
+pub use platform::{NotificationRecord, Notifier};
 pub use reports::{
     ChoiceRecord, ContactRecord, EventRecord, NearbyRecord, OutboxItemRecord, PlaceSourceRecord, PlacedRecord,
     PreparedPhoto, QuestionRecord, ReportDraft, ReportRecord, SendStateRecord, ServiceRecord, StatusChangeRecord,
 };
 pub use sync::{FlushRecord, SyncChange, SyncObserver, SyncObserverHandle, SyncStateRecord};
+pub use tourism::{
+    BrowseQuery, OpenStateRecord, PlaceDetailRecord, PlacePageRecord, PlaceRowRecord, PlanQuery, PlanRecord,
+    PlanStopRecord, TravelMode,
+};
 
 uniffi::setup_scaffolding!();
 

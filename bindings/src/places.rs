@@ -38,7 +38,7 @@ pub struct NearPlaceRecord {
 }
 
 impl MyCity {
-    fn place(&self, t: &core::Texts, p: core::Place) -> PlaceRecord {
+    pub(crate) fn place(&self, t: &core::Texts, p: core::Place) -> PlaceRecord {
         let lang = t.lang().code();
         PlaceRecord {
             name: p.name.get(lang).to_owned(),

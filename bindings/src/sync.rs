@@ -105,7 +105,7 @@ impl core::SyncListener for Forward {
 /// Keeps an observer subscribed; dropping it, or [`SyncObserverHandle::cancel`], ends that.
 #[derive(uniffi::Object)]
 pub struct SyncObserverHandle {
-    inner: Mutex<Option<core::ListenerHandle>>,
+    pub(crate) inner: Mutex<Option<core::ListenerHandle>>,
 }
 
 #[uniffi::export]

@@ -25,6 +25,7 @@ pub mod geo;
 pub mod i18n;
 pub mod pack;
 pub mod photos;
+pub mod platform;
 mod private_files;
 pub mod qr;
 pub mod reports;
@@ -661,18 +662,25 @@ impl MyCity {
         self.inner.sync.signal(Signal::Foreground(front));
     }
 
-    /// The device's network came back (`true`) or went away. Back after being
-    /// away, every send waiting for a retry goes at once; telling the core what
-    /// it already knows changes nothing, so a platform may call this on every
-    /// network event.
+    /// The device's network came back or changed (`true`), or went away.
+    /// Up after being away, or on a new network, every send waiting for a
+    /// retry goes at once instead of waiting out its backoff; repeats within
+    /// a few seconds ([`sync::machine::NETWORK_UP_GAP_S`]) and "offline"
+    /// twice change nothing, so a platform may call this on every network event.
     pub fn network_changed(&self, online: bool) -> Result<()> {
-        if online == self.inner.sync.is_online() {
+        if !online {
+            if self.inner.sync.is_online() {
+                self.inner.sync.signal(Signal::Online(false));
+            }
             return Ok(());
         }
-        if online {
-            sync::engine::network_back(self)?;
+        let now = city::now();
+        if !self.inner.sync.network_up_due(now) {
+            return Ok(());
         }
-        self.inner.sync.signal(Signal::Online(online));
+        // The sends become due before the engine wakes to flush them.
+        sync::engine::network_back(self)?;
+        self.inner.sync.signal(Signal::NetworkUp { now });
         Ok(())
     }
 

@@ -286,6 +286,37 @@ async fn when_the_network_returns_waiting_reports_go_at_once() {
     srv.shutdown().await.unwrap();
 }
 
+/// A report queued while the server is down waits out a growing backoff;
+/// the platform's "network is up" (a new network, without any "offline"
+/// before it) sends it at once, well before that backoff ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_network_up_signal_sends_before_the_backoff_would() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    let core = open(base.clone(), &dir, SyncPolicy { reports_every_s: 3600, city_every_s: 3600, alerts_every_s: 3600 });
+    core.start_sync().unwrap();
+    core.submit_report(&pothole("mạng trở lại")).unwrap();
+    // Two failed tries: the next is 6–10 s away.
+    let due = loop {
+        let s = core.sync_state().unwrap();
+        if let Some(t) = s.next_retry_at.filter(|t| *t - mycity_core::city::now() >= 5) {
+            break t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let srv = mycity_server::serve(([127, 0, 0, 1], port).into(), Default::default()).await.unwrap();
+    let signalled = std::time::Instant::now();
+    core.network_changed(true).unwrap();
+    until("delivered", || core.waiting().unwrap() == 0).await;
+    let took = signalled.elapsed();
+    let left = due - mycity_core::city::now();
+    assert!(left >= 2, "delivered {took:?} after the signal, {left} s before the backoff's retry");
+    assert!(took < Duration::from_secs(2), "delivered {took:?} after the signal");
+    assert_eq!(on_server(&base).await.len(), 1);
+    srv.shutdown().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reports_made_before_any_server_was_set_leave_when_one_is() {
     let srv = mycity_tests::server().await;

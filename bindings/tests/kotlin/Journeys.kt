@@ -1,7 +1,8 @@
 // A native shell's journeys through the generated Kotlin bindings, on the host
 // JVM against the reference server: open, switch city, search, a refused draft
 // with the reason in the person's language, submit, flush (async), the city's
-// answer, and a sync observer that stops when its handle is cancelled.
+// answer, a sync observer that stops when its handle is cancelled, a planned
+// visit with a place's QR code read back, and a dossier looked up and watched.
 // scripts/kotlin-check.sh compiles it with the generated mycity_ffi.kt and runs
 // it: `java -Djna.library.path=<dir of libmycity_ffi.so> JourneysKt <data dir> <server>`.
 // With `bench` as a third argument it prints the median cost of one cached
@@ -27,6 +28,12 @@ fun staffUpdate(server: String, id: String, status: String, note: String) {
     c.setRequestProperty("X-Admin-Key", "demo-admin")
     c.outputStream.use { it.write("{\"status\":\"$status\",\"description\":\"$note\"}".toByteArray()) }
     check(c.responseCode in 200..201, "staff update answered ${c.responseCode}")
+}
+
+fun adminGet(server: String, path: String): String {
+    val c = URL("$server$path").openConnection() as HttpURLConnection
+    c.setRequestProperty("X-Admin-Key", "demo-admin")
+    return c.inputStream.use { String(it.readBytes()) }
 }
 
 class Heard : SyncObserver {
@@ -85,6 +92,24 @@ fun main(args: Array<String>) = runBlocking {
     val changes = core.refreshReports()
     check(changes.single().status == "in_progress", "the city's answer came back")
     check(core.myReports().first().statusLabel == "Đang xử lý", "status in Vietnamese")
+
+    val centre = core.city().center
+    val page = core.browse(BrowseQuery("", "museum", false, centre, 0u, 10u))
+    check(page.rows.all { it.place.kind == "museum" }, "browse by kind, nearest first (${page.rows.size} museums)")
+    val plan = core.planVisit(PlanQuery(centre, System.currentTimeMillis() / 1000, 180u, listOf(), TravelMode.WALK, true))
+    check(plan.stops.isNotEmpty() && plan.minutes <= 180u, "a 3-hour walk planned: ${plan.stops.map { it.place.name }}")
+    val first = plan.stops.first().place
+    check(core.siteFromQr(core.placeDetail(first.id).qrPayload).id == first.id, "a site's QR code leads back to it")
+
+    core.setCity("ha-giang")
+    val code = Regex("\"code\"\\s*:\\s*\"([^\"]+-0001)\"").find(adminGet(server, "/admin/dossiers?city=ha-giang"))!!.groupValues[1]
+    val wrong = try { core.lookupDossier(code, "1111"); null } catch (e: MyCityException.Invalid) { e }
+    check(wrong?.code == "dossier-not-found", "a wrong secret reads like an unknown code: ${wrong?.reason}")
+    val dossier = core.lookupDossier(code, "2468")
+    check(dossier.code == code && dossier.history.isNotEmpty(), "dossier looked up (async): ${dossier.statusLabel}")
+    core.watchDossier(code, "2468")
+    check(core.watchedDossiers().single().watched, "dossier watched")
+    core.setCity("da-nang")
 
     handle.cancel()
     val heardBefore = heard.changes.size

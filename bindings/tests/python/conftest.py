@@ -68,3 +68,19 @@ def png(width=64, height=48):
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def admin(base, method, path, body=None, content_type="application/json"):
+    """A staff call to the reference server's back office; returns the decoded JSON answer."""
+    data = None
+    if body is not None:
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+    req = urllib.request.Request(
+        f"{base}{path}",
+        data=data,
+        headers={"Content-Type": content_type, "X-Admin-Key": "demo-admin"},
+        method=method,
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status in (200, 201), r.status
+        return json.loads(r.read() or b"null")

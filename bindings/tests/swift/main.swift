@@ -1,7 +1,8 @@
 // Smoke run of the generated Swift bindings (scripts/swift-check.sh compiles
 // it with mycity_ffi.swift in a Debian trixie chroot and runs it): open, switch
 // city, search, a refused draft with its reason in the person's language, a
-// queued report, async calls, an observer and its cancel.
+// queued report, async calls, an observer and its cancel; a planned visit, a
+// site's QR code, the air index and alerts read offline, a dossier code checked.
 import Foundation
 
 func check(_ ok: Bool, _ what: String) {
@@ -48,4 +49,19 @@ do {
     check(!reason.isEmpty, "no server: \(reason)")
 }
 handle.cancel()
+
+let centre = try core.city().center
+let plan = try core.planVisit(q: PlanQuery(start: centre, startAt: Int64(Date().timeIntervalSince1970),
+    minutes: 180, interests: [], mode: .walk, roundTrip: true))
+check(!plan.stops.isEmpty, "a 3-hour walk planned: \(plan.stops.count) stops")
+let first = plan.stops[0].place
+check(try core.siteFromQr(text: core.placeDetail(id: first.id).qrPayload).id == first.id, "a site's QR code")
+check(try !core.airQuality(at: centre).stations.isEmpty, "air stations listed offline")
+check(try core.alerts(position: nil).alerts.allSatisfy { !$0.headline.isEmpty }, "alerts read offline")
+do {
+    _ = try core.checkDossierCode(input: "x")
+    check(false, "a malformed dossier code is refused")
+} catch MyCityError.Invalid(let code, _, let reason, _) {
+    check(!code.isEmpty && !reason.isEmpty, "dossier code refused: \(reason)")
+}
 print("swift smoke: all passed")

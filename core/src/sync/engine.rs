@@ -77,6 +77,11 @@ impl Engine {
         super::subscription(self.events.subscribe())
     }
 
+    /// See [`super::machine::Schedule::network_up_due`].
+    pub(crate) fn network_up_due(&self, now: i64) -> bool {
+        self.shared.schedule.lock().unwrap_or_else(|p| p.into_inner()).network_up_due(now)
+    }
+
     pub(crate) fn is_online(&self) -> bool {
         self.shared.schedule.lock().unwrap_or_else(|p| p.into_inner()).online()
     }
@@ -138,11 +143,14 @@ async fn run(core: Weak<Inner>, shared: Arc<Shared>) {
         if plan.has_work() {
             let Some(inner) = core.upgrade() else { return };
             let core = MyCity { inner };
-            if plan.check_city {
-                check_city(&core).await;
-            }
+            // What the person did leaves first: a city check (pack and
+            // categories) can take seconds, and a report waiting for the
+            // network must not wait for it too.
             if plan.flush {
                 flush_round(&core).await;
+            }
+            if plan.check_city {
+                check_city(&core).await;
             }
             if plan.check_reports {
                 check_reports(&core).await;

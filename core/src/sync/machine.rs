@@ -158,6 +158,11 @@ impl Default for SyncPolicy {
 /// Longest pause between retries of a failing status or pack check.
 pub const CHECK_BACKOFF_CAP_S: i64 = 300;
 
+/// Least time between two "network is up" retries while the device never
+/// said it was offline: a platform that reports every network event (a new
+/// Wi-Fi, a path update) must not make the engine hammer a server that is down.
+pub const NETWORK_UP_GAP_S: i64 = 5;
+
 /// What the engine hears about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signal {
@@ -169,6 +174,12 @@ pub enum Signal {
     Foreground(bool),
     /// The device's network came back (`true`) or went away.
     Online(bool),
+    /// The platform says a network is up at `now` (after being away, or a
+    /// new one while online): send and check at once, as [`Signal::Online`]`(true)`.
+    NetworkUp {
+        /// Unix seconds.
+        now: i64,
+    },
     /// The person chose another city: fetch its pack, categories and news.
     CitySwitched,
     /// A flush ended; `next_due` is when the first waiting send may go (`None`: nothing waits).
@@ -235,6 +246,7 @@ pub struct Schedule {
     reports_failures: u32,
     city_failures: u32,
     alerts_failures: u32,
+    network_up_at: Option<i64>,
 }
 
 impl Schedule {
@@ -252,7 +264,15 @@ impl Schedule {
             reports_failures: 0,
             city_failures: 0,
             alerts_failures: 0,
+            network_up_at: None,
         }
+    }
+
+    /// Whether "a network is up" at `now` should make waiting sends due now:
+    /// always when the device was offline; while online, at most once per
+    /// [`NETWORK_UP_GAP_S`].
+    pub fn network_up_due(&self, now: i64) -> bool {
+        !self.online || self.network_up_at.is_none_or(|t| now - t >= NETWORK_UP_GAP_S)
     }
 
     /// Takes in what happened.
@@ -271,6 +291,10 @@ impl Schedule {
                     self.reports_at = 0;
                     self.alerts_at = 0;
                 }
+            }
+            Signal::NetworkUp { now } => {
+                self.network_up_at = Some(now);
+                self.on(Signal::Online(true));
             }
             Signal::Online(online) => {
                 self.online = online;
@@ -550,6 +574,22 @@ mod tests {
         s.on(Signal::Online(true));
         let p = s.plan(NOW + 1);
         assert!(p.flush && p.check_reports && !p.check_city);
+    }
+
+    #[test]
+    fn a_network_up_while_online_sends_at_once_but_not_twice_in_a_row() {
+        let mut s = settled();
+        s.on(Signal::Flushed { next_due: Some(NOW + 500) });
+        assert!(s.network_up_due(NOW));
+        s.on(Signal::NetworkUp { now: NOW });
+        assert!(s.plan(NOW).flush, "a new network: the waiting send goes now");
+        s.on(Signal::Flushed { next_due: Some(NOW + 500) });
+        assert!(!s.network_up_due(NOW + NETWORK_UP_GAP_S - 1), "a chatty platform is not a retry storm");
+        assert!(s.network_up_due(NOW + NETWORK_UP_GAP_S));
+        s.on(Signal::Online(false));
+        assert!(s.network_up_due(NOW + 1), "back from offline always counts");
+        s.on(Signal::NetworkUp { now: NOW + 1 });
+        assert!(s.online() && s.plan(NOW + 1).flush);
     }
 
     #[test]
