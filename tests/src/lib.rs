@@ -85,6 +85,32 @@ pub async fn publish(base: &str, slug: &str, body: String) -> reqwest::Response 
         .expect("request")
 }
 
+/// A staff listing (`/admin/...`, header `X-Admin-Key`) as JSON rows.
+pub async fn staff_list(url: &str) -> Vec<serde_json::Value> {
+    reqwest::Client::new()
+        .get(url)
+        .header("X-Admin-Key", "demo-admin")
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("a JSON list")
+}
+
+/// The code of the seeded Hà Giang demo dossier with sequence number `seq`
+/// (the seed's secrets: 1 → 2468, 4 → 9753, 5 → 1122).
+pub async fn demo_dossier(base: &str, seq: u32) -> String {
+    let suffix = format!("-{seq:04}");
+    staff_list(&format!("{base}/admin/dossiers?city=ha-giang"))
+        .await
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .find(|c| c.ends_with(&suffix))
+        .expect("a seeded demo dossier")
+        .to_owned()
+}
+
 /// A stand-in for a prepared photo: a small real JPEG (the server decodes
 /// every upload) whose pixels come from `bytes`, padded after its end marker
 /// to the length of `bytes` so uploads keep the size a test asks for. No GPS.

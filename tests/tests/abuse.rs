@@ -419,20 +419,6 @@ async fn personal_fields_never_appear_in_public_answers_and_photos_lose_exif() {
     srv.shutdown().await.unwrap();
 }
 
-/// A real seeded dossier code of Hà Giang with the seed's secret (sequence 4 → 9753).
-async fn seeded_dossier(base: &str) -> String {
-    let list: Vec<serde_json::Value> = http()
-        .get(format!("{base}/admin/dossiers?city=ha-giang"))
-        .header("X-Admin-Key", "demo-admin")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    list.iter().map(|d| d["code"].as_str().unwrap().to_owned()).find(|c| c.ends_with("-0004")).unwrap()
-}
-
 async fn look_up(base: &str, code: &str, secret: &str, device: &str) -> reqwest::Response {
     use mycity_core::protocol::dossier::{DEVICE_HEADER, SECRET_HEADER};
     http()
@@ -456,7 +442,7 @@ async fn seen(r: reqwest::Response) -> (u16, Option<String>, Option<String>, Str
 async fn dossier_codes_cannot_be_enumerated() {
     let (_d, db, srv) = server_on_file(Limits::default()).await;
     let base = format!("http://{}", srv.addr);
-    let code = seeded_dossier(&base).await;
+    let code = mycity_tests::demo_dossier(&base, 4).await;
     let before = snapshot(&db);
 
     // A wrong secret reads exactly like a code that does not exist.

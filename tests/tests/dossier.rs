@@ -10,27 +10,13 @@ use mycity_core::{
     protocol::dossier::{DossierStatus, DEVICE_HEADER, SECRET_HEADER},
     Config, Error, MyCity, SyncEvent, SyncPolicy,
 };
-use mycity_tests::core;
+use mycity_tests::{core, demo_dossier, staff_list};
 use serde_json::{json, Value};
 
 /// The seeded demo dossiers of a city: (code, status).
 async fn demos(base: &str, city: &str) -> Vec<(String, u8)> {
-    let list: Vec<Value> = reqwest::Client::new()
-        .get(format!("{base}/admin/dossiers?city={city}"))
-        .header("X-Admin-Key", "demo-admin")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = staff_list(&format!("{base}/admin/dossiers?city={city}")).await;
     list.iter().map(|d| (d["code"].as_str().unwrap().to_owned(), d["status"].as_u64().unwrap() as u8)).collect()
-}
-
-/// The demo dossier with sequence `seq` (the seed's secrets: 1 → 2468, 4 → 9753, 5 → 1122).
-async fn demo(base: &str, seq: u16) -> String {
-    let suffix = format!("-{seq:04}");
-    demos(base, "ha-giang").await.into_iter().map(|d| d.0).find(|c| c.ends_with(&suffix)).expect("seeded")
 }
 
 async fn get(base: &str, code: &str, secret: &str, device: &str, etag: Option<&str>) -> reqwest::Response {
@@ -84,7 +70,7 @@ async fn every_city_has_demos_in_every_status_and_a_catalogue() {
 async fn a_wrong_secret_answers_exactly_like_an_unknown_code() {
     let srv = mycity_tests::server().await;
     let base = format!("http://{}", srv.addr);
-    let code = demo(&base, 4).await;
+    let code = demo_dossier(&base, 4).await;
     let unknown = format!("{}9999", &code[..code.len() - 4]);
     let wrong = get(&base, &code, "0000", "a", None).await;
     let none = get(&base, &unknown, "0000", "b", None).await;
@@ -119,7 +105,7 @@ async fn a_wrong_secret_answers_exactly_like_an_unknown_code() {
 async fn an_unchanged_dossier_costs_a_304() {
     let srv = mycity_tests::server().await;
     let base = format!("http://{}", srv.addr);
-    let code = demo(&base, 5).await;
+    let code = demo_dossier(&base, 5).await;
     let first = get(&base, &code, "1122", "d", None).await;
     assert_eq!(first.status(), 200);
     let tag = first.headers()["etag"].to_str().unwrap().to_owned();
@@ -142,7 +128,7 @@ async fn an_unchanged_dossier_costs_a_304() {
 async fn a_flood_of_lookups_meets_429_with_retry_after() {
     let srv = mycity_tests::server().await;
     let base = format!("http://{}", srv.addr);
-    let code = demo(&base, 1).await;
+    let code = demo_dossier(&base, 1).await;
     let mut statuses = vec![];
     for i in 0..12 {
         statuses.push(get(&base, &code, &format!("{:04}", 1000 + i), "flooder", None).await.status().as_u16());
@@ -167,7 +153,7 @@ async fn a_flood_of_lookups_meets_429_with_retry_after() {
 async fn a_watched_dossier_advanced_by_staff_comes_back_as_a_notice() {
     let srv = mycity_tests::server().await;
     let base = format!("http://{}", srv.addr);
-    let code = demo(&base, 4).await;
+    let code = demo_dossier(&base, 4).await;
     let dir = tempfile::tempdir().unwrap();
     let core = MyCity::open(Config {
         data_dir: dir.path().to_owned(),
@@ -232,11 +218,11 @@ async fn overdue_is_derived_and_the_catalogue_is_searched_offline() {
     let srv = mycity_tests::server().await;
     let base = format!("http://{}", srv.addr);
     let (_d, core) = core(Some(base.clone()));
-    let overdue = core.lookup_dossier(&demo(&base, 11).await, Some("6688")).await.unwrap();
+    let overdue = core.lookup_dossier(&demo_dossier(&base, 11).await, Some("6688")).await.unwrap();
     assert_eq!(overdue.standing, Standing::Overdue);
-    let on_time = core.lookup_dossier(&demo(&base, 4).await, Some("9753")).await.unwrap();
+    let on_time = core.lookup_dossier(&demo_dossier(&base, 4).await, Some("9753")).await.unwrap();
     assert_eq!(on_time.standing, Standing::OnTime);
-    let returned = core.lookup_dossier(&demo(&base, 10).await, Some("2244")).await.unwrap();
+    let returned = core.lookup_dossier(&demo_dossier(&base, 10).await, Some("2244")).await.unwrap();
     assert_eq!(returned.standing, Standing::Closed);
 
     let r = core.refresh_procedures().await.unwrap();
@@ -274,7 +260,7 @@ async fn broken_server(answer: &'static [u8]) -> String {
 async fn a_server_answering_garbage_leaves_the_cache_and_watch_list_alone() {
     let srv = mycity_tests::server().await;
     let base = format!("http://{}", srv.addr);
-    let code = demo(&base, 4).await;
+    let code = demo_dossier(&base, 4).await;
     let dir = tempfile::tempdir().unwrap();
     let open = |url: String| {
         MyCity::open(Config {
@@ -341,15 +327,7 @@ async fn a_server_answering_garbage_leaves_the_cache_and_watch_list_alone() {
 async fn every_demo_dossier_has_a_receipt_that_scans_and_looks_up() {
     let srv = mycity_tests::server().await;
     let base = format!("http://{}", srv.addr);
-    let list: Vec<Value> = reqwest::Client::new()
-        .get(format!("{base}/admin/dossiers/demo-receipts?city=ha-giang"))
-        .header("X-Admin-Key", "demo-admin")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = staff_list(&format!("{base}/admin/dossiers/demo-receipts?city=ha-giang")).await;
     let statuses: std::collections::BTreeSet<u64> = list.iter().map(|d| d["status"].as_u64().unwrap()).collect();
     assert_eq!(statuses.len(), 10, "one receipt per status: {list:?}");
     let (_d, core) = core(Some(base.clone()));

@@ -117,16 +117,7 @@ async fn personal_values_stay_out_of_logs_and_public_answers() {
     let third_id = third[0]["service_request_id"].as_str().unwrap().to_owned();
 
     // Dossier look-ups with the right secret and a wrong one.
-    let list: Vec<Value> = admin()
-        .get(format!("{base}/admin/dossiers?city=ha-giang"))
-        .header("X-Admin-Key", "demo-admin")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let code = list.iter().map(|d| d["code"].as_str().unwrap().to_owned()).find(|c| c.ends_with("-0004")).unwrap();
+    let code = mycity_tests::demo_dossier(&base, 4).await;
     core.lookup_dossier(&code, Some("9753")).await.unwrap();
     let refused = core.lookup_dossier(&code, Some(WRONG_SECRET)).await.unwrap_err();
     // The app logs the errors it shows (`i18n`): they must not repeat the secret.
