@@ -15,7 +15,7 @@ use mycity_core::{
     City, LatLon, MyCity,
 };
 
-pub(super) const LEAFLET_JS: &str = include_str!("../../../assets/vendor/leaflet-1.9.4/leaflet.js");
+const LEAFLET_JS: &str = include_str!("../../../assets/vendor/leaflet-1.9.4/leaflet.js");
 pub(super) const LEAFLET_CSS: &str = include_str!("../../../assets/vendor/leaflet-1.9.4/leaflet.css");
 
 /// Sizes Leaflet's controls for fingers (≥ 44 px) and styles the pins.
@@ -29,11 +29,11 @@ pub(super) const MAP_CSS: &str = r#"
 .map-me{background:#1c7ed6;border-radius:50%;border:3px solid #fff;box-shadow:0 0 0 6px rgba(28,126,214,.25)}
 "#;
 
-/// Starts Leaflet once per page (a classic script, so it defines `window.L`
-/// in the desktop webview and the browser alike), builds the map, then
-/// relays the pin both ways until the map leaves the page.
-const MAP_JS: &str = r##"
-const view = __VIEW__;
+/// How every Leaflet script on a page starts: defines `window.L` from the
+/// library when this page has not had it yet (a classic script, so it exists
+/// in the desktop webview and the browser alike), waits for the map's element
+/// and drops a map an earlier render left in it. The rest goes on with `el`.
+const LEAFLET_PRELUDE: &str = r##"
 const lib = __LEAFLET__;
 if (!window.L && lib) {
   const s = document.createElement('script');
@@ -42,9 +42,25 @@ if (!window.L && lib) {
 }
 if (!window.L) return;
 let el = null;
-for (let i = 0; i < 200 && !(el = document.getElementById('tile-map')); i++) await new Promise(r => setTimeout(r, 25));
+for (let i = 0; i < 200 && !(el = document.getElementById('__ID__')); i++) await new Promise(r => setTimeout(r, 25));
 if (!el) return;
 if (el._mycity) el._mycity.remove();
+"##;
+
+/// A Leaflet script for the element `id`: the prelude, then `body`. The
+/// library (150 KB) goes to a page once, not with every map.
+pub(super) fn leaflet_script(on_page: &LeafletOnPage, id: &str, body: &str) -> String {
+    let lib = match on_page.0.replace(true) {
+        true => "null".to_owned(),
+        false => serde_json::Value::from(LEAFLET_JS).to_string(),
+    };
+    LEAFLET_PRELUDE.replace("__LEAFLET__", &lib).replace("__ID__", id) + body
+}
+
+/// After the prelude: builds the street map, then relays the pin both ways
+/// until the map leaves the page.
+const MAP_JS: &str = r##"
+const view = __VIEW__;
 const b = view.bbox, m = 0.1;
 const map = L.map(el, { zoomControl: false, maxBounds: [[b.min_lat - m, b.min_lon - m], [b.max_lat + m, b.max_lon + m]], minZoom: 11 });
 el._mycity = map;
@@ -161,17 +177,11 @@ pub fn TileMap(
     tile_protocol(core);
     let on_page = use_root_context(|| LeafletOnPage(Rc::new(Cell::new(false))));
     let channel = use_hook(move || {
-        // 150 KB of library: sent to a page once, not on every map.
-        let lib = match on_page.0.replace(true) {
-            true => "null".to_owned(),
-            false => serde_json::Value::from(LEAFLET_JS).to_string(),
-        };
         let init = serde_json::json!({
             "center": view.center, "zoom": view.zoom, "max_zoom": view.max_zoom, "bbox": view.bbox,
             "attribution": view.attribution, "pin": pin, "pin_title": titles[0], "zoom_in": titles[1], "zoom_out": titles[2],
         });
-        let code = MAP_JS.replace("__VIEW__", &init.to_string()).replace("__LEAFLET__", &lib);
-        document::eval(&code)
+        document::eval(&leaflet_script(&on_page, "tile-map", &MAP_JS.replace("__VIEW__", &init.to_string())))
     });
     use_future(move || async move {
         let mut channel = channel;

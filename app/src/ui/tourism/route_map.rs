@@ -6,23 +6,12 @@ use dioxus::prelude::*;
 use mycity_core::{geo::WardShape, LatLon};
 
 use crate::ui::{
-    map_tiles::{tile_protocol, LeafletOnPage, LEAFLET_CSS, LEAFLET_JS, MAP_CSS},
+    map_tiles::{leaflet_script, tile_protocol, LeafletOnPage, LEAFLET_CSS, MAP_CSS},
     Services,
 };
 
 const ROUTE_JS: &str = r##"
 const d = __ROUTE__;
-const lib = __LEAFLET__;
-if (!window.L && lib) {
-  const s = document.createElement('script');
-  s.textContent = lib;
-  document.head.appendChild(s);
-}
-if (!window.L) return;
-let el = null;
-for (let i = 0; i < 200 && !(el = document.getElementById('route-map')); i++) await new Promise(r => setTimeout(r, 25));
-if (!el) return;
-if (el._mycity) el._mycity.remove();
 const map = L.map(el);
 el._mycity = map;
 map.attributionControl.setPrefix('Leaflet');
@@ -63,15 +52,11 @@ pub(super) fn RouteMap(start: LatLon, stops: Vec<(LatLon, String)>) -> Element {
     use_effect(use_reactive!(|(start, drawn, street)| {
         let Some(Some(v)) = view.peek().clone() else { return };
         let _ = street; // redraw when the street map becomes available
-        let lib = match on_page.0.replace(true) {
-            true => "null".to_owned(),
-            false => serde_json::Value::from(LEAFLET_JS).to_string(),
-        };
         let stops: Vec<_> =
             drawn.iter().map(|(p, name)| serde_json::json!({ "lat": p.lat, "lon": p.lon, "name": name })).collect();
         let data =
             serde_json::json!({ "start": start, "stops": stops, "max_zoom": v.max_zoom, "attribution": v.attribution });
-        document::eval(&ROUTE_JS.replace("__ROUTE__", &data.to_string()).replace("__LEAFLET__", &lib));
+        document::eval(&leaflet_script(&on_page, "route-map", &ROUTE_JS.replace("__ROUTE__", &data.to_string())));
     }));
     match v {
         Some(Some(_)) => rsx! {
