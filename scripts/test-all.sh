@@ -21,6 +21,9 @@ for arg in "$@"; do
 done
 scripts/ensure-packages.sh desktop e2e bindings mobile
 export CARGO_TERM_COLOR=never
+# A clean clone builds everything once: incremental caches would only add
+# gigabytes to a disk that a debug build of the workspace already fills.
+export CARGO_INCREMENTAL=0
 
 echo "== fmt"
 cargo fmt --all -- --check

@@ -403,12 +403,26 @@ pub(crate) async fn refresh_reports(core: &MyCity) -> Result<Vec<StatusChange>> 
 pub(crate) async fn refresh_city(core: &MyCity) -> Result<Refresh> {
     let slug = core.city_slug();
     let api = core.api_for(&slug)?;
-    let pack = refresh_pack(core, &api, &slug).await;
-    core.inner.sync.note_connection(pack.as_ref().map(|_| ()));
-    let services = match &pack {
-        Err(e) if e.is_transient() => Ok(false),
-        _ => refresh_services(core, &api, &slug).await,
+    // The report categories first: they are a few kilobytes and the report
+    // form waits for their questions, while importing a newer pack can take
+    // seconds of CPU on a phone.
+    let services = refresh_services(core, &api, &slug).await;
+    let offline = match &services {
+        Err(e @ Error::Network(_)) => Some(e.to_string()),
+        _ => None,
     };
+    let pack = match offline {
+        // No connection to the server: asking again for the pack would only
+        // wait out a second timeout. (A server that answered, even badly,
+        // is asked for the pack: that may still come through.)
+        Some(error) => {
+            core.inner.sync.note_connection(services.as_ref().map(|_| ()));
+            record_pack_check(core, &slug, Some(&error));
+            return Ok(Refresh::Unreachable { error });
+        }
+        None => refresh_pack(core, &api, &slug).await,
+    };
+    core.inner.sync.note_connection(pack.as_ref().map(|_| ()));
     if matches!(pack, Ok(Refresh::Updated { .. })) || matches!(services, Ok(true)) {
         core.inner.sync.emit(SyncEvent::CityChanged { slug: slug.clone() });
     }
@@ -418,6 +432,13 @@ pub(crate) async fn refresh_city(core: &MyCity) -> Result<Refresh> {
     match pack {
         Err(e) if e.is_transient() => Ok(Refresh::Unreachable { error: e.to_string() }),
         other => other,
+    }
+}
+
+/// Notes when the city's pack was last asked for, and what went wrong.
+fn record_pack_check(core: &MyCity, slug: &str, error: Option<&str>) {
+    if let Err(e) = core.inner.store.write(|tx| city::record_check(tx, slug, error, now())) {
+        tracing::warn!(%e, "could not record the pack check");
     }
 }
 
@@ -451,10 +472,7 @@ async fn refresh_pack(core: &MyCity, api: &Api, slug: &str) -> Result<Refresh> {
         }
     }
     .await;
-    let error = result.as_ref().err().map(|e| e.to_string());
-    if let Err(e) = store.write(|tx| city::record_check(tx, slug, error.as_deref(), now())) {
-        tracing::warn!(%e, "could not record the pack check");
-    }
+    record_pack_check(core, slug, result.as_ref().err().map(|e| e.to_string()).as_deref());
     result
 }
 
