@@ -16,7 +16,8 @@
 //! Photos are read grey and small: a QR code needs no colour, and a module
 //! of a code that fills a tenth of a 12 MP photo is still a few pixels wide
 //! at [`SCAN_EDGE`]. JPEGs are decoded by libjpeg-turbo straight at 1/2, 1/4
-//! or 1/8 scale and only their luma plane, which is most of the speed.
+//! or 1/8 scale and only their luma plane, then made black and white once
+//! (`threshold`) for both of the detector's looks, which is most of the speed.
 
 use std::collections::HashSet;
 use std::io::Cursor;
@@ -25,7 +26,6 @@ use std::panic::{self, AssertUnwindSafe};
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use mozjpeg::{ColorSpace, Decompress};
-use rxing::common::HybridBinarizer;
 use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource};
@@ -35,30 +35,24 @@ use mycity_protocol::media::ImageType;
 use crate::error::{Error, Problem, Result};
 use crate::photos;
 
+mod threshold;
+
 /// Largest picture read, in pixels (30 megapixels). Phone cameras write
 /// 12–24 MP photos unless a "full resolution" mode is chosen; a 40 MP picture
 /// is refused before decoding rather than risking a phone's memory on it.
 pub const MAX_PIXELS: u64 = 30_000_000;
 
-/// Long edge, in pixels, a PNG, WebP or camera frame is brought down to
-/// before codes are looked for (a JPEG is decoded near [`JPEG_EDGE`]): the
-/// detector's time grows with the pixels, and its hit rate no longer does
-/// past this size on phone photos (measured by the bench).
+/// Largest long edge, in pixels, codes are looked for at: a bigger PNG,
+/// WebP or camera frame is shrunk to it first. The detector's time grows
+/// with the pixels, and its hit rate no longer does past this size on phone
+/// photos (measured by the bench).
 pub const SCAN_EDGE: u32 = 1000;
 
-/// Smallest long edge a JPEG is decoded at (the smallest n/8 DCT scale that
-/// reaches it, so 850–1,060 px for frames up to 2,000 px); the thorough look reads
-/// that picture as it is (shrunk only past [`SCAN_EDGE`] + 20 %), the quick one
-/// a copy shrunk to [`QUICK_EDGE`]. Against decoding twice (at 640 and 1000
-/// px) this took a sixth off the CPU time per camera photo in the bench, with
-/// one read more; 800 px was faster still but lost reads.
-pub const JPEG_EDGE: u32 = 850;
-
-/// Long edge of the first, quick look: most photos of a receipt or a poster
-/// hold a code large enough to read at this size with the finder-pattern
-/// search scanning every few rows; only pictures where it finds nothing pay
-/// for the thorough look (measured by the bench).
-pub const QUICK_EDGE: u32 = 640;
+/// Smallest long edge a JPEG is decoded at: the smallest power-of-two scale
+/// (1/8, 1/4, 1/2 or full) that reaches it, so 640–1,280 px. libjpeg-turbo
+/// has vector code for those scales' inverse DCT only; the 3/8…7/8 ones it
+/// does in plain C, which cost a fifth of a camera photo's time in the bench.
+pub const JPEG_EDGE: u32 = 640;
 
 /// Every QR code found in an image file (JPEG, PNG or WebP), as text, each
 /// text once, top to bottom then left to right. An image with no code gives
@@ -68,25 +62,13 @@ pub const QUICK_EDGE: u32 = 640;
 /// or [`photos::MAX_INPUT_BYTES`], is refused with [`Error::Invalid`] and the same
 /// problems a report photo gets (`photo-not-image`, `photo-too-many-pixels`…).
 pub fn decode(image: &[u8]) -> Result<Vec<String>> {
-    match photos::check_input(image, "image")? {
-        // A JPEG is decoded once, straight at the size the thorough look
-        // wants: the entropy decoding, the largest cost, is the same at every
-        // scale, so the quick look's picture is shrunk from that one rather
-        // than decoded again (measured by the bench, docs/BENCHMARKS.md).
-        ImageType::Jpeg => {
-            let gray = jpeg_gray(image, JPEG_EDGE)?;
-            if gray.width.max(gray.height) > QUICK_EDGE {
-                let found = find(shrink_ref(&gray, QUICK_EDGE)?, false);
-                if !found.is_empty() {
-                    return Ok(found);
-                }
-            }
-            // As decoded: a further shrink would cost time and blur modules
-            // that the scaled inverse DCT kept (more reads, measured).
-            Ok(find(shrink(gray, SCAN_EDGE + SCAN_EDGE / 5)?, true))
-        }
-        format => Ok(find_fast(shrink(other_gray(image, format)?, SCAN_EDGE)?)),
-    }
+    let gray = match photos::check_input(image, "image")? {
+        // Shrunk only past SCAN_EDGE + 20 %: a resize costs time and blurs
+        // modules that the scaled inverse DCT kept (fewer reads, measured).
+        ImageType::Jpeg => shrink(jpeg_gray(image, JPEG_EDGE)?, SCAN_EDGE + SCAN_EDGE / 5)?,
+        format => shrink(other_gray(image, format)?, SCAN_EDGE)?,
+    };
+    Ok(find(gray))
 }
 
 /// Every QR code in a grey picture already in memory (a camera frame's luma
@@ -99,23 +81,9 @@ pub fn decode_luma(width: u32, height: u32, luma: &[u8]) -> Vec<String> {
         return Vec::new();
     }
     match shrink(Gray { width, height, px: luma[..needed].to_vec() }, SCAN_EDGE) {
-        Ok(gray) => find_fast(gray),
+        Ok(gray) => find(gray),
         Err(_) => Vec::new(),
     }
-}
-
-/// The quick look at [`QUICK_EDGE`], then, only when it found nothing, the
-/// thorough one on `gray` (at most [`SCAN_EDGE`]).
-fn find_fast(gray: Gray) -> Vec<String> {
-    if gray.width.max(gray.height) > QUICK_EDGE {
-        if let Ok(small) = shrink_ref(&gray, QUICK_EDGE) {
-            let found = find(small, false);
-            if !found.is_empty() {
-                return found;
-            }
-        }
-    }
-    find(gray, true)
 }
 
 /// An 8-bit grey picture, row by row.
@@ -126,29 +94,38 @@ struct Gray {
     px: Vec<u8>,
 }
 
-/// The codes rxing finds in `gray`, each text once, in reading order;
-/// `thorough` scans every row for finder patterns rather than every few.
-fn find(gray: Gray, thorough: bool) -> Vec<String> {
-    let mut found = read(gray, thorough);
+/// The codes rxing finds in `gray`, each text once, in reading order.
+fn find(gray: Gray) -> Vec<String> {
+    let mut found = read(gray);
     found.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
     let mut seen = HashSet::new();
     found.into_iter().map(|(_, text)| text).filter(|t| seen.insert(t.clone())).collect()
 }
 
-/// Codes and where they are: (row, column) of their first corner.
-fn read(gray: Gray, thorough: bool) -> Vec<((f32, f32), String)> {
+/// Codes and where they are: (row, column) of their first corner. A quick
+/// look first, with the finder-pattern search scanning every few rows; only
+/// when it finds nothing a thorough one, every row, on the same black and
+/// white picture (most photos of a receipt or a poster read at the first).
+fn read(gray: Gray) -> Vec<((f32, f32), String)> {
     // rxing's errors are "nothing found" or a damaged code; any panic in a
     // detector fed a hostile picture must not cross the API either.
     panic::catch_unwind(AssertUnwindSafe(|| {
-        let Ok(source) = Luma8LuminanceSource::new(gray.px, gray.width, gray.height) else {
+        let Some(black) =
+            Luma8LuminanceSource::new(gray.px, gray.width, gray.height).ok().and_then(threshold::LocalThreshold::new)
+        else {
             return Vec::new();
         };
-        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-        let hints = DecodeHints {
+        let mut bitmap = BinaryBitmap::new(black);
+        let mut hints = DecodeHints {
             PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
-            TryHarder: Some(thorough),
+            TryHarder: Some(false),
             ..DecodeHints::default()
         };
+        let found = QrReader.decode_multiple_with_hints(&mut bitmap, &hints).unwrap_or_default();
+        if !found.is_empty() {
+            return found;
+        }
+        hints.TryHarder = Some(true);
         QrReader.decode_multiple_with_hints(&mut bitmap, &hints).unwrap_or_default()
     }))
     .unwrap_or_default()
@@ -171,9 +148,9 @@ fn check_size(width: u32, height: u32) -> Result<()> {
     photos::check_pixels(width.into(), height.into(), MAX_PIXELS, "image")
 }
 
-/// A JPEG's luma plane, decoded at the smallest DCT scale (n/8 of it, n from
-/// 1 to 8) that keeps its long edge at `edge` or more. libjpeg reports damage by
-/// unwinding out of C (see `photos`), caught here.
+/// A JPEG's luma plane, decoded at the smallest power-of-two DCT scale (1/8,
+/// 1/4, 1/2 or full) that keeps its long edge at `edge` or more. libjpeg
+/// reports damage by unwinding out of C (see `photos`), caught here.
 fn jpeg_gray(input: &[u8], edge: u32) -> Result<Gray> {
     let damaged = |e: &dyn std::fmt::Display| invalid("photo-damaged", format!("damaged JPEG picture: {e}"));
     let run = || -> Result<Gray> {
@@ -184,8 +161,7 @@ fn jpeg_gray(input: &[u8], edge: u32) -> Result<Gray> {
             return Err(invalid("photo-cmyk", "unsupported JPEG: CMYK colours"));
         }
         let long = u64::from(w.max(h));
-        // libjpeg-turbo scales by n/8 for any n: the smallest that keeps `edge`.
-        let n = (1u8..8).find(|&n| (long * u64::from(n)).div_ceil(8) >= u64::from(edge)).unwrap_or(8);
+        let n = [1u8, 2, 4].into_iter().find(|&n| (long * u64::from(n)).div_ceil(8) >= u64::from(edge)).unwrap_or(8);
         d.scale(n);
         // Code edges need no exact DCT; the fast one only applies unscaled.
         d.dct_method(mozjpeg::DctMethod::IntegerFast);
@@ -243,15 +219,10 @@ fn other_gray(input: &[u8], format: ImageType) -> Result<Gray> {
 /// `gray` with its long edge brought down to `edge` (an area average, which
 /// also smooths sensor noise), or as it is when already that small.
 fn shrink(gray: Gray, edge: u32) -> Result<Gray> {
-    if gray.width.max(gray.height) <= edge {
+    let long = gray.width.max(gray.height);
+    if long <= edge {
         return Ok(gray);
     }
-    shrink_ref(&gray, edge)
-}
-
-/// A copy of `gray` with its long edge at `edge` (which must be smaller).
-fn shrink_ref(gray: &Gray, edge: u32) -> Result<Gray> {
-    let long = gray.width.max(gray.height);
     let scale = |v: u32| ((u64::from(v) * u64::from(edge) + u64::from(long) / 2) / u64::from(long)).max(1) as u32;
     let (w, h) = (scale(gray.width), scale(gray.height));
     let failed = |e: &dyn std::fmt::Display| invalid("photo-encode", format!("could not shrink the picture: {e}"));
