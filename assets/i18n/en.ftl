@@ -236,6 +236,10 @@ report-more = Show more
 report-less = Show less
 sos-dial-mobile = From a mobile dial { $number }
 problem-qr-too-long = This text is too long for a QR code ({ $bytes } bytes).
+problem-vietqr-bin = A bank's BIN is 6 digits (VietinBank is 970415).
+problem-vietqr-account = An account number is 1 to { $max } digits, with no letters.
+problem-vietqr-amount = The amount must be more than 0 đồng.
+problem-vietqr-invalid = This is not a VietQR bank transfer code.
 
 ## Air quality (VN_AQI, Decision 1459/QĐ-TCMT)
 air-title = Air quality

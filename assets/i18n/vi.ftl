@@ -233,6 +233,10 @@ report-more = Xem thêm
 report-less = Thu gọn
 sos-dial-mobile = Từ di động gọi { $number }
 problem-qr-too-long = Nội dung quá dài để tạo mã QR ({ $bytes } byte).
+problem-vietqr-bin = Mã BIN của ngân hàng gồm 6 chữ số (VietinBank là 970415).
+problem-vietqr-account = Số tài khoản gồm từ 1 đến { $max } chữ số, không có chữ cái.
+problem-vietqr-amount = Số tiền phải lớn hơn 0 đồng.
+problem-vietqr-invalid = Đây không phải mã VietQR chuyển khoản.
 
 ## Chất lượng không khí (VN_AQI, Quyết định 1459/QĐ-TCMT)
 air-title = Chất lượng không khí

@@ -3,6 +3,9 @@
 //! watch list's refresh of 200 unchanged dossiers against the reference
 //! server on loopback, conditional (If-None-Match) against unconditional.
 //!
+//! Also a dossier fee's VietQR: the payload built and drawn as the app shows
+//! it (PNG), against the 1 ms.
+//!
 //! Run with `cargo bench -p mycity-core --bench dossier`.
 
 use std::time::{Duration, Instant};
@@ -168,7 +171,35 @@ async fn refresh_bench(core: &MyCity, base: &str) {
     );
 }
 
+/// Median and p95 of a VietQR fee code built and drawn (PNG, 6 px per module), and of the payload alone.
+fn vietqr_bench() {
+    use mycity_core::{qr, vietqr};
+    let transfer = vietqr::Transfer {
+        bin: "970415".into(),
+        account: "113366668888".into(),
+        amount: Some(150_000),
+        info: Some("000.00.00.H17-251103-0042".into()),
+        reusable: false,
+    };
+    let (mut both, mut payload_only) = (Vec::new(), Vec::new());
+    for _ in 0..300 {
+        let t = Instant::now();
+        let p = vietqr::payload(&transfer).expect("payload");
+        payload_only.push(t.elapsed());
+        let png = qr::png(&p.text, 6).expect("png");
+        both.push(t.elapsed());
+        assert!(png.len() > 100);
+    }
+    println!(
+        "vietqr: payload + PNG median {:.1} µs, p95 {:.1} µs (target < 1 ms); payload alone median {:.2} µs",
+        us(p(&mut both, 0.5)),
+        us(p(&mut both, 0.95)),
+        us(p(&mut payload_only, 0.5))
+    );
+}
+
 fn main() {
+    vietqr_bench();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
         let srv = mycity_server::serve(([127, 0, 0, 1], 0).into(), Default::default()).await.expect("server");

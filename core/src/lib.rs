@@ -34,6 +34,7 @@ pub mod sync;
 pub mod text;
 pub mod tiles;
 pub mod tourism;
+pub mod vietqr;
 
 use std::{
     collections::HashMap,

@@ -317,3 +317,38 @@ fn receipt_draws_a_receipt_whose_qr_carries_code_and_secret() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(cli(&data, &["receipt", &code, "--secret", "4821"]).status.code(), Some(1));
 }
+
+#[test]
+fn vietqr_prints_the_payload_and_draws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("fee.png");
+    let o = cli(
+        dir.path(),
+        &[
+            "vietqr",
+            "--bin",
+            "970415",
+            "--account",
+            "113366668888",
+            "--amount",
+            "150.000",
+            "--info",
+            "000.00.00.H17-251103-0042",
+            "--out",
+            png.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = stdout(&o).trim().to_owned();
+    assert!(text.starts_with("000201010212") && text.contains("00069704150112113366668888"), "{text}");
+    assert!(text.contains("5406150000") && text.contains("0825000.00.00.H17-251103-0042"), "{text}");
+    // The drawn code reads back as the same text.
+    let read = cli(dir.path(), &["qr", png.to_str().unwrap()]);
+    assert_eq!(stdout(&read).trim(), text);
+
+    // An account with letters: a clear refusal, exit status 1, nothing on stdout.
+    let bad = cli(dir.path(), &["vietqr", "--bin", "970415", "--account", "11336666ABC"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stdout(&bad).is_empty());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("account"), "{}", String::from_utf8_lossy(&bad.stderr));
+}

@@ -27,6 +27,8 @@
 //!                             plan the free time from now (default 3 h on foot from the centre)
 //!   poster SITE --out DIR     write SITE.svg and SITE.png, the site's QR poster
 //!   rate SITE STARS [COMMENT] rate a place (queued in the outbox)
+//!   vietqr --bin BIN --account N [--amount DONG] [--info TEXT] [--reusable] [--out FILE.png|.svg]
+//!                             the VietQR payload of a bank transfer (opens no store)
 //! ```
 //! Add `--json` for machine-readable output. Exit status: 0 done, 1 the
 //! command failed (the reason on stderr), 2 the command line was wrong.
@@ -40,7 +42,8 @@ const USAGE: &str = "usage: mycity-cli [--data-dir DIR] [--server URL] [--city S
 COMMAND\n  pack import PATH | pack list | search QUERY [--limit N] | photo IN OUT [--thumb PATH]\n  \
 qr IMAGE | outbox list | outbox flush | dossier CODE [--secret S] | receipt CODE --secret S --out FILE [--procedure NAME] | receipts --out DIR | procedures [QUERY] [--limit N] | status | aqi < REQUEST.json | air | cap FILE.xml | alerts\n  \
 plan [--hours H] [--mode walk|motorbike|car] [--from LAT,LON] [--interests K,…] [--round-trip] | \
-poster SITE --out DIR | rate SITE STARS [COMMENT]";
+poster SITE --out DIR | rate SITE STARS [COMMENT]\n  \
+vietqr --bin BIN --account N [--amount DONG] [--info TEXT] [--reusable] [--out FILE.png|.svg]";
 
 /// The command line, read.
 #[derive(Debug, Default, PartialEq)]
@@ -61,6 +64,11 @@ struct Cli {
     round_trip: bool,
     out: Option<PathBuf>,
     procedure: Option<String>,
+    bin: Option<String>,
+    account: Option<String>,
+    amount: Option<String>,
+    info: Option<String>,
+    reusable: bool,
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Cli, String> {
@@ -84,6 +92,11 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Cli, String> {
             "--round-trip" => cli.round_trip = true,
             "--out" => cli.out = Some(value("--out")?.into()),
             "--procedure" => cli.procedure = Some(value("--procedure")?),
+            "--bin" => cli.bin = Some(value("--bin")?),
+            "--account" => cli.account = Some(value("--account")?),
+            "--amount" => cli.amount = Some(value("--amount")?),
+            "--info" => cli.info = Some(value("--info")?),
+            "--reusable" => cli.reusable = true,
             "-h" | "--help" => return Err(USAGE.into()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
             _ => cli.words.push(a),
@@ -337,8 +350,44 @@ fn run(cli: &Cli) -> Result<(), String> {
             print(cli, json!({ "id": id }), || format!("queued {id}"));
             Ok(())
         }
+        ["vietqr"] => vietqr(cli),
         _ => Err(format!("unknown command {:?}\n{USAGE}", cli.words.join(" "))),
     }
+}
+
+fn vietqr(cli: &Cli) -> Result<(), String> {
+    use mycity_core::vietqr;
+    let need = |v: &Option<String>, flag: &str| v.clone().ok_or_else(|| format!("vietqr needs {flag}\n{USAGE}"));
+    // Amounts are written as people write them: "150000", "150.000" or "150,000".
+    let amount = match &cli.amount {
+        Some(a) => Some(
+            a.replace(['.', ',', ' '], "")
+                .parse::<u64>()
+                .map_err(|_| format!("--amount: a whole number of đồng, more than 0, not {a:?}"))?,
+        ),
+        None => None,
+    };
+    let transfer = vietqr::Transfer {
+        bin: need(&cli.bin, "--bin")?,
+        account: need(&cli.account, "--account")?,
+        amount,
+        info: cli.info.clone(),
+        reusable: cli.reusable,
+    };
+    let payload = vietqr::payload(&transfer).map_err(|e| e.to_string())?;
+    if let Some(cut) = &payload.info_cut {
+        eprintln!("the reference was cut to {} characters; left out: {cut:?}", vietqr::MAX_INFO);
+    }
+    if let Some(out) = &cli.out {
+        let drawn = if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+            mycity_core::qr::svg(&payload.text, 8).map(String::into_bytes)
+        } else {
+            mycity_core::qr::png(&payload.text, 8)
+        };
+        std::fs::write(out, drawn.map_err(|e| e.to_string())?).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    print(cli, json!(payload), || payload.text.clone());
+    Ok(())
 }
 
 fn plan(cli: &Cli) -> Result<(), String> {
