@@ -204,6 +204,22 @@ dossier-received = Received: { $date }
 dossier-appointment = Result due: { $date }
 dossier-missing = Papers to add:
 dossier-amount = To pay: { $amount }
+dossier-fee-title = Pay by bank transfer
+dossier-fee-scan = Scan with any banking app (VietQR): the account, the amount and the content are filled in.
+dossier-fee-amount = { $amount } VND
+dossier-fee-words = { $words } dong
+dossier-fee-bank = Bank
+dossier-fee-account = Account number
+dossier-fee-holder = Account holder
+dossier-fee-reference = Transfer content
+dossier-fee-reference-cut = The code holds only the start of the content: add "{ $rest }" when you transfer.
+dossier-fee-copy = Copy transfer details
+dossier-fee-copied = Transfer details copied.
+dossier-fee-details = Bank: { $bank }
+    Account number: { $account }
+    Account holder: { $holder }
+    Amount: { $amount }
+    Content: { $reference }
 dossier-updated = Updated { $age }
 dossier-watch = Watch this dossier
 dossier-unwatch = Stop watching

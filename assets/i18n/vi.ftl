@@ -201,6 +201,22 @@ dossier-received = Ngày tiếp nhận: { $date }
 dossier-appointment = Ngày hẹn trả: { $date }
 dossier-missing = Cần bổ sung:
 dossier-amount = Cần nộp: { $amount }
+dossier-fee-title = Nộp lệ phí bằng chuyển khoản
+dossier-fee-scan = Quét bằng ứng dụng ngân hàng bất kỳ (VietQR): số tài khoản, số tiền và nội dung được điền sẵn.
+dossier-fee-amount = { $amount } đ
+dossier-fee-words = { $words } đồng
+dossier-fee-bank = Ngân hàng
+dossier-fee-account = Số tài khoản
+dossier-fee-holder = Chủ tài khoản
+dossier-fee-reference = Nội dung chuyển khoản
+dossier-fee-reference-cut = Mã chỉ chứa phần đầu của nội dung: khi chuyển khoản, thêm "{ $rest }".
+dossier-fee-copy = Sao chép thông tin chuyển khoản
+dossier-fee-copied = Đã sao chép thông tin chuyển khoản.
+dossier-fee-details = Ngân hàng: { $bank }
+    Số tài khoản: { $account }
+    Chủ tài khoản: { $holder }
+    Số tiền: { $amount }
+    Nội dung: { $reference }
 dossier-updated = Cập nhật { $age }
 dossier-watch = Theo dõi hồ sơ này
 dossier-unwatch = Bỏ theo dõi

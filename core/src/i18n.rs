@@ -235,6 +235,98 @@ impl Texts {
     }
 }
 
+/// A whole number in words, as written on a payment slip under the figures
+/// ("một trăm năm mươi nghìn", "one hundred fifty thousand"), so an amount
+/// can be checked by reading it. Vietnamese follows the usual reading:
+/// "linh" for a lone unit after hundreds, "mốt", "tư" and "lăm" after tens,
+/// "không trăm" inside a larger number.
+pub fn number_words(lang: Lang, n: u64) -> String {
+    const VI: [&str; 10] = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"];
+    const EN: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const EN_TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    if n == 0 {
+        return match lang {
+            Lang::Vi => VI[0],
+            Lang::En => EN[0],
+        }
+        .to_owned();
+    }
+    let scales: &[&str] = match lang {
+        Lang::Vi => &["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ", "tỷ tỷ"],
+        Lang::En => &["", "thousand", "million", "billion", "trillion", "quadrillion", "quintillion"],
+    };
+    let mut groups = Vec::new();
+    let mut rest = n;
+    while rest > 0 {
+        groups.push((rest % 1000) as usize);
+        rest /= 1000;
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, &g) in groups.iter().enumerate().rev() {
+        if g == 0 {
+            continue;
+        }
+        let leading = i == groups.len() - 1;
+        let (h, t, u) = (g / 100, g / 10 % 10, g % 10);
+        match lang {
+            Lang::Vi => {
+                if h > 0 || !leading {
+                    out.push(format!("{} trăm", VI[h]));
+                }
+                match t {
+                    0 if u > 0 && (h > 0 || !leading) => out.push("linh".into()),
+                    0 => {}
+                    1 => out.push("mười".into()),
+                    t => out.push(format!("{} mươi", VI[t])),
+                }
+                match u {
+                    0 => {}
+                    1 if t > 1 => out.push("mốt".into()),
+                    4 if t > 1 => out.push("tư".into()),
+                    5 if t > 0 => out.push("lăm".into()),
+                    u => out.push(VI[u].into()),
+                }
+            }
+            Lang::En => {
+                if h > 0 {
+                    out.push(format!("{} hundred", EN[h]));
+                }
+                match t * 10 + u {
+                    0 => {}
+                    r if r < 20 => out.push(EN[r].into()),
+                    _ if u == 0 => out.push(EN_TENS[t].into()),
+                    _ => out.push(format!("{}-{}", EN_TENS[t], EN[u])),
+                }
+            }
+        }
+        if !scales[i].is_empty() {
+            out.push(scales[i].into());
+        }
+    }
+    out.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,5 +430,25 @@ mod tests {
         assert_eq!(Texts::new(Lang::Vi).get("tab-home"), "Trang chủ");
         assert_eq!(Lang::parse("en-GB"), Lang::En);
         assert_eq!(Lang::parse("xx"), Lang::Vi);
+    }
+
+    #[test]
+    fn amounts_in_words_as_on_a_payment_slip() {
+        let vi = |n| number_words(Lang::Vi, n);
+        let en = |n| number_words(Lang::En, n);
+        assert_eq!(vi(150_000), "một trăm năm mươi nghìn");
+        assert_eq!(vi(0), "không");
+        assert_eq!(vi(15), "mười lăm");
+        assert_eq!(vi(21), "hai mươi mốt");
+        assert_eq!(vi(24), "hai mươi tư");
+        assert_eq!(vi(105), "một trăm linh năm");
+        assert_eq!(vi(1_005_000), "một triệu không trăm linh năm nghìn");
+        assert_eq!(vi(2_500_000_000), "hai tỷ năm trăm triệu");
+        assert_eq!(vi(1_000_011), "một triệu không trăm mười một");
+        assert_eq!(en(150_000), "one hundred fifty thousand");
+        assert_eq!(en(1_005_042), "one million five thousand forty-two");
+        assert_eq!(en(19), "nineteen");
+        assert_eq!(en(u64::MAX).split(' ').next(), Some("eighteen"));
+        assert!(vi(u64::MAX).starts_with("mười tám tỷ tỷ"));
     }
 }

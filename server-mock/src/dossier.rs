@@ -275,6 +275,7 @@ fn reply(conn: &Connection, code: &str) -> Result<Option<DossierReply>, Error> {
         .filter_map(|r| r.ok())
         .filter_map(|(at, s, unit, note)| Some(DossierStep { at, status: DossierStatus::from_code(s)?, unit, note }))
         .collect();
+    let payee = (status == DossierStatus::NeedsPayment.code() && amount.is_some()).then(|| seed::payee(&city, code));
     Ok(Some(DossierReply {
         code: code.to_owned(),
         city,
@@ -287,6 +288,7 @@ fn reply(conn: &Connection, code: &str) -> Result<Option<DossierReply>, Error> {
         status: DossierStatus::from_code(status).ok_or_else(|| Error::Internal(format!("status {status}")))?,
         missing_papers: serde_json::from_str(&missing).unwrap_or_default(),
         amount_vnd: amount,
+        payee,
         history,
         updated_at: updated,
     }))

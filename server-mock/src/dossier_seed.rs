@@ -3,7 +3,7 @@
 //! the same procedure once per level and action: "Cấp", "Cấp lại",
 //! "Gia hạn"…), and demo dossiers in every status, overdue included.
 
-use mycity_protocol::dossier::{DossierStatus, FilingWay, OnlineLevel, Paper, Procedure};
+use mycity_protocol::dossier::{DossierStatus, FilingWay, OnlineLevel, Paper, Payee, Procedure};
 
 /// A city's one-stop setting: its province code (QCVN 102:2016 `Hxx`) and names.
 pub(crate) struct CityDesk {
@@ -714,6 +714,27 @@ fn record(desk: &CityDesk, f: &Family, ai: usize, action: &str, level: Level) ->
         legal_basis: f.law.split("; ").map(str::to_owned).collect(),
         conditions: String::new(),
         online: f.online,
+    }
+}
+
+/// The account a city's dossier fees are paid into. Demo values: a real
+/// deployment takes the one-stop centre's collection account from its
+/// configuration. The BIN is VietinBank's, where many provincial treasuries
+/// hold theirs; the account numbers are made up.
+pub(crate) fn payee(city: &str, code: &str) -> Payee {
+    let (account, name) = match city {
+        "ha-giang" => ("113000201001", "TRUNG TAM PHUC VU HANH CHINH CONG TINH HA GIANG"),
+        "dong-ha" => ("113000201002", "TRUNG TAM PHUC VU HANH CHINH CONG TINH QUANG TRI"),
+        "vinh" => ("113000201003", "TRUNG TAM PHUC VU HANH CHINH CONG TINH NGHE AN"),
+        "gia-nghia" => ("113000201004", "TRUNG TAM PHUC VU HANH CHINH CONG TINH DAK NONG"),
+        _ => ("113000201005", "TRUNG TAM PHUC VU HANH CHINH CONG TP DA NANG"),
+    };
+    Payee {
+        bin: "970415".into(),
+        bank: "VietinBank".into(),
+        account: account.into(),
+        account_name: name.into(),
+        reference: code.into(),
     }
 }
 

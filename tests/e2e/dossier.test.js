@@ -4,6 +4,8 @@
 // what an unknown code says. Watched, a step taken by the one-stop office
 // arrives as a notice and a badge. Pictures that are not receipts say why.
 // The procedure catalogue is searched without diacritics and a procedure opened.
+// A dossier waiting for its fee shows a VietQR that reads back, off the screen,
+// as a transfer of the amount to the city's account with the dossier code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -30,10 +32,10 @@ after(async () => {
   await app?.stop();
 });
 
-/** The demo dossier with sequence number 0001 (secret 2468) in Đà Nẵng. */
-async function demoDossier() {
+/** A demo dossier of Đà Nẵng by sequence number: 0001 (secret 2468) is new, 0006 (3344) waits for its fee. */
+async function demoDossier(seq = '0001') {
   const list = await (await fetch(`${app.serverUrl}/admin/dossiers?city=da-nang`, { headers: admin })).json();
-  const d = list.find((x) => x.code.endsWith('-0001'));
+  const d = list.find((x) => x.code.endsWith(`-${seq}`));
   assert.ok(d, JSON.stringify(list));
   return d;
 }
@@ -136,4 +138,27 @@ test('the catalogue is searched without diacritics and a procedure opens', async
   await byTest(page, 'procedure-detail').waitFor();
   assert.match(await byTest(page, 'procedure-name').innerText(), /\S/);
   await shot(page, '33-procedure-detail');
+});
+
+test('a fee to pay shows a VietQR that reads back as the transfer', async () => {
+  const { page } = b;
+  await page.goto(app.url);
+  await byTest(page, 'app').waitFor();
+  await switchCity(page, 'da-nang');
+  await byTest(page, 'tab-dossier').click();
+  const d = await demoDossier('0006');
+  await lookUp(page, d.code, '3344');
+  await byTest(page, 'dossier-fee-qr').waitFor({ timeout: 20000 });
+  assert.match(await byTest(page, 'dossier-fee-amount').innerText(), /150\.000/);
+  assert.match(await byTest(page, 'dossier-fee-words').innerText(), /^Một trăm năm mươi nghìn đồng$/);
+  assert.equal(await byTest(page, 'dossier-fee-reference').innerText(), d.code);
+  await byTest(page, 'dossier-fee-qr').scrollIntoViewIfNeeded();
+  await shot(page, '35-dossier-fee-vietqr');
+
+  // The code as drawn on the screen, read by the core's QR reader through the CLI.
+  const png = join(mkdtempSync(join(tmpdir(), 'fee-')), 'qr.png');
+  await byTest(page, 'dossier-fee-qr').screenshot({ path: png });
+  const payload = execFileSync(CLI, ['qr', png]).toString().trim();
+  assert.match(payload, /^000201010212/, payload);
+  assert.ok(payload.includes('A000000727') && payload.includes('5406150000') && payload.includes(d.code), payload);
 });

@@ -343,3 +343,29 @@ async fn every_demo_dossier_has_a_receipt_that_scans_and_looks_up() {
     let r = reqwest::get(format!("{base}/admin/dossiers/demo-receipts?city=ha-giang")).await.unwrap();
     assert!(r.status() == 401 || r.status() == 403, "{}", r.status());
 }
+
+#[tokio::test]
+async fn a_fee_to_pay_comes_with_a_vietqr_any_bank_app_reads() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let code = demo_dossier(&base, 6).await;
+    let (_d, core) = core(Some(base.clone()));
+    let d = core.lookup_dossier(&code, Some("3344")).await.unwrap();
+    assert_eq!(d.reply.status, DossierStatus::NeedsPayment);
+    let fee = d.fee.expect("status 6 with the city's account gives a VietQR");
+    assert_eq!(fee.amount_vnd, 150_000);
+    assert_eq!(fee.amount_words, "Một trăm năm mươi nghìn đồng");
+    // What a banking app reads from the drawn code: the city's account, the amount, the dossier code.
+    let transfer = mycity_core::vietqr::parse(&fee.payload).unwrap();
+    assert_eq!((transfer.bin.as_str(), transfer.amount), ("970415", Some(150_000)));
+    assert_eq!(transfer.account, fee.account);
+    assert_eq!(transfer.info.as_deref(), Some(code.as_str()));
+    // Offline, the stored dossier still shows it.
+    assert_eq!(core.dossier_cached(&code).unwrap().unwrap().fee.map(|f| f.payload), Some(fee.payload));
+
+    // Any other status carries no payee and no fee.
+    let other = demo_dossier(&base, 4).await;
+    let d = core.lookup_dossier(&other, Some("9753")).await.unwrap();
+    assert!(d.reply.payee.is_none() && d.fee.is_none());
+    srv.shutdown().await.unwrap();
+}

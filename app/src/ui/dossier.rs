@@ -6,7 +6,7 @@
 use dioxus::prelude::*;
 use mycity_core::{dossier::Standing, Dossier as Record, Texts};
 
-use super::{dossier_catalogue::Catalogue, photo::FilePick, Services, TitleBar, Ui};
+use super::{dossier_catalogue::Catalogue, dossier_fee::FeeCard, photo::FilePick, Services, TitleBar, Ui};
 
 /// `YYYY-MM-DD…` → `DD/MM/YYYY`.
 pub(super) fn day(iso: &str) -> String {
@@ -193,7 +193,9 @@ fn Card(d: Record, secret: String) -> Element {
                     ul { for m in r.missing_papers.iter() { li { "{m}" } } }
                 }
             }
-            if let Some(price) = t.ticket(r.amount_vnd) {
+            if let Some(fee) = d.fee.clone() {
+                FeeCard { fee }
+            } else if let Some(price) = t.ticket(r.amount_vnd) {
                 p { class: "banner offline", "data-testid": "dossier-amount", {t.args("dossier-amount", &[("amount", &price)])} }
             }
             ol { class: "timeline", "data-testid": "dossier-timeline",

@@ -10,6 +10,7 @@ mod announcements;
 mod consult;
 mod dossier;
 mod dossier_catalogue;
+mod dossier_fee;
 mod home;
 mod icons;
 mod map;

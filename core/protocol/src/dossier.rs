@@ -152,11 +152,29 @@ pub struct DossierReply {
     /// What to pay, in đồng (status 6).
     #[serde(default)]
     pub amount_vnd: Option<i64>,
+    /// Where to pay it by bank transfer (status 6), for a VietQR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payee: Option<Payee>,
     /// History, oldest first.
     #[serde(default)]
     pub history: Vec<DossierStep>,
     /// Last change (ISO 8601 with offset).
     pub updated_at: String,
+}
+
+/// The account a dossier's fee is paid into by a 24/7 bank transfer (NAPAS).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payee {
+    /// The bank's 6-digit NAPAS BIN.
+    pub bin: String,
+    /// The bank's name, as people know it ("VietinBank").
+    pub bank: String,
+    /// The account number.
+    pub account: String,
+    /// The account holder, as the bank shows it before the transfer.
+    pub account_name: String,
+    /// What the transfer must say, for the city to match it: the dossier code.
+    pub reference: String,
 }
 
 /// `POST /admin/dossiers/{code}/advance`: a staff member moves a dossier on.

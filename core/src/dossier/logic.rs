@@ -123,6 +123,7 @@ mod tests {
             status,
             missing_papers: vec![],
             amount_vnd: None,
+            payee: None,
             history: (0..steps)
                 .map(|i| DossierStep {
                     at: String::new(), status, unit: "Một cửa".into(), note: format!("bước {i}")

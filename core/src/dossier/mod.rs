@@ -10,6 +10,7 @@
 //! announced as [`SyncEvent::DossierNews`] with the new step's text.
 
 pub mod code;
+pub mod fee;
 pub mod logic;
 pub mod receipt;
 pub(crate) mod store;
@@ -19,6 +20,7 @@ use serde::Serialize;
 
 pub use self::{
     code::{check_code, check_secret},
+    fee::Fee,
     logic::{Change, Standing},
     receipt::Receipt,
 };
@@ -54,6 +56,8 @@ pub struct Dossier {
     pub unseen: i64,
     /// Changes the app saw, oldest first.
     pub seen_changes: Vec<SeenChange>,
+    /// The fee to pay and its VietQR (status 6, when the server says where to pay).
+    pub fee: Option<Fee>,
 }
 
 /// A change the app saw, as a timeline entry.
@@ -152,6 +156,7 @@ impl MyCity {
             watched: row.watched,
             unseen: row.unseen,
             seen_changes,
+            fee: fee::fee(&t, &row.reply),
             reply: row.reply,
         })
     }
