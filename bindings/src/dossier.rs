@@ -77,6 +77,35 @@ pub struct DossierRecord {
     pub watched: bool,
     /// Changes the person has not looked at.
     pub unseen: u32,
+    /// The fee to pay by VietQR (status 6, when the office says where to pay).
+    pub fee: Option<FeeRecord>,
+}
+
+/// A dossier's fee, payable from any Vietnamese banking app by its VietQR.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FeeRecord {
+    /// The amount, in đồng.
+    pub amount_vnd: i64,
+    /// The amount in figures, in the person's language.
+    pub amount: String,
+    /// The amount in words, as on a payment slip.
+    pub amount_words: String,
+    /// The bank.
+    pub bank: String,
+    /// The account number.
+    pub account: String,
+    /// The account holder.
+    pub account_name: String,
+    /// The transfer's content as the code carries it.
+    pub reference: String,
+    /// What of the reference did not fit in the code, to add by hand.
+    pub reference_cut: Option<String>,
+    /// The VietQR text, for a native QR view.
+    pub payload: String,
+    /// The VietQR drawn as an SVG document.
+    pub svg: String,
+    /// Every transfer detail as text, for "copy".
+    pub details: String,
 }
 
 /// A way to file a procedure.
@@ -218,6 +247,19 @@ impl MyCity {
             age_s: d.age_s,
             watched: d.watched,
             unseen: u32::try_from(d.unseen).unwrap_or(0),
+            fee: d.fee.map(|f| FeeRecord {
+                amount_vnd: f.amount_vnd,
+                amount: f.amount,
+                amount_words: f.amount_words,
+                bank: f.bank,
+                account: f.account,
+                account_name: f.account_name,
+                reference: f.reference,
+                reference_cut: f.reference_cut,
+                payload: f.payload,
+                svg: f.svg,
+                details: f.details,
+            }),
         }
     }
 }

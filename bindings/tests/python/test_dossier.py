@@ -70,3 +70,15 @@ def test_the_catalogue_is_searched_offline_without_diacritics(tmp_path, server):
     one = core.procedure(found[0].code)
     assert one.code == found[0].code and one.online in ("full", "partial", "none")
     assert core.search_procedures("", fields[0].name, 100)
+
+
+def test_a_fee_to_pay_comes_with_its_vietqr(tmp_path, server):
+    core = mycity_ffi.MyCity.open(str(tmp_path / "data"), server)
+    code = demo_code(server, 6)
+    d = asyncio.run(core.lookup_dossier(code, "3344"))
+    assert d.status == 6 and d.amount_vnd == 150_000
+    fee = d.fee
+    assert fee is not None and fee.amount_words == "Một trăm năm mươi nghìn đồng"
+    assert fee.payload.startswith("000201010212") and "5406150000" in fee.payload and code in fee.payload
+    assert fee.svg.startswith("<svg") and fee.account in fee.details
+    assert asyncio.run(core.lookup_dossier(demo_code(server, 4), "9753")).fee is None
