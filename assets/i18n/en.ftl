@@ -215,6 +215,8 @@ dossier-fee-reference = Transfer content
 dossier-fee-reference-cut = The code holds only the start of the content: add "{ $rest }" when you transfer.
 dossier-fee-copy = Copy transfer details
 dossier-fee-copied = Transfer details copied.
+dossier-fee-paid = I have transferred it
+dossier-fee-waiting = You said the fee is transferred: the office confirms it when the money arrives, and the dossier moves on.
 dossier-fee-details = Bank: { $bank }
     Account number: { $account }
     Account holder: { $holder }

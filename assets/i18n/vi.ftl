@@ -212,6 +212,8 @@ dossier-fee-reference = Nội dung chuyển khoản
 dossier-fee-reference-cut = Mã chỉ chứa phần đầu của nội dung: khi chuyển khoản, thêm "{ $rest }".
 dossier-fee-copy = Sao chép thông tin chuyển khoản
 dossier-fee-copied = Đã sao chép thông tin chuyển khoản.
+dossier-fee-paid = Tôi đã chuyển khoản
+dossier-fee-waiting = Bạn đã báo chuyển khoản lệ phí: cơ quan sẽ xác nhận khi nhận được tiền và hồ sơ được xử lý tiếp.
 dossier-fee-details = Ngân hàng: { $bank }
     Số tài khoản: { $account }
     Chủ tài khoản: { $holder }

@@ -106,6 +106,8 @@ pub struct FeeRecord {
     pub svg: String,
     /// Every transfer detail as text, for "copy".
     pub details: String,
+    /// The applicant said it is transferred; waiting for the office's confirmation.
+    pub paid_reported: bool,
 }
 
 /// A way to file a procedure.
@@ -259,6 +261,7 @@ impl MyCity {
                 payload: f.payload,
                 svg: f.svg,
                 details: f.details,
+                paid_reported: f.paid_reported,
             }),
         }
     }
@@ -296,6 +299,13 @@ impl MyCity {
     /// like an unknown code (`dossier-not-found`).
     pub async fn lookup_dossier(&self, code: String, secret: Option<String>) -> Result<DossierRecord, MyCityError> {
         let d = self.inner.lookup_dossier(&code, secret.as_deref()).await.map_err(|e| self.fail(e))?;
+        Ok(self.dossier(d))
+    }
+
+    /// Tells the office the fee of a dossier at status 6 is transferred; it
+    /// then shows as waiting for the office's confirmation.
+    pub async fn report_fee_paid(&self, code: String, secret: Option<String>) -> Result<DossierRecord, MyCityError> {
+        let d = self.inner.report_fee_paid(&code, secret.as_deref()).await.map_err(|e| self.fail(e))?;
         Ok(self.dossier(d))
     }
 

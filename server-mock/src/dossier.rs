@@ -64,6 +64,11 @@ CREATE TABLE IF NOT EXISTS dossier_steps (
     note    TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS dossier_steps_code ON dossier_steps(code, id);
+-- The applicant said the fee of status 6 is transferred; cleared by the office's next step.
+CREATE TABLE IF NOT EXISTS dossier_payments (
+    code        TEXT PRIMARY KEY REFERENCES dossiers(code),
+    reported_at TEXT NOT NULL
+);
 "#;
 
 /// Look-ups (hits and misses) one device may make per minute; an address gets twice as many.
@@ -136,6 +141,7 @@ impl Limits {
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/api/v1/dossiers/{code}", get(lookup))
+        .route("/api/v1/dossiers/{code}/paid", post(paid))
         .route("/api/v1/procedures", get(procedures))
         .route("/api/v1/procedures/{code}", get(procedure))
         .route("/admin/dossiers", post(register).get(list))
@@ -201,6 +207,34 @@ fn rate_keys(headers: &HeaderMap, ext: &Extensions) -> Vec<(String, u32)> {
     keys
 }
 
+/// The rate limit's refusal when a device or address has asked too often.
+fn too_many(s: &AppState, keys: &[(String, u32)]) -> Option<Response> {
+    let wait = s.dossier_limits.admit(keys, now_s()).err()?;
+    Some(
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, wait.to_string())],
+            Json(
+                serde_json::json!({"code": "rate_limited", "message": "too many dossier look-ups; wait and try again"}),
+            ),
+        )
+            .into_response(),
+    )
+}
+
+/// The dossier's ETag when `secret` opens `code`. Unknown codes compare
+/// against a digest no secret hashes to, so both misses cost the same.
+fn opened(conn: &Connection, code: &str, headers: &HeaderMap) -> Result<Option<String>, Error> {
+    let secret = headers.get(SECRET_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let given = secret_hash(code, secret);
+    let row: Option<(Vec<u8>, String)> = conn
+        .query_row("SELECT secret_hash, etag FROM dossiers WHERE code = ?1", [code], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let stored = row.as_ref().map(|r| r.0.as_slice()).unwrap_or(&[0u8; 32]);
+    let matches = same_digest(&given, stored);
+    Ok(row.filter(|_| matches).map(|(_, etag)| etag))
+}
+
 async fn lookup(
     State(s): State<Arc<AppState>>,
     Path(code): Path<String>,
@@ -208,27 +242,12 @@ async fn lookup(
     ext: Extensions,
 ) -> Result<Response, Error> {
     let keys = rate_keys(&headers, &ext);
-    if let Err(wait) = s.dossier_limits.admit(&keys, now_s()) {
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, wait.to_string())],
-            Json(
-                serde_json::json!({"code": "rate_limited", "message": "too many dossier look-ups; wait and try again"}),
-            ),
-        )
-            .into_response());
+    if let Some(refused) = too_many(&s, &keys) {
+        return Ok(refused);
     }
     let code = code.trim().to_uppercase();
-    let secret = headers.get(SECRET_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let given = secret_hash(&code, secret);
     let conn = s.db.conn();
-    let row: Option<(Vec<u8>, String)> = conn
-        .query_row("SELECT secret_hash, etag FROM dossiers WHERE code = ?1", [&code], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    // Unknown codes compare against a digest no secret hashes to, so both misses cost the same.
-    let stored = row.as_ref().map(|r| r.0.as_slice()).unwrap_or(&[0u8; 32]);
-    let matches = same_digest(&given, stored);
-    let Some((_, etag)) = row.filter(|_| matches) else {
+    let Some(etag) = opened(&conn, &code, &headers)? else {
         drop(conn);
         s.dossier_limits.miss(&keys);
         return Ok(not_found());
@@ -240,6 +259,47 @@ async fn lookup(
     }
     let reply = reply(&conn, &code)?.ok_or_else(|| Error::Internal("dossier vanished".into()))?;
     Ok(([(header::ETAG, tag), (header::CACHE_CONTROL, private)], Json(reply)).into_response())
+}
+
+/// `POST /api/v1/dossiers/{code}/paid`: the applicant says the fee of status
+/// 6 is transferred. Opened with the receipt's secret like a look-up; saying
+/// it twice changes nothing; the office confirms by moving the dossier on.
+async fn paid(
+    State(s): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    ext: Extensions,
+) -> Result<Response, Error> {
+    let keys = rate_keys(&headers, &ext);
+    if let Some(refused) = too_many(&s, &keys) {
+        return Ok(refused);
+    }
+    let code = code.trim().to_uppercase();
+    let conn = s.db.conn();
+    if opened(&conn, &code, &headers)?.is_none() {
+        drop(conn);
+        s.dossier_limits.miss(&keys);
+        return Ok(not_found());
+    }
+    let status: u8 = conn.query_row("SELECT status FROM dossiers WHERE code = ?1", [&code], |r| r.get(0))?;
+    if status != DossierStatus::NeedsPayment.code() {
+        return Err(Error::Conflict("this dossier is not waiting for a fee".into()));
+    }
+    let tx = conn.unchecked_transaction()?;
+    let at = crate::now_iso();
+    if tx.execute("INSERT OR IGNORE INTO dossier_payments (code, reported_at) VALUES (?1, ?2)", params![code, at])? == 1
+    {
+        tx.execute(
+            "INSERT INTO dossier_steps (code, at, status, unit, note) VALUES (?1, ?2, ?3, 'Công dân', ?4)",
+            params![code, at, status, "Công dân báo đã chuyển khoản lệ phí, chờ xác nhận"],
+        )?;
+        retag(&tx, &code)?;
+    }
+    tx.commit()?;
+    let etag: String = conn.query_row("SELECT etag FROM dossiers WHERE code = ?1", [&code], |r| r.get(0))?;
+    let tag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
+    let reply = reply(&conn, &code)?.ok_or_else(|| Error::Internal("dossier vanished".into()))?;
+    Ok(([(header::ETAG, tag)], Json(reply)).into_response())
 }
 
 fn reply(conn: &Connection, code: &str) -> Result<Option<DossierReply>, Error> {
@@ -276,6 +336,10 @@ fn reply(conn: &Connection, code: &str) -> Result<Option<DossierReply>, Error> {
         .filter_map(|(at, s, unit, note)| Some(DossierStep { at, status: DossierStatus::from_code(s)?, unit, note }))
         .collect();
     let payee = (status == DossierStatus::NeedsPayment.code() && amount.is_some()).then(|| seed::payee(&city, code));
+    let paid_reported_at = conn
+        .query_row("SELECT reported_at FROM dossier_payments WHERE code = ?1", [code], |r| r.get::<_, String>(0))
+        .optional()?
+        .filter(|_| payee.is_some());
     Ok(Some(DossierReply {
         code: code.to_owned(),
         city,
@@ -289,6 +353,7 @@ fn reply(conn: &Connection, code: &str) -> Result<Option<DossierReply>, Error> {
         missing_papers: serde_json::from_str(&missing).unwrap_or_default(),
         amount_vnd: amount,
         payee,
+        paid_reported_at,
         history,
         updated_at: updated,
     }))
@@ -444,6 +509,8 @@ fn step(conn: &Connection, code: &str, a: &AdvanceDossier, at: &str) -> Result<b
         "INSERT INTO dossier_steps (code, at, status, unit, note) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![code, at, a.status.code(), unit, a.note],
     )?;
+    // The office's step settles a reported payment (a later fee starts afresh).
+    conn.execute("DELETE FROM dossier_payments WHERE code = ?1", [code])?;
     retag(conn, code)?;
     Ok(true)
 }

@@ -5,7 +5,8 @@
 // arrives as a notice and a badge. Pictures that are not receipts say why.
 // The procedure catalogue is searched without diacritics and a procedure opened.
 // A dossier waiting for its fee shows a VietQR that reads back, off the screen,
-// as a transfer of the amount to the city's account with the dossier code.
+// as a transfer of the amount to the city's account with the dossier code; told
+// it is paid, it waits for the office, whose next step takes the fee away.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -162,4 +163,20 @@ test('a fee to pay shows a VietQR that reads back as the transfer', async () => 
   const payload = execFileSync(CLI, ['qr', png]).toString().trim();
   assert.match(payload, /^000201010212/, payload);
   assert.ok(payload.includes('A000000727') && payload.includes('5406150000') && payload.includes(d.code), payload);
+
+  // "I have transferred it": the dossier waits for the office's confirmation.
+  await byTest(page, 'dossier-fee-paid').click();
+  await byTest(page, 'dossier-fee-waiting').waitFor({ timeout: 20000 });
+  assert.equal(await byTest(page, 'dossier-fee-paid').count(), 0);
+  await byTest(page, 'dossier-fee-waiting').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  await shot(page, '36-dossier-fee-paid-waiting');
+
+  // The office confirms by moving the dossier on: looked up again, no fee to pay.
+  const res = await fetch(`${app.serverUrl}/admin/dossiers/${encodeURIComponent(d.code)}/advance`,
+    { method: 'POST', headers: admin, body: JSON.stringify({ status: 4, note: 'Đã nhận lệ phí' }) });
+  assert.equal(res.status, 200);
+  await lookUp(page, d.code, '3344');
+  await page.waitForFunction(() => /Đã nhận lệ phí/.test(document.querySelector('[data-testid="dossier-timeline"]')?.textContent ?? ''),
+    null, { timeout: 20000 });
+  assert.equal(await byTest(page, 'dossier-fee').count(), 0);
 });

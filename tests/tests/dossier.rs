@@ -369,3 +369,34 @@ async fn a_fee_to_pay_comes_with_a_vietqr_any_bank_app_reads() {
     assert!(d.reply.payee.is_none() && d.fee.is_none());
     srv.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_paid_fee_waits_for_the_office_then_goes_with_its_next_step() {
+    let srv = mycity_tests::server().await;
+    let base = format!("http://{}", srv.addr);
+    let code = demo_dossier(&base, 6).await;
+    let (_d, core) = core(Some(base.clone()));
+    // A wrong secret reads like an unknown code, and changes nothing.
+    assert!(core.report_fee_paid(&code, Some("0000")).await.is_err());
+    let d = core.lookup_dossier(&code, Some("3344")).await.unwrap();
+    assert!(!d.fee.as_ref().unwrap().paid_reported);
+
+    let d = core.report_fee_paid(&code, Some("3344")).await.unwrap();
+    assert!(d.fee.as_ref().unwrap().paid_reported, "paid, waiting for the office");
+    assert!(d.reply.history.last().unwrap().note.contains("chờ xác nhận"));
+    let steps = d.reply.history.len();
+    // Saying it twice changes nothing.
+    let again = core.report_fee_paid(&code, Some("3344")).await.unwrap();
+    assert_eq!(again.reply.history.len(), steps);
+
+    // The office confirms by moving the dossier on: no fee any more.
+    advance(&base, &code, json!({ "status": 4, "note": "Đã nhận lệ phí" })).await;
+    let d = core.lookup_dossier(&code, Some("3344")).await.unwrap();
+    assert_eq!(d.reply.status, DossierStatus::Processing);
+    assert!(d.fee.is_none() && d.reply.paid_reported_at.is_none());
+    // Nothing to pay now: the server refuses, the stored dossier stays as it was.
+    let e = core.report_fee_paid(&code, Some("3344")).await.unwrap_err();
+    assert!(matches!(e, Error::Server { status: 409, .. }), "{e:?}");
+    assert_eq!(core.dossier_cached(&code).unwrap().unwrap().reply.status, DossierStatus::Processing);
+    srv.shutdown().await.unwrap();
+}

@@ -146,14 +146,14 @@ fn Lookup(shown: Signal<Option<Record>>) -> Element {
             p { class: "banner offline", role: "alert", "data-testid": "dossier-error", "{e}" }
         }
         if let Some(d) = shown() {
-            Card { d, secret: secret() }
+            Card { d, secret: secret(), on_update: move |d| shown.set(Some(d)) }
         }
     }
 }
 
 /// One dossier: status, dates, what is missing, its steps, watch/unwatch.
 #[component]
-fn Card(d: Record, secret: String) -> Element {
+fn Card(d: Record, secret: String, on_update: EventHandler<Record>) -> Element {
     let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
     let mut note = use_signal(|| None::<String>);
@@ -163,6 +163,7 @@ fn Card(d: Record, secret: String) -> Element {
     let last = r.history.len().saturating_sub(1);
     let code = r.code.clone();
     let watched = d.watched;
+    let fee_secret = secret.clone();
     let toggle = move |_| {
         let texts = ui.texts.read().clone();
         let done = if watched { core.unwatch_dossier(&code) } else { core.watch_dossier(&code, &secret) };
@@ -194,7 +195,7 @@ fn Card(d: Record, secret: String) -> Element {
                 }
             }
             if let Some(fee) = d.fee.clone() {
-                FeeCard { fee }
+                FeeCard { fee, code: r.code.clone(), secret: fee_secret.clone(), on_update }
             } else if let Some(price) = t.ticket(r.amount_vnd) {
                 p { class: "banner offline", "data-testid": "dossier-amount", {t.args("dossier-amount", &[("amount", &price)])} }
             }

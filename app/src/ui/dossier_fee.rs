@@ -3,9 +3,9 @@
 //! transfer details for a person paying from another phone or at a counter.
 
 use dioxus::prelude::*;
-use mycity_core::dossier::Fee;
+use mycity_core::{dossier::Fee, Dossier};
 
-use super::Ui;
+use super::{Services, Ui};
 
 /// Writes its argument to the clipboard; answers whether that worked.
 const COPY_JS: &str = r#"
@@ -13,10 +13,30 @@ const text = await dioxus.recv();
 try { await navigator.clipboard.writeText(text); dioxus.send(true); } catch (e) { dioxus.send(false); }
 "#;
 
+/// The fee of dossier `code`; `secret` opens it (empty for a watched one).
 #[component]
-pub fn FeeCard(fee: Fee) -> Element {
+pub fn FeeCard(fee: Fee, code: String, secret: String, on_update: EventHandler<Dossier>) -> Element {
+    let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
     let mut copied = use_signal(|| None::<bool>);
+    let mut sending = use_signal(|| false);
+    let mut error = use_signal(|| None::<String>);
+    let paid = move |_| {
+        let (core, code, secret) = (core.clone(), code.clone(), secret.clone());
+        sending.set(true);
+        spawn(async move {
+            let secret = Some(secret.as_str()).filter(|s| !s.trim().is_empty());
+            let done = core.report_fee_paid(&code, secret).await;
+            sending.set(false);
+            match done {
+                Ok(d) => {
+                    error.set(None);
+                    on_update.call(d);
+                }
+                Err(e) => error.set(Some(ui.texts.read().error(&e))),
+            }
+        });
+    };
     let t = ui.texts.read();
     let details = fee.details.clone();
     let copy = move |_| {
@@ -44,8 +64,21 @@ pub fn FeeCard(fee: Fee) -> Element {
             if let Some(rest) = &fee.reference_cut {
                 p { class: "banner warning", {t.args("dossier-fee-reference-cut", &[("rest", rest)])} }
             }
-            button { r#type: "button", class: "secondary", "data-testid": "dossier-fee-copy", onclick: copy,
-                {t.get("dossier-fee-copy")}
+            div { class: "row",
+                button { r#type: "button", class: "secondary", "data-testid": "dossier-fee-copy", onclick: copy,
+                    {t.get("dossier-fee-copy")}
+                }
+                if !fee.paid_reported {
+                    button { r#type: "button", class: "primary", "data-testid": "dossier-fee-paid",
+                        disabled: sending(), onclick: paid, {t.get("dossier-fee-paid")}
+                    }
+                }
+            }
+            if fee.paid_reported {
+                p { class: "banner info", role: "status", "data-testid": "dossier-fee-waiting", {t.get("dossier-fee-waiting")} }
+            }
+            if let Some(e) = error() {
+                p { class: "banner offline", role: "alert", "{e}" }
             }
             match copied() {
                 Some(true) => rsx! { p { class: "banner ok", role: "status", {t.get("dossier-fee-copied")} } },

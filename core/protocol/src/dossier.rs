@@ -155,6 +155,10 @@ pub struct DossierReply {
     /// Where to pay it by bank transfer (status 6), for a VietQR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payee: Option<Payee>,
+    /// When the applicant said the fee was transferred (status 6, until the
+    /// office confirms it by moving the dossier on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_reported_at: Option<String>,
     /// History, oldest first.
     #[serde(default)]
     pub history: Vec<DossierStep>,

@@ -55,6 +55,32 @@ impl Api {
         }
     }
 
+    /// Tells the one-stop system the applicant transferred the fee of status 6
+    /// (opened with the receipt's secret, like a look-up).
+    pub async fn dossier_paid(&self, code: &str, secret: &str, device: &str) -> Result<(Answer, Option<String>)> {
+        let path = percent_encoding::utf8_percent_encode(code, percent_encoding::NON_ALPHANUMERIC);
+        let resp = self
+            .http
+            .post(format!("{}/api/v1/dossiers/{path}/paid", self.base))
+            .header(SECRET_HEADER, secret)
+            .header(DEVICE_HEADER, device)
+            .send()
+            .await?;
+        let tag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        match resp.status() {
+            StatusCode::NOT_FOUND => Ok((Answer::NotFound, None)),
+            s if s.is_success() => {
+                let text = resp.text().await?;
+                let reply: DossierReply = serde_json::from_str(&text).map_err(|e| garbage("dossier", e))?;
+                if reply.code != code {
+                    return Err(garbage("dossier", format!("asked for {code}, got {}", reply.code)));
+                }
+                Ok((Answer::Fresh(Box::new(reply)), tag))
+            }
+            _ => Err(server_error(resp).await),
+        }
+    }
+
     /// Downloads the city's procedure catalogue, unless `etag` still matches.
     pub async fn procedures(&self, city: &str, etag: Option<&str>) -> Result<Catalogue> {
         let mut req = self.http.get(format!("{}/api/v1/procedures", self.base)).query(&[("city", city)]);

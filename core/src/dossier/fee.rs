@@ -37,6 +37,8 @@ pub struct Fee {
     pub svg: String,
     /// Every transfer detail as text, for "copy transfer details".
     pub details: String,
+    /// The applicant told the office the fee is transferred; waiting for its confirmation.
+    pub paid_reported: bool,
 }
 
 /// The fee of `reply`, when it asks for one and says where to pay; `None`
@@ -88,6 +90,7 @@ pub(crate) fn fee(t: &Texts, reply: &DossierReply) -> Option<Fee> {
         payload: payload.text,
         svg,
         details,
+        paid_reported: reply.paid_reported_at.is_some(),
     })
 }
 

@@ -124,6 +124,7 @@ mod tests {
             missing_papers: vec![],
             amount_vnd: None,
             payee: None,
+            paid_reported_at: None,
             history: (0..steps)
                 .map(|i| DossierStep {
                     at: String::new(), status, unit: "Một cửa".into(), note: format!("bước {i}")

@@ -131,6 +131,21 @@ enum Fetch {
     NotModified,
 }
 
+/// The secret given, checked, or else the one stored for a watched dossier.
+fn secret_or_stored(given: Option<&str>, stored: Option<&store::Row>) -> Result<String> {
+    match given.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => check_secret(s),
+        None => stored.and_then(|r| r.secret.clone()).ok_or_else(|| {
+            Error::from(
+                Problem::new("dossier-secret", "the receipt's secret is needed")
+                    .field("secret")
+                    .arg("min", 4)
+                    .arg("max", 12),
+            )
+        }),
+    }
+}
+
 fn not_found() -> Error {
     Problem::new("dossier-not-found", "no dossier with this code and secret").field("code").into()
 }
@@ -236,17 +251,7 @@ impl MyCity {
         let code = self.check_dossier_code(code)?;
         let slug = self.city_slug();
         let stored = self.inner.store.read(|c| store::get(c, &slug, &code))?;
-        let secret = match secret.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => check_secret(s)?,
-            None => stored.as_ref().and_then(|r| r.secret.clone()).ok_or_else(|| {
-                Error::from(
-                    Problem::new("dossier-secret", "the receipt's secret is needed")
-                        .field("secret")
-                        .arg("min", 4)
-                        .arg("max", 12),
-                )
-            })?,
-        };
+        let secret = secret_or_stored(secret, stored.as_ref())?;
         // A stored copy looked up with another secret must not be confirmed by a 304.
         let same_secret = stored.as_ref().is_some_and(|r| r.secret.as_deref().is_none_or(|s| s == secret));
         let etag = stored.as_ref().filter(|_| same_secret).and_then(|r| r.etag.clone());
@@ -256,6 +261,32 @@ impl MyCity {
             self.inner.store.write(|tx| store::mark_seen(tx, &slug, &code))?;
         }
         self.dossier_view(&slug, store::Row { unseen: 0, ..row })
+    }
+
+    /// Tells the city's one-stop system the fee of a dossier at status 6 is
+    /// transferred (the secret as for [`MyCity::lookup_dossier`]). The
+    /// dossier then shows "paid, waiting for the office's confirmation"
+    /// ([`Fee::paid_reported`]) until the office moves it on. Saying it twice
+    /// changes nothing; a dossier not waiting for a fee is refused by the server.
+    pub async fn report_fee_paid(&self, code: &str, secret: Option<&str>) -> Result<Dossier> {
+        let code = self.check_dossier_code(code)?;
+        let slug = self.city_slug();
+        let stored = self.inner.store.read(|c| store::get(c, &slug, &code))?;
+        let secret = secret_or_stored(secret, stored.as_ref())?;
+        let api = self.api_for(&slug)?;
+        let (answer, tag) = api.dossier_paid(&code, &secret, &self.device_id()?).await?;
+        let Answer::Fresh(reply) = answer else { return Err(not_found()) };
+        let change = logic::change(stored.as_ref().map(|r| &r.reply), &reply);
+        let now = city::now();
+        self.inner.store.write(|tx| {
+            store::put(tx, &slug, &reply, tag.as_deref(), now)?;
+            if let Some(c) = &change {
+                store::add_change(tx, &slug, c, false, now)?;
+            }
+            Ok(())
+        })?;
+        let row = self.inner.store.read(|c| store::get(c, &slug, &code))?.ok_or_else(not_found)?;
+        self.dossier_view(&slug, row)
     }
 
     /// One conditional request and what it does to the store; the change, if any.
