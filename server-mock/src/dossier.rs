@@ -235,23 +235,33 @@ fn opened(conn: &Connection, code: &str, headers: &HeaderMap) -> Result<Option<S
     Ok(row.filter(|_| matches).map(|(_, etag)| etag))
 }
 
+/// The rate limit and the receipt's secret, as every request about one
+/// dossier meets them: the dossier's ETag, or the answer to send instead
+/// (429, or the one 404 for an unknown code and a wrong secret alike).
+fn admit(s: &AppState, code: &str, headers: &HeaderMap, ext: &Extensions) -> Result<Result<String, Response>, Error> {
+    let keys = rate_keys(headers, ext);
+    if let Some(refused) = too_many(s, &keys) {
+        return Ok(Err(refused));
+    }
+    let etag = opened(&s.db.conn(), code, headers)?;
+    Ok(etag.ok_or_else(|| {
+        s.dossier_limits.miss(&keys);
+        not_found()
+    }))
+}
+
 async fn lookup(
     State(s): State<Arc<AppState>>,
     Path(code): Path<String>,
     headers: HeaderMap,
     ext: Extensions,
 ) -> Result<Response, Error> {
-    let keys = rate_keys(&headers, &ext);
-    if let Some(refused) = too_many(&s, &keys) {
-        return Ok(refused);
-    }
     let code = code.trim().to_uppercase();
-    let conn = s.db.conn();
-    let Some(etag) = opened(&conn, &code, &headers)? else {
-        drop(conn);
-        s.dossier_limits.miss(&keys);
-        return Ok(not_found());
+    let etag = match admit(&s, &code, &headers, &ext)? {
+        Ok(etag) => etag,
+        Err(refused) => return Ok(refused),
     };
+    let conn = s.db.conn();
     let tag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
     let private = HeaderValue::from_static("private, no-cache");
     if crate::etag_matches(&headers, &etag) {
@@ -270,17 +280,11 @@ async fn paid(
     headers: HeaderMap,
     ext: Extensions,
 ) -> Result<Response, Error> {
-    let keys = rate_keys(&headers, &ext);
-    if let Some(refused) = too_many(&s, &keys) {
+    let code = code.trim().to_uppercase();
+    if let Err(refused) = admit(&s, &code, &headers, &ext)? {
         return Ok(refused);
     }
-    let code = code.trim().to_uppercase();
     let conn = s.db.conn();
-    if opened(&conn, &code, &headers)?.is_none() {
-        drop(conn);
-        s.dossier_limits.miss(&keys);
-        return Ok(not_found());
-    }
     let status: u8 = conn.query_row("SELECT status FROM dossiers WHERE code = ?1", [&code], |r| r.get(0))?;
     if status != DossierStatus::NeedsPayment.code() {
         return Err(Error::Conflict("this dossier is not waiting for a fee".into()));

@@ -19,6 +19,16 @@ fn garbage(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Server { status: 502, message: format!("the server's {what} is not readable: {e}"), retry_after_s: None }
 }
 
+/// A dossier in a successful answer, checked to be the one asked for.
+async fn fresh(resp: reqwest::Response, code: &str) -> Result<Answer> {
+    let text = resp.text().await?;
+    let reply: DossierReply = serde_json::from_str(&text).map_err(|e| garbage("dossier", e))?;
+    if reply.code != code {
+        return Err(garbage("dossier", format!("asked for {code}, got {}", reply.code)));
+    }
+    Ok(Answer::Fresh(Box::new(reply)))
+}
+
 impl Api {
     /// Looks a dossier up with its receipt secret (in a header, out of URLs and
     /// logs), conditionally when `etag` is given.
@@ -43,14 +53,7 @@ impl Api {
         match resp.status() {
             StatusCode::NOT_MODIFIED => Ok((Answer::Unchanged, tag)),
             StatusCode::NOT_FOUND => Ok((Answer::NotFound, None)),
-            s if s.is_success() => {
-                let text = resp.text().await?;
-                let reply: DossierReply = serde_json::from_str(&text).map_err(|e| garbage("dossier", e))?;
-                if reply.code != code {
-                    return Err(garbage("dossier", format!("asked for {code}, got {}", reply.code)));
-                }
-                Ok((Answer::Fresh(Box::new(reply)), tag))
-            }
+            s if s.is_success() => Ok((fresh(resp, code).await?, tag)),
             _ => Err(server_error(resp).await),
         }
     }
@@ -69,14 +72,7 @@ impl Api {
         let tag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
         match resp.status() {
             StatusCode::NOT_FOUND => Ok((Answer::NotFound, None)),
-            s if s.is_success() => {
-                let text = resp.text().await?;
-                let reply: DossierReply = serde_json::from_str(&text).map_err(|e| garbage("dossier", e))?;
-                if reply.code != code {
-                    return Err(garbage("dossier", format!("asked for {code}, got {}", reply.code)));
-                }
-                Ok((Answer::Fresh(Box::new(reply)), tag))
-            }
+            s if s.is_success() => Ok((fresh(resp, code).await?, tag)),
             _ => Err(server_error(resp).await),
         }
     }
