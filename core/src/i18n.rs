@@ -3,6 +3,8 @@
 //! The `.ftl` files live in `assets/i18n/` and are compiled in, so text is
 //! there offline and a missing file cannot happen at run time.
 
+use std::sync::{Arc, OnceLock};
+
 use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource, FluentValue};
 use serde::{Deserialize, Serialize};
 
@@ -40,27 +42,38 @@ impl Lang {
     }
 }
 
-/// The UI's strings in one language.
+/// The UI's strings in one language. Cheap to make and to clone: each
+/// language's Fluent files are parsed once per process and shared.
+#[derive(Clone)]
 pub struct Texts {
     lang: Lang,
-    bundle: FluentBundle<FluentResource>,
+    bundle: Arc<FluentBundle<FluentResource>>,
     /// The city's offset from UTC: dates show on the city's wall clock.
     offset: time::UtcOffset,
 }
 
+/// The Fluent bundle of `lang`'s compiled-in strings.
+fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    let (src, id) = match lang {
+        Lang::Vi => (VI, unic_langid::langid!("vi")),
+        Lang::En => (EN, unic_langid::langid!("en")),
+    };
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Isolation marks around arguments show as boxes in some fonts and break tests on text.
+    bundle.set_use_isolating(false);
+    // The files are compiled in and checked by tests; a parse error keeps the good entries.
+    let res = FluentResource::try_new(src.to_owned()).unwrap_or_else(|(res, _)| res);
+    let _ = bundle.add_resource(res);
+    bundle
+}
+
 impl Texts {
-    /// Loads the strings of `lang`.
+    /// The strings of `lang`.
     pub fn new(lang: Lang) -> Texts {
-        let (src, id) = match lang {
-            Lang::Vi => (VI, unic_langid::langid!("vi")),
-            Lang::En => (EN, unic_langid::langid!("en")),
-        };
-        let mut bundle = FluentBundle::new_concurrent(vec![id]);
-        // Isolation marks around arguments show as boxes in some fonts and break tests on text.
-        bundle.set_use_isolating(false);
-        // The files are compiled in and checked by tests; a parse error keeps the good entries.
-        let res = FluentResource::try_new(src.to_owned()).unwrap_or_else(|(res, _)| res);
-        let _ = bundle.add_resource(res);
+        // Parsing a language's strings took most of a bindings call that
+        // renders text (docs/BENCHMARKS.md, "Bindings"): once per process.
+        static BUNDLES: [OnceLock<Arc<FluentBundle<FluentResource>>>; 2] = [OnceLock::new(), OnceLock::new()];
+        let bundle = BUNDLES[lang as usize].get_or_init(|| Arc::new(bundle(lang))).clone();
         // Every city MyCity serves is on Indochina Time; `with_offset` sets another.
         let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
         Texts { lang, bundle, offset }
