@@ -252,6 +252,15 @@ report-outside-warning = This place is outside the city; choose it again on the 
 report-request-id = Request { $id }
 report-more = Show more
 report-less = Show less
+report-due = Due { $date }
+report-overdue = Overdue by { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+report-answered-in = Answered in { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
 sos-dial-mobile = From a mobile dial { $number }
 problem-qr-too-long = This text is too long for a QR code ({ $bytes } bytes).
 problem-vietqr-bin = A bank's BIN is 6 digits (VietinBank is 970415).

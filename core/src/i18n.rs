@@ -161,6 +161,14 @@ impl Texts {
         }
     }
 
+    /// The calendar date of a unix time on the city's clock, as [`Texts::date`] shows it.
+    pub fn date_unix(&self, unix: i64) -> String {
+        match time::OffsetDateTime::from_unix_timestamp(unix) {
+            Ok(at) => self.date(at.to_offset(self.offset).date()),
+            Err(_) => unix.to_string(),
+        }
+    }
+
     /// The time of day of a unix time on the city's clock: "09:05".
     pub fn clock(&self, unix: i64) -> String {
         match time::OffsetDateTime::from_unix_timestamp(unix) {

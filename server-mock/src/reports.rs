@@ -24,6 +24,14 @@ CREATE TABLE IF NOT EXISTS services (
     attributes   TEXT NOT NULL,   -- JSON array of Open311 attribute definitions
     PRIMARY KEY (jurisdiction, code)
 );
+-- How many days the city gives itself to handle a category (the pack's
+-- `target_days`; Đắk Nông's 7-day commitment when a pack sets none).
+CREATE TABLE IF NOT EXISTS service_targets (
+    jurisdiction TEXT NOT NULL,
+    code         TEXT NOT NULL,
+    target_days  INTEGER NOT NULL,
+    PRIMARY KEY (jurisdiction, code)
+);
 CREATE TABLE IF NOT EXISTS requests (
     id            INTEGER PRIMARY KEY,
     jurisdiction  TEXT NOT NULL,
@@ -189,6 +197,18 @@ struct Questions {
     description_en: String,
 }
 
+/// Days a city gives itself to handle a report when its pack sets no
+/// `target_days` for the category: Đắk Nông answers every citizen report
+/// within 7 days (seed 002 §2.3.2).
+pub const DEFAULT_TARGET_DAYS: u64 = 7;
+
+/// When a request is due: `requested` plus the category's handling target,
+/// on the same clock (ISO 8601 with its offset).
+fn expected(requested: &str, days: i64) -> Option<String> {
+    let due = crate::instant(requested)? + time::Duration::days(days);
+    due.format(&time::format_description::well_known::Rfc3339).ok()
+}
+
 /// Loads a pack's report categories as services (the seed does this for every pack).
 pub fn seed_services(conn: &Connection, jurisdiction: &str, pack: &Value) -> Result<(), Error> {
     let Some(categories) = pack.get("categories").and_then(|c| c.as_array()) else {
@@ -201,9 +221,15 @@ pub fn seed_services(conn: &Connection, jurisdiction: &str, pack: &Value) -> Res
            name_vi = excluded.name_vi, name_en = excluded.name_en, description = excluded.description,
            attributes = excluded.attributes",
     )?;
+    let mut target = conn.prepare(
+        "INSERT INTO service_targets (jurisdiction, code, target_days) VALUES (?1, ?2, ?3)
+         ON CONFLICT (jurisdiction, code) DO UPDATE SET target_days = excluded.target_days",
+    )?;
     for (i, c) in categories.iter().enumerate() {
         let s = |p: &str| c.pointer(p).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         let code = s("/code");
+        let days = c.get("target_days").and_then(Value::as_u64).filter(|d| (1..=365).contains(d));
+        target.execute(params![jurisdiction, code, days.unwrap_or(DEFAULT_TARGET_DAYS)])?;
         stmt.execute(params![
             jurisdiction,
             code,
@@ -361,11 +387,13 @@ pub fn find_requests(
 ) -> Result<Vec<ServiceRequest>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.status, r.status_notes, r.service_code, COALESCE(s.name_vi, r.service_code), r.description,
-                r.requested_at, r.updated_at, r.address, r.lat, r.long, r.media_id, r.media_url
+                r.requested_at, r.updated_at, r.address, r.lat, r.long, r.media_id, r.media_url,
+                COALESCE(t.target_days, ?2)
          FROM requests r LEFT JOIN services s ON s.jurisdiction = r.jurisdiction AND s.code = r.service_code
+         LEFT JOIN service_targets t ON t.jurisdiction = r.jurisdiction AND t.code = r.service_code
          WHERE r.jurisdiction = ?1 ORDER BY r.id DESC",
     )?;
-    let mut rows = stmt.query([jurisdiction])?;
+    let mut rows = stmt.query(params![jurisdiction, DEFAULT_TARGET_DAYS])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
@@ -394,9 +422,9 @@ pub fn find_requests(
             description: Some(r.get(5)?),
             agency_responsible: None,
             service_notice: None,
+            expected_datetime: expected(&requested, r.get(13)?),
             requested_datetime: Some(requested),
             updated_datetime: Some(r.get(7)?),
-            expected_datetime: None,
             address: r.get(8)?,
             address_id: None,
             zipcode: None,

@@ -50,6 +50,9 @@ test('report a pothole and see it received, then fixed', async () => {
     document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã xử lý xong'), null, { timeout: 20000 });
   await page.waitForFunction(() => !document.querySelector('[data-testid="tab-report-news"]'), null, { timeout: 5000 });
   assert.match(await byTest(page, 'timeline').innerText(), /Đội duy tu đã vá xong/);
+  // Against the city's 7-day handling target: answered the same day.
+  await page.waitForFunction(() => /Đã xử lý sau 1 ngày/.test(document.querySelector('[data-testid="report-deadline"]')?.textContent ?? ''),
+    null, { timeout: 20000 });
   await byTest(page, 'notice').waitFor();
   assert.match(await byTest(page, 'notice').innerText(), /Đã xử lý xong/);
   await shot(page, '12-my-reports-fixed');

@@ -69,6 +69,15 @@ async fn a_report_is_checked_queued_sent_and_answered() {
     assert_eq!(on_server.len(), 1);
     assert_eq!(on_server[0]["service_request_id"], server_id.as_str());
     assert!(on_server[0]["media_url"].as_str().is_some(), "the photo went along");
+    // The city's handling target: 7 days from the request unless the pack sets another.
+    let at = |field: &str| {
+        let text = on_server[0][field].as_str().unwrap_or_else(|| panic!("{field}: {}", on_server[0]));
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+    };
+    assert_eq!(at("expected_datetime") - at("requested_datetime"), time::Duration::days(7));
+    assert!(core.refresh_reports().await.unwrap().is_empty());
+    let due = at("expected_datetime").unix_timestamp();
+    assert_eq!(core.my_reports().unwrap()[0].deadline, Some(mycity_core::reports::Deadline::Due { at: due }));
 
     // The city answers; the app picks it up as a change.
     let staff = reqwest::Client::new()
@@ -87,6 +96,11 @@ async fn a_report_is_checked_queued_sent_and_answered() {
     assert_eq!(mine[0].events.len(), 1);
     assert_eq!((mine[0].unseen, core.report_news().unwrap()), (1, 1));
     assert!(mine[0].can_reopen);
+    assert_eq!(
+        mine[0].deadline,
+        Some(mycity_core::reports::Deadline::AnsweredIn { days: 1, on_time: Some(true) }),
+        "fixed the same day"
+    );
     core.mark_reports_seen().unwrap();
     assert_eq!((core.my_reports().unwrap()[0].unseen, core.report_news().unwrap()), (0, 0));
     assert!(core.refresh_reports().await.unwrap().is_empty(), "nothing new the second time");

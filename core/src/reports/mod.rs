@@ -5,9 +5,11 @@
 //! status check changes a report) are pure functions here, tested here; the
 //! SQL is in [`store`]; the sending is the sync engine's.
 
+pub mod deadline;
 mod draft;
 pub(crate) mod store;
 
+pub use deadline::Deadline;
 pub use draft::{local_datetime, problems, validate, Contact, Draft, PhotoAdded, PlaceSource, Placed};
 use mycity_protocol::open311::ServiceRequest;
 pub use mycity_protocol::{
@@ -141,6 +143,10 @@ pub struct Report {
     pub unseen: usize,
     /// The person may say "not fixed" and reopen it.
     pub can_reopen: bool,
+    /// When the city said it would have handled it (ISO 8601), once it did.
+    pub expected_at: Option<String>,
+    /// Due, overdue, or answered in how many days.
+    pub deadline: Option<Deadline>,
 }
 
 /// True when a report may be reopened: the city called it done, it is on the

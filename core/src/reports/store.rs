@@ -12,8 +12,8 @@ use mycity_protocol::{
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{
-    can_reopen, split_name, status_after_check, Contact, Draft, Event, Report, ReportStatus, SendState, Service,
-    StatusChange,
+    can_reopen, deadline, split_name, status_after_check, Contact, Draft, Event, Report, ReportStatus, SendState,
+    Service, StatusChange,
 };
 use crate::{
     api::ServiceWithQuestions,
@@ -251,7 +251,8 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
                 COALESCE(s.name, CASE ?2 WHEN 'en' THEN c.name_en ELSE c.name_vi END, r.service_code),
                 (SELECT count(*) FROM report_events e WHERE e.report_id = r.id AND e.seen = 0),
                 {},
-                (SELECT p.thumb FROM report_photos p WHERE p.report_id = r.id ORDER BY p.position LIMIT 1)
+                (SELECT p.thumb FROM report_photos p WHERE p.report_id = r.id ORDER BY p.position LIMIT 1),
+                r.expected_at
          FROM reports r
          LEFT JOIN outbox o ON o.ref = r.id AND o.kind = 'report'
          LEFT JOIN services s ON s.city = r.city AND s.lang = ?2 AND s.code = r.service_code
@@ -286,6 +287,8 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
             service_name: r.get(13)?,
             unseen: r.get::<_, i64>(14)? as usize,
             thumbnail: r.get(16)?,
+            expected_at: r.get(17)?,
+            deadline: None,
             events: vec![],
         })
     })?;
@@ -308,6 +311,8 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
                 })
             })?
             .collect::<Result<_, _>>()?;
+        let expected = r.expected_at.as_deref().and_then(deadline::unix);
+        r.deadline = deadline::deadline(r.status, r.created_at, expected, &r.events, crate::city::now());
     }
     Ok(reports)
 }
@@ -487,6 +492,12 @@ pub fn apply_check(
         let Some(report) = local.get(&r.service_request_id) else { continue };
         let current: String = tx.query_row("SELECT status FROM reports WHERE id = ?1", [report], |x| x.get(0))?;
         let waiting = reopen_waiting(tx, &r.service_request_id)?;
+        if let Some(due) = &r.expected_datetime {
+            tx.execute(
+                "UPDATE reports SET expected_at = ?2 WHERE id = ?1 AND expected_at IS NOT ?2",
+                params![report, due],
+            )?;
+        }
         if let Some(next) = status_after_check(ReportStatus::parse(&current), r.current_status(), waiting) {
             tx.execute(
                 "UPDATE reports SET status = ?2, status_notes = ?3, updated_at = ?4 WHERE id = ?1",

@@ -10,7 +10,7 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 8] = [
+const MIGRATIONS: [&str; 9] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
@@ -20,6 +20,7 @@ const MIGRATIONS: [&str; 8] = [
     include_str!("migrations/0007_air.sql"),
     // Numbered 0009 so the feature branches' 0004–0008 keep their names; it stays last.
     include_str!("migrations/0009_language_and_cards.sql"),
+    include_str!("migrations/0010_report_deadlines.sql"),
 ];
 
 /// City alerts, announcements and consultations.
@@ -206,7 +207,7 @@ mod tests {
 
     #[test]
     fn language_step_keeps_cached_services_as_vietnamese_and_adds_dial_and_thumb() {
-        let from = MIGRATIONS.len() as u32 - 1;
+        let from = MIGRATIONS.iter().position(|m| m.contains("CREATE TABLE services_new")).unwrap() as u32;
         let mut c = at(from);
         c.execute_batch(
             "INSERT INTO services (city, code, position, name, description, grp, attributes, fetched_at)
@@ -220,5 +221,20 @@ mod tests {
         assert_eq!((lang.as_str(), name.as_str()), ("vi", "Ổ gà"));
         assert!(columns(&c, "hotlines").contains(&"dial".to_owned()));
         assert!(columns(&c, "report_photos").contains(&"thumb".to_owned()));
+    }
+
+    #[test]
+    fn deadline_step_keeps_reports_and_leaves_their_due_time_unknown() {
+        let from = MIGRATIONS.iter().position(|m| m.contains("expected_at")).unwrap() as u32;
+        let mut c = at(from);
+        c.execute_batch(
+            "INSERT INTO reports (id, city, service_code, description, lat, lon, attributes, created_at, status, updated_at)
+             VALUES ('r1', 'da-nang', 'pothole', 'Ổ gà', 16.06, 108.22, '{}', 5, 'open', 5);",
+        )
+        .unwrap();
+        step(&mut c, from);
+        let (id, due): (String, Option<String>) =
+            c.query_row("SELECT id, expected_at FROM reports", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_eq!((id.as_str(), due), ("r1", None));
     }
 }

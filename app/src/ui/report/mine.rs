@@ -2,7 +2,10 @@
 //! and reopening one the city called fixed when it is not.
 
 use dioxus::prelude::*;
-use mycity_core::{reports::SendState, Report as MyReport};
+use mycity_core::{
+    reports::{Deadline, SendState},
+    Report as MyReport,
+};
 
 use crate::ui::{
     icons::Icon,
@@ -77,6 +80,10 @@ fn ReportItem(report: MyReport) -> Element {
                     onclick: move |_| expanded.toggle(), "{r.description}" }
             }
             if let Some(w) = &r.ward { small { class: "muted", "{w}" } }
+            if let Some(d) = r.deadline {
+                small { class: if matches!(d, Deadline::Overdue { .. }) { "deadline overdue" } else { "deadline" },
+                    "data-testid": "report-deadline", {d.label(&t)} }
+            }
             match r.send {
                 SendState::Rejected => rsx! {
                     p { class: "banner offline", "data-testid": "report-rejected",
