@@ -330,6 +330,11 @@ pub struct ReportRecord {
     pub unseen: u32,
     /// The person may say "not fixed" and reopen it.
     pub can_reopen: bool,
+    /// Against the city's handling target, in the person's language: "Hạn
+    /// xử lý 30/11/2026", "Quá hạn 2 ngày", "Đã xử lý sau 3 ngày".
+    pub deadline: Option<String>,
+    /// Whether it is past its due time and still open (show it as a warning).
+    pub overdue: bool,
 }
 
 /// A status change the app shows as news.
@@ -480,6 +485,8 @@ impl MyCity {
                 created_at: r.created_at,
                 unseen: count(r.unseen),
                 can_reopen: r.can_reopen,
+                deadline: r.deadline.map(|d| d.label(&t)),
+                overdue: matches!(r.deadline, Some(core::reports::Deadline::Overdue { .. })),
             })
             .collect())
     }

@@ -62,6 +62,7 @@ def test_report_with_photo_is_sent_and_the_citys_answer_comes_back(tmp_path, ser
     assert [(c.report, c.status) for c in changes] == [(report_id, "in_progress")]
     now = core.my_reports()[0]
     assert now.status == "in_progress" and now.status_label == "Đang xử lý"
+    assert now.deadline.startswith("Hạn xử lý ") and not now.overdue, now.deadline
     assert now.events[-1].description == "Đội điện đã nhận việc"
     assert core.report_news() == 1
     core.mark_reports_seen()
@@ -70,6 +71,7 @@ def test_report_with_photo_is_sent_and_the_citys_answer_comes_back(tmp_path, ser
     staff_update(server, sent.server_id, "fixed", "Đã thay bóng đèn")
     asyncio.run(core.refresh_reports())
     assert core.my_reports()[0].can_reopen
+    assert core.my_reports()[0].deadline == "Đã xử lý sau 1 ngày"
     core.reopen(report_id, "Đèn vẫn tắt", photo)
     assert not core.my_reports()[0].can_reopen, "one reopen at a time"
     core.me_too(sent.server_id, "Tôi cũng thấy")
