@@ -105,6 +105,14 @@ pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Unix seconds of an ISO 8601 time with its offset, as servers write them
+/// (Open311 dates, dossier appointments); `None` when it does not parse.
+pub fn unix(iso: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(iso.trim(), &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
 /// The phone's clock as ISO 8601 (UTC), the form Open311 dates take.
 pub fn now_iso() -> String {
     time::OffsetDateTime::now_utc()

@@ -18,24 +18,46 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        // Marks are dropped, so their canonical order does not matter and a
-        // per-character decomposition is enough (no NFD reordering buffer).
-        decompose_canonical(c, |d| {
-            if is_combining_mark(d) {
-                return;
-            }
-            match d {
-                'đ' | 'Đ' => out.push('d'),
-                d if d.is_ascii() => out.push(d.to_ascii_lowercase()),
-                d => out.extend(d.to_lowercase()),
+        unmarked(c, &mut |d| {
+            if d.is_ascii() {
+                out.push(d.to_ascii_lowercase());
+            } else {
+                out.extend(d.to_lowercase());
             }
         });
     }
     out
+}
+
+/// Text without Vietnamese marks, case kept: "Lệ phí Đồng Văn" → "Le phi Dong Van",
+/// for where only ASCII is read, such as a bank transfer's content.
+///
+/// ```
+/// assert_eq!(mycity_core::text::without_marks("Lệ phí Đồng Văn"), "Le phi Dong Van");
+/// ```
+pub fn without_marks(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        unmarked(c, &mut |d| out.push(d));
+    }
+    out
+}
+
+/// Gives `push` the characters of `c` without its marks (`đ/Đ → d/D`).
+/// Marks are dropped, so their canonical order does not matter and a
+/// per-character decomposition is enough (no NFD reordering buffer).
+#[inline]
+fn unmarked(c: char, push: &mut impl FnMut(char)) {
+    if c.is_ascii() {
+        push(c);
+        return;
+    }
+    decompose_canonical(c, |d| match d {
+        d if is_combining_mark(d) => {}
+        'đ' => push('d'),
+        'Đ' => push('D'),
+        d => push(d),
+    });
 }
 
 /// Splits folded text into search terms: runs of letters and digits.

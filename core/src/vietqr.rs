@@ -138,24 +138,12 @@ fn field(id: &str, value: &str) -> String {
 /// `s` as printable ASCII: Vietnamese letters without their marks (`đ` → `d`),
 /// anything else outside printable ASCII dropped, runs of spaces made one.
 fn ascii_text(s: &str) -> String {
-    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        let mut push = |d: char| match d {
-            'đ' => out.push('d'),
-            'Đ' => out.push('D'),
-            d if d.is_ascii_graphic() => out.push(d),
-            d if d.is_whitespace() && !out.ends_with(' ') && !out.is_empty() => out.push(' '),
-            _ => {}
-        };
-        if c.is_ascii() {
-            push(c);
-        } else {
-            decompose_canonical(c, |d| {
-                if !is_combining_mark(d) {
-                    push(d)
-                }
-            });
+    for c in crate::text::without_marks(s).chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else if c.is_whitespace() && !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
         }
     }
     out.trim_end().to_owned()
@@ -168,9 +156,9 @@ pub fn crc16(bytes: &[u8]) -> u16 {
     })
 }
 
-/// The fields of a VietQR text, read back: for checking a code before it is
-/// shown, and for tests. A text whose CRC does not match, or that is not a
-/// NAPAS transfer, is refused (`vietqr-invalid`).
+/// The fields of a VietQR text, read back (what a banking app sees in it):
+/// for tests and for a shell that reads a code back. A text whose CRC does
+/// not match, or that is not a NAPAS transfer, is refused (`vietqr-invalid`).
 pub fn parse(text: &str) -> Result<Transfer> {
     let invalid = |why: &str| problem("vietqr-invalid", "payload", format!("not a VietQR transfer: {why}"));
     let (body, crc) = text.split_at_checked(text.len().saturating_sub(4)).ok_or_else(|| invalid("too short"))?;

@@ -119,10 +119,6 @@ pub fn notice(t: &Texts, c: &Change) -> String {
     t.args("notice-dossier", &[("code", &c.code), ("status", &status_label(t, c.status)), ("note", &note)])
 }
 
-fn unix(iso: &str) -> Option<i64> {
-    time::OffsetDateTime::parse(iso, &time::format_description::well_known::Rfc3339).ok().map(|t| t.unix_timestamp())
-}
-
 /// What one conditional request did to the store.
 enum Fetch {
     /// A fresh copy was stored, with the change it brought.
@@ -154,7 +150,7 @@ impl MyCity {
     fn dossier_view(&self, city: &str, row: store::Row) -> Result<Dossier> {
         let t = self.texts();
         let now = city::now();
-        let appointment = row.reply.appointment_at.as_deref().and_then(unix);
+        let appointment = row.reply.appointment_at.as_deref().and_then(city::unix);
         let seen_changes = self
             .inner
             .store
@@ -275,16 +271,9 @@ impl MyCity {
         let secret = secret_or_stored(secret, stored.as_ref())?;
         let api = self.api_for(&slug)?;
         let (answer, tag) = api.dossier_paid(&code, &secret, &self.device_id()?).await?;
-        let Answer::Fresh(reply) = answer else { return Err(not_found()) };
-        let change = logic::change(stored.as_ref().map(|r| &r.reply), &reply);
-        let now = city::now();
-        self.inner.store.write(|tx| {
-            store::put(tx, &slug, &reply, tag.as_deref(), now)?;
-            if let Some(c) = &change {
-                store::add_change(tx, &slug, c, false, now)?;
-            }
-            Ok(())
-        })?;
+        let watched = stored.as_ref().is_some_and(|r| r.watched);
+        let action = logic::on_answer(stored.as_ref().map(|r| &r.reply), watched, answer.clone(), true);
+        self.keep_answer(&slug, &code, action, answer, tag)?;
         let row = self.inner.store.read(|c| store::get(c, &slug, &code))?.ok_or_else(not_found)?;
         self.dossier_view(&slug, row)
     }
@@ -309,6 +298,18 @@ impl MyCity {
             (answer, tag) = api.dossier(code, secret, &device, None).await?;
             action = logic::on_answer(stored_reply, watched, answer.clone(), by_person);
         }
+        self.keep_answer(slug, code, action, answer, tag)
+    }
+
+    /// Does to the store what [`logic::on_answer`] decided about a server's answer.
+    fn keep_answer(
+        &self,
+        slug: &str,
+        code: &str,
+        action: Action,
+        answer: Answer,
+        tag: Option<String>,
+    ) -> Result<Fetch> {
         let now = city::now();
         match (action, answer) {
             (Action::Store { change, news }, Answer::Fresh(reply)) => {

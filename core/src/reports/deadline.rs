@@ -47,13 +47,6 @@ impl Deadline {
     }
 }
 
-/// Unix seconds of an ISO 8601 time with offset, as the server writes them.
-pub(crate) fn unix(iso: &str) -> Option<i64> {
-    time::OffsetDateTime::parse(iso.trim(), &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(|t| t.unix_timestamp())
-}
-
 /// The report's deadline now. `created` is when it was made on the phone;
 /// `expected` the city's due time; `events` its answers, oldest first. A
 /// report still on the phone or refused has none, and neither has an open
@@ -70,7 +63,7 @@ pub fn deadline(
     if status.base() == BaseStatus::Closed {
         // The step that closed it: the last closing answer of the city.
         let closed = events.iter().rev().find(|e| !e.mine && e.status.base() == BaseStatus::Closed)?;
-        let at = unix(&closed.at)?;
+        let at = crate::city::unix(&closed.at)?;
         return Some(Deadline::AnsweredIn { days: days(at - created), on_time: expected.map(|e| at <= e) });
     }
     let expected = expected?;

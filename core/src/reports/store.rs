@@ -311,7 +311,7 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        let expected = r.expected_at.as_deref().and_then(deadline::unix);
+        let expected = r.expected_at.as_deref().and_then(crate::city::unix);
         r.deadline = deadline::deadline(r.status, r.created_at, expected, &r.events, crate::city::now());
     }
     Ok(reports)
