@@ -73,6 +73,19 @@ CREATE TABLE IF NOT EXISTS media (
     content_type TEXT NOT NULL,
     bytes        BLOB NOT NULL
 );
+-- The reporter's answers once the city says fixed or closed: "is it really
+-- fixed?" and "how satisfied are you?" (1–5). One row per report per device,
+-- changeable for 14 days after it was first given.
+CREATE TABLE IF NOT EXISTS request_feedback (
+    request_id   INTEGER NOT NULL REFERENCES requests(id),
+    device_id    TEXT NOT NULL,
+    fixed        INTEGER NOT NULL CHECK (fixed IN (0, 1)),
+    rating       INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    comment      TEXT,
+    created_at   TEXT NOT NULL,   -- first given; the 14 days count from here
+    updated_at   TEXT NOT NULL,
+    PRIMARY KEY (request_id, device_id)
+);
 CREATE TABLE IF NOT EXISTS idempotency (
     key        TEXT NOT NULL,
     endpoint   TEXT NOT NULL,
