@@ -446,3 +446,33 @@ notify-report = Report updated
 notify-dossier = Dossier moved on
 notify-alert = New alert
 notify-alerts = { $count } new alerts
+
+## "Is it really fixed?" once the city says it is done
+feedback-question = Is it really fixed?
+feedback-yes = Yes, fixed
+feedback-no = No, not fixed
+feedback-rating-question = How satisfied are you with how the city handled it?
+feedback-rating-label = { $rating } out of 5
+feedback-comment = Anything to add (optional)
+feedback-send = Send my answer
+feedback-later = Not now
+feedback-change = Change my answer
+feedback-given-fixed = You confirmed it is fixed · { $rating }/5
+feedback-given-not-fixed = You said it is not fixed (reopened) · { $rating }/5
+feedback-waiting = Waiting to be sent
+feedback-refused = The city did not take your answer: { $reason }
+feedback-changeable = Can be changed until { $date }
+feedback-not-fixed-comment = The reporter says the problem is not fixed.
+problem-feedback-rating = Choose how satisfied you are, from 1 to 5.
+problem-feedback-comment-long = Your comment has { $len } characters; at most { $max }.
+problem-feedback-not-done = You can rate a report once the city says it is done.
+problem-feedback-window-over = Answers can be changed for { $days } days after they were sent.
+notice-report-overdue = { $count ->
+    [one] “{ $service }” is { $days ->
+        [one] 1 day
+       *[other] { $days } days
+    } overdue.
+   *[other] { $count } of your reports are overdue.
+}
+notify-report-overdue = Report overdue
+problem-feedback-fixed = Say whether the problem is really fixed.

@@ -437,3 +437,30 @@ notify-report = Phản ánh có cập nhật
 notify-dossier = Hồ sơ có bước mới
 notify-alert = Cảnh báo mới
 notify-alerts = { $count } cảnh báo mới
+
+## "Đã thật sự xử lý chưa?" khi thành phố báo đã xong
+feedback-question = Vấn đề đã thật sự được khắc phục chưa?
+feedback-yes = Đã khắc phục
+feedback-no = Chưa khắc phục
+feedback-rating-question = Bạn hài lòng thế nào với cách thành phố xử lý?
+feedback-rating-label = { $rating } trên 5
+feedback-comment = Góp ý thêm (không bắt buộc)
+feedback-send = Gửi đánh giá
+feedback-later = Để sau
+feedback-change = Đổi đánh giá
+feedback-given-fixed = Bạn xác nhận đã khắc phục · { $rating }/5
+feedback-given-not-fixed = Bạn báo chưa khắc phục (đã mở lại) · { $rating }/5
+feedback-waiting = Đang chờ gửi
+feedback-refused = Thành phố không nhận đánh giá: { $reason }
+feedback-changeable = Có thể đổi đến { $date }
+feedback-not-fixed-comment = Người phản ánh cho biết vấn đề chưa được khắc phục.
+problem-feedback-rating = Hãy chọn mức hài lòng từ 1 đến 5.
+problem-feedback-comment-long = Góp ý dài { $len } ký tự; tối đa { $max }.
+problem-feedback-not-done = Chỉ đánh giá được khi thành phố đã báo xử lý xong.
+problem-feedback-window-over = Đánh giá chỉ đổi được trong { $days } ngày sau khi gửi.
+notice-report-overdue = { $count ->
+    [one] “{ $service }” đã quá hạn xử lý { $days } ngày.
+   *[other] { $count } phản ánh của bạn đã quá hạn xử lý.
+}
+notify-report-overdue = Phản ánh quá hạn
+problem-feedback-fixed = Hãy cho biết vấn đề đã được khắc phục hay chưa.

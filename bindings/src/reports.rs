@@ -335,6 +335,48 @@ pub struct ReportRecord {
     pub deadline: Option<String>,
     /// Whether it is past its due time and still open (show it as a warning).
     pub overdue: bool,
+    /// "Is it really fixed?": to ask, or my answers.
+    pub feedback: Option<FeedbackRecord>,
+}
+
+/// What a report's card shows about the reporter's feedback.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FeedbackRecord {
+    /// True while the question should be asked (the city called it done, not answered, not dismissed).
+    pub ask: bool,
+    /// My answer to "is it really fixed?", once given.
+    pub fixed: Option<bool>,
+    /// My satisfaction, 1–5, once given.
+    pub rating: Option<u8>,
+    /// The server has my answers.
+    pub sent: bool,
+    /// Why the server refused them.
+    pub refused: Option<String>,
+    /// Until when they may be changed (unix seconds), while they may.
+    pub changeable_until: Option<i64>,
+}
+
+impl From<core::reports::Feedback> for FeedbackRecord {
+    fn from(f: core::reports::Feedback) -> Self {
+        match f {
+            core::reports::Feedback::Ask => FeedbackRecord {
+                ask: true,
+                fixed: None,
+                rating: None,
+                sent: false,
+                refused: None,
+                changeable_until: None,
+            },
+            core::reports::Feedback::Given(g) => FeedbackRecord {
+                ask: false,
+                fixed: Some(g.fixed),
+                rating: Some(g.rating),
+                sent: g.sent,
+                refused: g.refused,
+                changeable_until: g.changeable_until,
+            },
+        }
+    }
 }
 
 /// A status change the app shows as news.
@@ -449,6 +491,26 @@ impl MyCity {
         self.inner.reopen(&report_id, &comment, jpeg).map_err(|e| self.fail(e))
     }
 
+    /// Answers "is it really fixed?" (`None` when not chosen) and "how
+    /// satisfied are you?" (1–5, 0 when not chosen) on a report the city
+    /// called done, or changes them within 14 days; a "no" also reopens it.
+    pub fn give_feedback(
+        &self,
+        report_id: String,
+        fixed: Option<bool>,
+        rating: u8,
+        comment: String,
+        photo: Option<Arc<PreparedPhoto>>,
+    ) -> Result<String, MyCityError> {
+        let jpeg = photo.as_ref().map(|p| p.photo.jpeg.as_slice());
+        self.inner.give_feedback(&report_id, fixed, rating, &comment, jpeg).map_err(|e| self.fail(e))
+    }
+
+    /// "Not now": stop asking whether this report is really fixed.
+    pub fn dismiss_feedback(&self, report_id: String) -> Result<(), MyCityError> {
+        self.inner.dismiss_feedback(&report_id).map_err(|e| self.fail(e))
+    }
+
     /// The current city's reports, newest first, with their timelines.
     pub fn my_reports(&self) -> Result<Vec<ReportRecord>, MyCityError> {
         let t = self.inner.texts();
@@ -487,6 +549,7 @@ impl MyCity {
                 can_reopen: r.can_reopen,
                 deadline: r.deadline.map(|d| d.label(&t)),
                 overdue: matches!(r.deadline, Some(core::reports::Deadline::Overdue { .. })),
+                feedback: r.feedback.map(Into::into),
             })
             .collect())
     }

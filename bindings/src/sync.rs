@@ -26,6 +26,13 @@ pub enum SyncChange {
         /// How many answers came.
         count: u32,
     },
+    /// Reports of mine passed their deadline without the city handling them.
+    ReportOverdue {
+        /// One line about them, in the person's language.
+        notice: String,
+        /// How many.
+        count: u32,
+    },
     /// The city's data changed: re-read what shows it.
     CityChanged {
         /// The city.
@@ -72,6 +79,9 @@ impl From<core::SyncEvent> for SyncChange {
             }
             core::SyncEvent::ReportNews { changes, notice } => {
                 SyncChange::ReportNews { notice, count: n(changes.len()) }
+            }
+            core::SyncEvent::ReportOverdue { reports, notice } => {
+                SyncChange::ReportOverdue { notice, count: n(reports.len()) }
             }
             core::SyncEvent::CityChanged { slug } => SyncChange::CityChanged { slug },
             core::SyncEvent::AirChanged { slug } => SyncChange::AirChanged { slug },

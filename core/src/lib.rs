@@ -606,6 +606,41 @@ impl MyCity {
         Ok(id)
     }
 
+    /// Answers "is it really fixed?" and "how satisfied are you with how the
+    /// city handled it?" (1–5; 0 when not chosen) on one of my reports the city called done, or
+    /// changes them within [`reports::feedback::CHANGE_WINDOW_DAYS`]. A "no"
+    /// also reopens the report, with the comment (or a line saying the
+    /// reporter finds it not fixed) and the optional prepared photo. The
+    /// answers are queued before the reopen, so the city hears them while
+    /// the report is still done. Returns the answers' id.
+    pub fn give_feedback(
+        &self,
+        report_id: &str,
+        fixed: Option<bool>,
+        rating: u8,
+        comment: &str,
+        photo: Option<&[u8]>,
+    ) -> Result<String> {
+        let slug = self.city_slug();
+        let now = city::now();
+        let reopen_text =
+            if comment.trim().is_empty() { self.texts().get("feedback-not-fixed-comment") } else { comment.to_owned() };
+        let id = self.inner.store.write(|tx| {
+            let (id, fixed) = reports::feedback::queue(tx, &slug, report_id, fixed, rating, comment, now)?;
+            if !fixed {
+                reports::store::reopen(tx, &slug, report_id, &reopen_text, photo, now)?;
+            }
+            Ok(id)
+        })?;
+        self.queued();
+        Ok(id)
+    }
+
+    /// "Not now": the report's card stops asking whether it is really fixed.
+    pub fn dismiss_feedback(&self, report_id: &str) -> Result<()> {
+        self.inner.store.write(|tx| reports::feedback::dismiss(tx, report_id, city::now()))
+    }
+
     /// Every send in the outbox, in send order, with where it stands.
     pub fn outbox(&self) -> Result<Vec<sync::outbox::Item>> {
         self.inner.store.read(sync::outbox::list)

@@ -85,6 +85,9 @@ pub fn notification(t: &Texts, e: &SyncEvent) -> Option<Notification> {
         SyncEvent::ReportNews { changes, notice } if !changes.is_empty() => {
             (NoticeKind::Report, t.get("notify-report"), notice.clone(), false)
         }
+        SyncEvent::ReportOverdue { reports, notice } if !reports.is_empty() => {
+            (NoticeKind::Report, t.get("notify-report-overdue"), notice.clone(), false)
+        }
         SyncEvent::DossierNews { changes, notice } if !changes.is_empty() => {
             (NoticeKind::Dossier, t.get("notify-dossier"), notice.clone(), false)
         }

@@ -8,6 +8,7 @@ mod consult;
 mod db;
 mod dossier;
 mod dossier_seed;
+mod feedback;
 mod open311;
 pub mod photo;
 mod reports;
@@ -168,6 +169,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .merge(tiles::routes())
         .merge(dossier::routes())
         .merge(tourism::routes())
+        .merge(feedback::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))

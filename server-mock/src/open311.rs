@@ -437,7 +437,7 @@ fn checked_attributes(defs: &[mycity_protocol::open311::AttributeDef], p: &Param
     Ok(to_value(&stored))
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Error> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Error> {
     match headers.get("idempotency-key").map(|v| v.to_str()) {
         None => Ok(None),
         Some(Ok(k)) if !k.trim().is_empty() && k.len() <= limits::MAX_CLIENT_ID => Ok(Some(k.trim().to_owned())),

@@ -74,11 +74,7 @@ async fn post_rating(
     if let Err(wait) = s.throttle.device(&s.config.limits, Some(&r.device_id)) {
         return Ok(crate::throttle::too_many(wait));
     }
-    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
-        None => None,
-        Some(Ok(k)) if !k.trim().is_empty() && k.len() <= 200 => Some(k.trim().to_owned()),
-        Some(_) => return Err(Error::BadRequest("Idempotency-Key must be 1–200 visible characters".into())),
-    };
+    let key = crate::open311::idempotency_key(&headers)?;
     let endpoint = format!("rating:{}", r.city);
     let conn = s.db.conn();
     if let Some(k) = &key {

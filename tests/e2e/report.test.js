@@ -57,10 +57,17 @@ test('report a pothole and see it received, then fixed', async () => {
   assert.match(await byTest(page, 'notice').innerText(), /Đã xử lý xong/);
   await shot(page, '12-my-reports-fixed');
 
-  // Not fixed after all: reopen it with a comment.
-  await byTest(page, 'reopen').click();
-  await byTest(page, 'reopen-text').fill('Vẫn còn ổ gà, nước đọng sâu hơn.');
-  await byTest(page, 'reopen-send').click();
+  // The city says fixed, so the card asks once: is it really fixed, and how
+  // satisfied am I? Sending with nothing chosen says what is missing, in place.
+  await byTest(page, 'feedback-form').waitFor();
+  await byTest(page, 'feedback-send').click();
+  assert.match(await byTest(page, 'feedback-error').innerText(), /khắc phục hay chưa/);
+  // Not fixed after all: "no", two stars and a comment reopen it.
+  await byTest(page, 'feedback-no').click();
+  await byTest(page, 'feedback-star-2').click();
+  await byTest(page, 'feedback-comment').fill('Vẫn còn ổ gà, nước đọng sâu hơn.');
+  await shot(page, '12b-feedback-not-fixed');
+  await byTest(page, 'feedback-send').click();
   await page.waitForFunction(() =>
     document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Mở lại'), null, { timeout: 15000 });
   let reopened;
@@ -70,5 +77,42 @@ test('report a pothole and see it received, then fixed', async () => {
     await new Promise((r) => setTimeout(r, 300));
   }
   assert.equal(reopened[0].extended_status, 'reopen');
+  assert.match(await byTest(page, 'feedback-given').innerText(), /chưa khắc phục.*2\/5/);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="feedback-waiting"]'), null, { timeout: 20000 });
   await shot(page, '13-my-reports-reopened');
+});
+
+test('a second report, fixed for real, rated 5', async () => {
+  const { app, page } = s;
+  await startPotholeReport(page, app.url, { size: 'small', trafficBlocked: 'no' });
+  await byTest(page, 'report-description').fill('Ổ gà nhỏ trước chợ Hàn');
+  await tapMap(page, 0.4, 0.45);
+  await byTest(page, 'map-pin').waitFor();
+  await byTest(page, 'report-send').click();
+  await byTest(page, 'my-reports').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="report-server-id"]'), null, { timeout: 20000 });
+  const id = (await byTest(page, 'report-server-id').first().innerText()).replace(/\D/g, '');
+  const r = await fetch(`${app.serverUrl}/admin/requests/${id}/updates`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-admin-key': 'demo-admin' },
+    body: JSON.stringify({ status: 'fixed', description: 'Đã vá.' }),
+  });
+  assert.equal(r.status, 200);
+  await byTest(page, 'tab-home').click();
+  await byTest(page, 'tab-report-news').waitFor({ timeout: 20000 });
+  await byTest(page, 'tab-report').click();
+  await byTest(page, 'report-mine').click();
+  const card = byTest(page, 'my-report').first();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã xử lý xong'), null, { timeout: 20000 });
+  await card.getByTestId('feedback-form').waitFor({ timeout: 5000 });
+  await card.getByTestId('feedback-yes').click();
+  await card.getByTestId('feedback-star-5').click();
+  await card.getByTestId('feedback-send').click();
+  await card.getByTestId('feedback-given').waitFor();
+  assert.match(await card.getByTestId('feedback-given').innerText(), /đã khắc phục · 5\/5/);
+  // Sent: the waiting line goes, and the answers may still be changed for 14 days.
+  await page.waitForFunction(() => !document.querySelector('[data-testid="feedback-waiting"]'), null, { timeout: 20000 });
+  await card.getByTestId('feedback-change').waitFor();
+  await shot(page, '13b-feedback-rated-5');
 });

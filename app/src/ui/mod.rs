@@ -20,6 +20,7 @@ mod place;
 mod report;
 mod settings;
 mod sos;
+mod stars;
 mod tourism;
 
 use std::sync::Arc;
@@ -124,7 +125,10 @@ pub fn App() -> Element {
         async move {
             let mut events = core.subscribe();
             while let Some(event) = events.next().await {
-                if let SyncEvent::ReportNews { notice, .. } | SyncEvent::DossierNews { notice, .. } = &event {
+                if let SyncEvent::ReportNews { notice, .. }
+                | SyncEvent::ReportOverdue { notice, .. }
+                | SyncEvent::DossierNews { notice, .. } = &event
+                {
                     let mut n = ui.notice;
                     n.set(Some(notice.clone()));
                 }

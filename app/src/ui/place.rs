@@ -4,7 +4,7 @@
 
 use dioxus::prelude::*;
 
-use super::{icons::Icon, ErrorNote, Services, Shown, Ui};
+use super::{icons::Icon, stars::Stars, ErrorNote, Services, Shown, Ui};
 
 /// Speaks a text with the platform's speech where there is one (the webview's
 /// speechSynthesis); the text is always on screen as well.
@@ -73,20 +73,14 @@ pub fn PlacePage(id: String, on_back: EventHandler<()>) -> Element {
 fn Rate(id: String, average: Option<f64>, count: u32, mine: Option<(u8, bool)>) -> Element {
     let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
-    let mut stars = use_signal(|| mine.map(|m| m.0).unwrap_or(0));
+    let stars = use_signal(|| mine.map(|m| m.0).unwrap_or(0));
     let mut comment = use_signal(String::new);
     let mut error = use_signal(|| None::<Shown>);
     let t = ui.texts.read();
     rsx! {
         h2 { {t.get("place-rate")} }
         if let Some(a) = average { p { class: "muted", "data-testid": "place-rating", {t.args("place-rating", &[("average", &format!("{a:.1}")), ("count", &count.to_string())])} } }
-        div { class: "stars", role: "radiogroup",
-            for n in 1..=5u8 {
-                button { r#type: "button", key: "{n}", class: if n <= stars() { "star on" } else { "star" },
-                    "data-testid": "star-{n}", "aria-label": "{n}", "aria-pressed": "{n == stars()}",
-                    onclick: move |_| stars.set(n), "★" }
-            }
-        }
+        Stars { value: stars, label: move |n: u8| n.to_string(), testid: "star" }
         textarea { rows: "2", "data-testid": "rate-comment", placeholder: t.get("place-comment"), value: "{comment}",
             oninput: move |e| comment.set(e.value()) }
         button { r#type: "button", class: "primary", "data-testid": "rate-send",

@@ -72,11 +72,18 @@ def test_report_with_photo_is_sent_and_the_citys_answer_comes_back(tmp_path, ser
     asyncio.run(core.refresh_reports())
     assert core.my_reports()[0].can_reopen
     assert core.my_reports()[0].deadline == "Đã xử lý sau 1 ngày"
-    core.reopen(report_id, "Đèn vẫn tắt", photo)
-    assert not core.my_reports()[0].can_reopen, "one reopen at a time"
+    assert core.my_reports()[0].feedback.ask, "the city says fixed: is it really?"
+    with pytest.raises(MyCityError.Invalid) as e:
+        core.give_feedback(report_id, True, 0, "", None)
+    assert e.value.code == "feedback-rating" and e.value.field == "rating", e.value
+    core.give_feedback(report_id, False, 2, "Đèn vẫn tắt", photo)
+    after = core.my_reports()[0]
+    assert after.status == "reopen" and not after.can_reopen, "a no reopens it, once"
+    assert (after.feedback.ask, after.feedback.fixed, after.feedback.rating) == (False, False, 2)
     core.me_too(sent.server_id, "Tôi cũng thấy")
     flushed = asyncio.run(core.flush_outbox())
-    assert (flushed.sent, flushed.waiting) == (2, 0)
+    assert (flushed.sent, flushed.waiting) == (3, 0), "the answers, the reopen, the me-too"
+    assert core.my_reports()[0].feedback.sent
 
 
 def test_nearby_open_reports_offer_me_too(tmp_path, server):

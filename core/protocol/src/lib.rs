@@ -12,6 +12,7 @@ pub mod attributes;
 pub mod cap;
 pub mod consult;
 pub mod dossier;
+pub mod feedback;
 pub mod limits;
 pub mod media;
 pub mod open311;

@@ -4,6 +4,7 @@
 
 mod alerts;
 mod dossier;
+mod feedback;
 mod open311;
 mod tourism;
 

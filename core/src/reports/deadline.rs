@@ -70,6 +70,13 @@ pub fn deadline(
     Some(if now > expected { Deadline::Overdue { days: days(now - expected) } } else { Deadline::Due { at: expected } })
 }
 
+/// True when the person should now be told that a report's deadline passed
+/// without the city handling it: it is overdue and they were not told yet.
+/// Told once per report, so a report late for weeks is not news every day.
+pub fn tell_overdue(deadline: Option<Deadline>, told: bool) -> bool {
+    matches!(deadline, Some(Deadline::Overdue { .. })) && !told
+}
+
 #[cfg(test)]
 mod tests {
     use mycity_protocol::Status;
@@ -158,5 +165,18 @@ mod tests {
         assert_eq!(Deadline::Overdue { days: 1 }.label(&en), "Overdue by 1 day");
         assert_eq!(Deadline::AnsweredIn { days: 3, on_time: Some(true) }.label(&en), "Answered in 3 days");
         assert_eq!(Deadline::AnsweredIn { days: 3, on_time: None }.label(&vi), "Đã xử lý sau 3 ngày");
+    }
+
+    #[test]
+    fn an_overdue_report_is_told_once() {
+        let late = Some(Deadline::Overdue { days: 2 });
+        assert!(tell_overdue(late, false));
+        assert!(!tell_overdue(late, true), "already told");
+        assert!(!tell_overdue(Some(Deadline::Due { at: SENT }), false));
+        assert!(
+            !tell_overdue(Some(Deadline::AnsweredIn { days: 9, on_time: Some(false) }), false),
+            "answered late is not news"
+        );
+        assert!(!tell_overdue(None, false));
     }
 }

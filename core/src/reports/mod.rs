@@ -7,10 +7,12 @@
 
 pub mod deadline;
 mod draft;
+pub mod feedback;
 pub(crate) mod store;
 
 pub use deadline::Deadline;
 pub use draft::{local_datetime, problems, validate, Contact, Draft, PhotoAdded, PlaceSource, Placed};
+pub use feedback::Feedback;
 use mycity_protocol::open311::ServiceRequest;
 pub use mycity_protocol::{
     open311::{AttributeDef as Question, AttributeValue as Choice, Datatype},
@@ -147,6 +149,8 @@ pub struct Report {
     pub expected_at: Option<String>,
     /// Due, overdue, or answered in how many days.
     pub deadline: Option<Deadline>,
+    /// "Is it really fixed?": asked once the city calls it done, or my answers.
+    pub feedback: Option<Feedback>,
 }
 
 /// True when a report may be reopened: the city called it done, it is on the

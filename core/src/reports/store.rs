@@ -289,6 +289,7 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
             thumbnail: r.get(16)?,
             expected_at: r.get(17)?,
             deadline: None,
+            feedback: None,
             events: vec![],
         })
     })?;
@@ -312,9 +313,29 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
             })?
             .collect::<Result<_, _>>()?;
         let expected = r.expected_at.as_deref().and_then(crate::city::unix);
-        r.deadline = deadline::deadline(r.status, r.created_at, expected, &r.events, crate::city::now());
+        let now = crate::city::now();
+        r.deadline = deadline::deadline(r.status, r.created_at, expected, &r.events, now);
+        r.feedback = super::feedback::of(conn, &r.id, now)?;
     }
     Ok(reports)
+}
+
+/// My reports in `city` whose deadline passed without the city handling them
+/// and that the person was not told of yet ([`deadline::tell_overdue`]);
+/// marks them told.
+pub fn newly_overdue(tx: &Transaction<'_>, city: &str, lang: &str, now: i64) -> Result<Vec<Report>> {
+    let told: HashSet<String> = tx
+        .prepare_cached("SELECT id FROM reports WHERE city = ?1 AND overdue_noticed_at IS NOT NULL")?
+        .query_map([city], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let late: Vec<Report> = list(tx, city, lang)?
+        .into_iter()
+        .filter(|r| deadline::tell_overdue(r.deadline, told.contains(&r.id)))
+        .collect();
+    for r in &late {
+        tx.execute("UPDATE reports SET overdue_noticed_at = ?2 WHERE id = ?1", params![r.id, now])?;
+    }
+    Ok(late)
 }
 
 /// How many city updates of the city's reports are not seen yet.
@@ -506,4 +527,37 @@ pub fn apply_check(
         }
     }
     Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn report(tx: &Transaction<'_>, id: &str, status: &str, expected_at: &str) {
+        tx.execute(
+            "INSERT INTO reports (id, city, service_code, description, lat, lon, attributes, created_at, status,
+                                  updated_at, server_id, expected_at)
+             VALUES (?1, 'da-nang', 'pothole', 'Ổ gà', 16.06, 108.22, '{}', 1764000000, ?2, 1764000000, ?1, ?3)",
+            params![id, status, expected_at],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_report_past_its_deadline_unhandled_is_told_once() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .write(|tx| {
+                report(tx, "late", "in_progress", "2025-11-20T10:00:00+07:00");
+                report(tx, "done-late", "fixed", "2025-11-20T10:00:00+07:00");
+                report(tx, "not-yet", "open", "2099-01-01T10:00:00+07:00");
+                Ok(())
+            })
+            .unwrap();
+        let now = crate::city::now();
+        let told = store.write(|tx| newly_overdue(tx, "da-nang", "vi", now)).unwrap();
+        assert_eq!(told.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["late"]);
+        assert!(store.write(|tx| newly_overdue(tx, "da-nang", "vi", now)).unwrap().is_empty(), "once");
+    }
 }

@@ -10,7 +10,7 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 9] = [
+const MIGRATIONS: [&str; 10] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
@@ -21,6 +21,7 @@ const MIGRATIONS: [&str; 9] = [
     // Numbered 0009 so the feature branches' 0004–0008 keep their names; it stays last.
     include_str!("migrations/0009_language_and_cards.sql"),
     include_str!("migrations/0010_report_deadlines.sql"),
+    include_str!("migrations/0011_report_feedback.sql"),
 ];
 
 /// City alerts, announcements and consultations.
@@ -236,5 +237,34 @@ mod tests {
         let (id, due): (String, Option<String>) =
             c.query_row("SELECT id, expected_at FROM reports", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         assert_eq!((id.as_str(), due), ("r1", None));
+    }
+
+    #[test]
+    fn feedback_step_keeps_reports_unasked_and_untold() {
+        let from = MIGRATIONS.iter().position(|m| m.contains("CREATE TABLE report_feedback")).unwrap() as u32;
+        let mut c = at(from);
+        c.execute_batch(
+            "INSERT INTO reports (id, city, service_code, description, lat, lon, attributes, created_at, status, updated_at)
+             VALUES ('r1', 'da-nang', 'pothole', 'Ổ gà', 16.06, 108.22, '{}', 5, 'fixed', 5);",
+        )
+        .unwrap();
+        step(&mut c, from);
+        let (id, dismissed, told): (String, Option<i64>, Option<i64>) = c
+            .query_row("SELECT id, feedback_dismissed_at, overdue_noticed_at FROM reports", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!((id.as_str(), dismissed, told), ("r1", None, None));
+        c.execute(
+            "INSERT INTO report_feedback (id, report_id, fixed, rating, created_at) VALUES ('f1', 'r1', 1, 5, 9)",
+            [],
+        )
+        .unwrap();
+        assert!(c
+            .execute(
+                "INSERT INTO report_feedback (id, report_id, fixed, rating, created_at) VALUES ('f2', 'r1', 1, 6, 9)",
+                []
+            )
+            .is_err());
     }
 }

@@ -224,6 +224,7 @@ async fn check_reports(core: &MyCity) {
                 let notice = notice(&core.texts(), last);
                 core.inner.sync.emit(SyncEvent::ReportNews { changes, notice });
             }
+            tell_overdue(core);
             true
         }
         Err(Error::NoServer) => true,
@@ -233,6 +234,32 @@ async fn check_reports(core: &MyCity) {
         }
     };
     core.inner.sync.signal(Signal::ReportsChecked { ok: ok && dossiers_ok, now: now() });
+}
+
+/// Tells listeners of reports whose deadline passed unhandled since the last
+/// check. Runs after a successful status check, so a report the city closed
+/// meanwhile is not called late.
+fn tell_overdue(core: &MyCity) {
+    let slug = core.city_slug();
+    let lang = core.lang();
+    let late = match core.inner.store.write(|tx| reports::store::newly_overdue(tx, &slug, lang.code(), now())) {
+        Ok(late) => late,
+        Err(e) => {
+            tracing::warn!(%e, "overdue reports not checked");
+            return;
+        }
+    };
+    let Some(first) = late.first() else { return };
+    let days = match first.deadline {
+        Some(reports::Deadline::Overdue { days }) => days,
+        _ => 1,
+    };
+    let t = core.texts();
+    let notice = t.args(
+        "notice-report-overdue",
+        &[("service", &first.service_name), ("days", &days.to_string()), ("count", &late.len().to_string())],
+    );
+    core.inner.sync.emit(SyncEvent::ReportOverdue { reports: late.into_iter().map(|r| r.id).collect(), notice });
 }
 
 /// One line about a report's change, in the person's language.
@@ -252,6 +279,7 @@ fn prepare(conn: &rusqlite::Connection, row: &Row, device_id: &str) -> Result<Ou
         Kind::Update => reports::store::outgoing_update(conn, &row.id),
         Kind::Answer => crate::alerts::consult::outgoing(conn, &row.id, device_id),
         Kind::Rating => crate::tourism::ratings::outgoing(conn, &row.id, device_id),
+        Kind::Feedback => reports::feedback::outgoing(conn, &row.id, device_id),
     }
 }
 
@@ -261,6 +289,7 @@ fn accepted(tx: &rusqlite::Transaction<'_>, row: &Row, server_id: &str, now: i64
         Kind::Update => reports::store::update_accepted(tx, &row.id, server_id),
         Kind::Answer => crate::alerts::consult::settled(tx, &row.id, None),
         Kind::Rating => crate::tourism::ratings::accepted(tx, &row.id, now),
+        Kind::Feedback => reports::feedback::accepted(tx, &row.id, server_id, now),
     }
 }
 
@@ -271,6 +300,7 @@ fn rejected(tx: &rusqlite::Transaction<'_>, row: &Row, reason: &str, now: i64) -
         // status check shows the report as the city has it.
         Kind::Update | Kind::Rating => Ok(()),
         Kind::Answer => crate::alerts::consult::settled(tx, &row.id, Some(reason)),
+        Kind::Feedback => reports::feedback::refused(tx, &row.id, reason),
     }
 }
 
@@ -331,6 +361,7 @@ pub(crate) async fn flush(core: &MyCity) -> Result<Flush> {
                 Kind::Update => api.post_update(post).await,
                 Kind::Answer => crate::alerts::consult::send(&api, &row.id, &post.fields).await,
                 Kind::Rating => api.post_rating(post).await,
+                Kind::Feedback => api.post_feedback(post).await,
             };
             inner.sync.note_connection(result.as_ref().map(|_| ()));
             let at = now();

@@ -75,6 +75,14 @@ pub enum SyncEvent {
         /// One line about the latest change, in the person's language.
         notice: String,
     },
+    /// Reports of mine passed their deadline without the city handling them
+    /// (each told once).
+    ReportOverdue {
+        /// Their local ids.
+        reports: Vec<String>,
+        /// One line about them, in the person's language.
+        notice: String,
+    },
     /// Watched dossiers changed status or took a step.
     DossierNews {
         /// What changed, oldest first.

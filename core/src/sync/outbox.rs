@@ -18,6 +18,8 @@ pub enum Kind {
     Answer,
     /// A tourist's rating of a place (`POST /api/v1/places/{id}/ratings`).
     Rating,
+    /// My answers on a report the city called done (`POST /api/v1/requests/{id}/feedback`).
+    Feedback,
 }
 
 impl Kind {
@@ -27,6 +29,7 @@ impl Kind {
             Kind::Update => "update",
             Kind::Answer => "answer",
             Kind::Rating => "rating",
+            Kind::Feedback => "feedback",
         }
     }
 
@@ -36,6 +39,7 @@ impl Kind {
             "update" => Ok(Kind::Update),
             "answer" => Ok(Kind::Answer),
             "rating" => Ok(Kind::Rating),
+            "feedback" => Ok(Kind::Feedback),
             other => Err(Error::Storage(format!("outbox row of unknown kind {other:?}"))),
         }
     }

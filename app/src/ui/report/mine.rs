@@ -94,7 +94,12 @@ fn ReportItem(report: MyReport) -> Element {
                 },
                 SendState::Sent => rsx! {},
             }
-            if r.can_reopen {
+            if let Some(f) = r.feedback.clone() {
+                super::feedback::FeedbackCard { id: r.id.clone(), feedback: f }
+            }
+            // The question's "no" reopens; the plain reopen stays for a report
+            // already answered (or not asked) that turns out not fixed.
+            if r.can_reopen && r.feedback != Some(mycity_core::reports::Feedback::Ask) {
                 Reopen { id: r.id.clone() }
             }
             if !r.events.is_empty() {
