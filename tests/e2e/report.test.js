@@ -90,8 +90,10 @@ test('a second report, fixed for real, rated 5', async () => {
   await byTest(page, 'map-pin').waitFor();
   await byTest(page, 'report-send').click();
   await byTest(page, 'my-reports').waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid="report-server-id"]'), null, { timeout: 20000 });
-  const id = (await byTest(page, 'report-server-id').first().innerText()).replace(/\D/g, '');
+  // The new report is the first card; the earlier one already has its id.
+  const card = byTest(page, 'my-report').first();
+  await card.getByTestId('report-server-id').waitFor({ timeout: 20000 });
+  const id = (await card.getByTestId('report-server-id').innerText()).replace(/\D/g, '');
   const r = await fetch(`${app.serverUrl}/admin/requests/${id}/updates`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-admin-key': 'demo-admin' },
@@ -102,7 +104,6 @@ test('a second report, fixed for real, rated 5', async () => {
   await byTest(page, 'tab-report-news').waitFor({ timeout: 20000 });
   await byTest(page, 'tab-report').click();
   await byTest(page, 'report-mine').click();
-  const card = byTest(page, 'my-report').first();
   await page.waitForFunction(() =>
     document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã xử lý xong'), null, { timeout: 20000 });
   await card.getByTestId('feedback-form').waitFor({ timeout: 5000 });
