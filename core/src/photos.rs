@@ -560,29 +560,40 @@ fn process_frame(frame: &Frame, meta: &Meta) -> Result<Processed> {
     Ok(Processed { jpeg, thumbnail, width, height, gps: meta.gps })
 }
 
-fn decode_other(input: &[u8], format: ImageType) -> Result<(Frame, Meta)> {
-    let image_format = match format {
-        ImageType::Png => image::ImageFormat::Png,
-        _ => image::ImageFormat::WebP,
+/// Decodes a PNG or WebP after `check` has passed its header's width and
+/// height, and never past them: a file whose pixels claim more than its
+/// header is refused instead of decoded. `what` names the file in the
+/// damaged-file detail ("photo" for reports, "picture" for QR codes). Shared
+/// by report photos and the QR reader so both refuse the same files.
+pub(crate) fn decode_other_limited(
+    input: &[u8],
+    format: ImageType,
+    what: &str,
+    check: impl FnOnce(u32, u32) -> Result<()>,
+) -> Result<image::DynamicImage> {
+    let (image_format, name) = match format {
+        ImageType::Png => (image::ImageFormat::Png, "PNG"),
+        _ => (image::ImageFormat::WebP, "WebP"),
     };
-    let name = if format == ImageType::Png { "PNG" } else { "WebP" };
-    let bad = |e: image::ImageError| invalid("photo-damaged", format!("damaged {name} photo: {e}"));
+    let bad = |e: image::ImageError| invalid("photo-damaged", format!("damaged {name} {what}: {e}"));
     let reader = || image::ImageReader::with_format(Cursor::new(input), image_format);
-
     let (width, height) = reader().into_dimensions().map_err(bad)?;
-    check_size(width.into(), height.into())?;
-    let (orientation, gps) = exif::Reader::new()
-        .continue_on_error(true)
-        .read_from_container(&mut Cursor::new(input))
-        .or_else(partial)
-        .map_or((1, None), |e| read_exif(&e));
-
+    check(width, height)?;
     let mut r = reader();
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(width);
     limits.max_image_height = Some(height);
     r.limits(limits);
-    let img = r.decode().map_err(bad)?;
+    r.decode().map_err(bad)
+}
+
+fn decode_other(input: &[u8], format: ImageType) -> Result<(Frame, Meta)> {
+    let img = decode_other_limited(input, format, "photo", |w, h| check_size(w.into(), h.into()))?;
+    let (orientation, gps) = exif::Reader::new()
+        .continue_on_error(true)
+        .read_from_container(&mut Cursor::new(input))
+        .or_else(partial)
+        .map_or((1, None), |e| read_exif(&e));
     let (width, height) = (img.width(), img.height());
     let rgb = if img.color().has_alpha() { flatten(&img.into_rgba8()) } else { img.into_rgb8().into_raw() };
     Ok((Frame { width, height, rgb }, Meta { width, height, orientation, gps }))

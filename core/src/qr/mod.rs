@@ -20,7 +20,6 @@
 //! (`threshold`) for both of the detector's looks, which is most of the speed.
 
 use std::collections::HashSet;
-use std::io::Cursor;
 use std::panic::{self, AssertUnwindSafe};
 
 use fast_image_resize::images::{Image, ImageRef};
@@ -189,20 +188,7 @@ fn jpeg_gray(input: &[u8], edge: u32) -> Result<Gray> {
 /// A PNG or WebP, decoded in full by the `image` crate and made grey; with
 /// transparency, transparent pixels count as white paper.
 fn other_gray(input: &[u8], format: ImageType) -> Result<Gray> {
-    let (image_format, name) = match format {
-        ImageType::Png => (image::ImageFormat::Png, "PNG"),
-        _ => (image::ImageFormat::WebP, "WebP"),
-    };
-    let bad = |e: image::ImageError| invalid("photo-damaged", format!("damaged {name} picture: {e}"));
-    let reader = || image::ImageReader::with_format(Cursor::new(input), image_format);
-    let (width, height) = reader().into_dimensions().map_err(bad)?;
-    check_size(width, height)?;
-    let mut r = reader();
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(width);
-    limits.max_image_height = Some(height);
-    r.limits(limits);
-    let img = r.decode().map_err(bad)?;
+    let img = crate::photos::decode_other_limited(input, format, "picture", check_size)?;
     let (width, height) = (img.width(), img.height());
     let px = if img.color().has_alpha() {
         img.into_luma_alpha8()
