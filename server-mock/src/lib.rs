@@ -11,6 +11,9 @@ mod dossier_seed;
 mod open311;
 pub mod photo;
 mod reports;
+pub mod scorecard;
+mod scorecard_seed;
+pub use scorecard_seed::{seed_history, DEMO_DAYS, DEMO_REPORTS};
 mod seed;
 pub mod throttle;
 pub mod tiles;
@@ -112,6 +115,10 @@ pub struct Config {
     pub packs_dir: Option<std::path::PathBuf>,
     /// Rate limits and the request timeout.
     pub limits: Limits,
+    /// With `seed`, also six months of handled reports per city for the
+    /// scorecard (the server binary's `--seed` and the app's demo server turn
+    /// it on; off by default so a test counts only the reports it sends).
+    pub history: bool,
 }
 
 impl Default for Config {
@@ -123,6 +130,7 @@ impl Default for Config {
             admin_key: "demo-admin".into(),
             packs_dir: None,
             limits: Limits::default(),
+            history: false,
         }
     }
 }
@@ -135,6 +143,7 @@ pub(crate) struct AppState {
     config: Config,
     dossier_limits: dossier::Limits,
     throttle: throttle::Throttle,
+    scorecards: scorecard::Cache,
 }
 
 /// Runs SQLite and image work on tokio's blocking pool: a 10 MB photo insert
@@ -148,8 +157,13 @@ type Shared = State<Arc<AppState>>;
 /// The HTTP routes over an opened database.
 pub fn router(db: Db, config: Config) -> Router {
     let timeout = config.limits.request_timeout;
-    let state =
-        Arc::new(AppState { db, config, throttle: throttle::Throttle::default(), dossier_limits: Default::default() });
+    let state = Arc::new(AppState {
+        db,
+        config,
+        throttle: throttle::Throttle::default(),
+        dossier_limits: Default::default(),
+        scorecards: Default::default(),
+    });
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/cities", get(cities))
@@ -168,6 +182,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .merge(tiles::routes())
         .merge(dossier::routes())
         .merge(tourism::routes())
+        .merge(scorecard::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))
@@ -259,6 +274,9 @@ pub fn open_db(config: &Config) -> Result<Db, Error> {
         alerts::seed(&db.conn())?;
         consult::seed(&db.conn())?;
         dossier::seed(&db)?;
+        if config.history {
+            scorecard_seed::seed_demo(&db)?;
+        }
     }
     if let Some(dir) = &config.packs_dir {
         seed::load_dir(&db, dir)?;

@@ -18,7 +18,8 @@ usage: mycity-server [--addr HOST:PORT] [--db PATH|:memory:] [--seed]
   --db PATH          SQLite database file (default mycity-server.sqlite);
                      :memory: keeps everything in memory. e.g. --db /tmp/city.sqlite
   --seed             Load the bundled demo city packs and their categories, and
-                     accept the demo keys api_key=demo-key and X-Admin-Key: demo-admin.
+                     accept the demo keys api_key=demo-key and X-Admin-Key: demo-admin;
+                     adds six months of handled reports per city (the scorecard's).
   --api-key KEY      The Open311 api_key clients must send when posting
                      (required without --seed).
   --admin-key KEY    The staff key for /admin/* endpoints, sent as the
@@ -42,7 +43,10 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), Str
         match arg.as_str() {
             "--addr" => addr = value("--addr")?.parse().map_err(|e| format!("--addr: {e}"))?,
             "--db" => config.db = value("--db")?,
-            "--seed" => config.seed = true,
+            "--seed" => {
+                config.seed = true;
+                config.history = true;
+            }
             "--api-key" => api_key = Some(value("--api-key")?),
             "--admin-key" => admin_key = Some(value("--admin-key")?),
             "--packs" => config.packs_dir = Some(value("--packs")?.into()),
