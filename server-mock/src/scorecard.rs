@@ -3,14 +3,13 @@
 //! overall, per category and per month. The definitions are written once, in
 //! [`mycity_protocol::scorecard`].
 //!
-//! Computed in one indexed pass over the period's requests (their first staff
-//! answer, first fix, reopen and ratings come from correlated look-ups on
-//! covering indexes) and aggregated in Rust. The answer is kept per (city,
+//! Computed in three range scans on covering indexes (the period's requests,
+//! their updates, their ratings), joined and aggregated in Rust. The answer is kept per (city,
 //! period, day) until anything in the database changes, so a new rating or a
 //! staff update is in the next answer and an idle city costs a map look-up.
 
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::HashMap,
     sync::{Arc, Mutex},
 };
 
@@ -30,12 +29,13 @@ use time::{Date, Month};
 
 use crate::{blocking, etag_matches, reports::DEFAULT_TARGET_DAYS, AppState, Error};
 
-/// Indexes the computation reads through: requests by city and date, and
-/// each request's updates by author and status with their dates, so every
-/// look-up is a seek on an index that holds all it needs.
+/// Indexes the computation reads through, each holding every column it
+/// reads so no scan touches the tables: requests by city and date, updates
+/// and ratings by request.
 pub(crate) const SCHEMA: &str = r#"
-CREATE INDEX IF NOT EXISTS requests_requested ON requests(jurisdiction, requested_at);
+CREATE INDEX IF NOT EXISTS requests_requested ON requests(jurisdiction, requested_at, service_code);
 CREATE INDEX IF NOT EXISTS updates_by_request ON updates(request_id, author, status, updated_at);
+CREATE INDEX IF NOT EXISTS feedback_by_request ON request_feedback(request_id, rating);
 "#;
 
 /// Longest period served: two years of months keeps the answer small.
@@ -106,9 +106,11 @@ fn months_back(d: Date, n: u32) -> Date {
 
 /// One request as the computation sees it.
 struct Row {
-    code: String,
-    /// `YYYY-MM` of the request, in the city's time.
-    month: String,
+    id: i64,
+    /// Index into the period's category codes.
+    code: usize,
+    /// Index into the period's months.
+    month: Option<usize>,
     requested: i64,
     target_days: u32,
     answered: Option<i64>,
@@ -194,84 +196,177 @@ fn bound(d: Date) -> String {
     format!("{d}T00:00:00+07:00")
 }
 
+/// Unix seconds of a date the server wrote (`2026-06-10T10:00:00+07:00`),
+/// read by hand: the computation reads hundreds of thousands of them and a
+/// general RFC 3339 parser is most of its time. Anything else goes through it.
+fn unix(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+        b.get(r)?.iter().try_fold(0i64, |n, c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
+    };
+    let fast = || -> Option<i64> {
+        if b.len() != 25
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+            || b[22] != b':'
+        {
+            return None;
+        }
+        let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+        let secs = digits(11..13)? * 3600 + digits(14..16)? * 60 + digits(17..19)?;
+        let offset = (digits(20..22)? * 3600 + digits(23..25)? * 60) * if b[19] == b'-' { -1 } else { 1 };
+        if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !matches!(b[19], b'+' | b'-') {
+            return None;
+        }
+        // Days from 1970-01-01 to y-m-d (Howard Hinnant's days_from_civil).
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Some((era * 146_097 + doe - 719_468) * 86_400 + secs - offset)
+    };
+    fast().or_else(|| crate::instant(s).map(|t| t.unix_timestamp()))
+}
+
+/// The row of request `id` in `rows` (sorted by id), trying `hint` first:
+/// updates and ratings come in request order, so it is nearly always right.
+fn find(rows: &[Row], id: i64, hint: &mut usize) -> Option<usize> {
+    let found = match rows.get(*hint) {
+        Some(r) if r.id == id => Some(*hint),
+        _ => match rows.get(*hint + 1) {
+            Some(r) if r.id == id => Some(*hint + 1),
+            _ => rows.binary_search_by_key(&id, |r| r.id).ok(),
+        },
+    };
+    if let Some(i) = found {
+        *hint = i;
+    }
+    found
+}
+
 /// The scorecard of `slug` for `[from, to)` as of `now` (unix seconds).
+///
+/// Three range scans, each on an index that holds what it reads: the
+/// period's requests, then the updates and the ratings of the requests in
+/// their id range (joined to them in Rust, in order); then one pass over the
+/// rows to add them up per city, category and month.
 pub fn compute(conn: &Connection, slug: &str, from: Date, to: Date, now: i64) -> Result<Scorecard, Error> {
     let known: Option<i64> = conn.query_row("SELECT 1 FROM packs WHERE slug = ?1", [slug], |r| r.get(0)).optional()?;
     if known.is_none() {
         return Err(Error::NotFound(format!("unknown city {slug:?}")));
     }
-    // Done with the work: what a citizen may reopen (fixed, closed).
-    let mut st = conn.prepare_cached(
-        "SELECT r.service_code, substr(r.requested_at, 1, 7), unixepoch(r.requested_at),
-                COALESCE(t.target_days, ?4),
-                (SELECT unixepoch(MIN(u.updated_at)) FROM updates u
-                  WHERE u.request_id = r.id AND u.author = 'staff'),
-                (SELECT unixepoch(MIN(u.updated_at)) FROM updates u
-                  WHERE u.request_id = r.id AND u.author = 'staff' AND u.status IN ('fixed', 'closed')),
-                EXISTS (SELECT 1 FROM updates u
-                  WHERE u.request_id = r.id AND u.author = 'citizen' AND u.status = 'reopen'),
-                f.n, f.good, f.total
-         FROM requests r
-         LEFT JOIN service_targets t ON t.jurisdiction = r.jurisdiction AND t.code = r.service_code
-         LEFT JOIN (SELECT request_id, COUNT(*) AS n, SUM(rating >= 4) AS good, SUM(rating) AS total
-                    FROM request_feedback GROUP BY request_id) f ON f.request_id = r.id
-         WHERE r.jurisdiction = ?1 AND r.requested_at >= ?2 AND r.requested_at < ?3",
-    )?;
-    let rows = st.query_map(params![slug, bound(from), bound(to), DEFAULT_TARGET_DAYS], |r| {
-        Ok(Row {
-            code: r.get(0)?,
-            month: r.get(1)?,
-            requested: r.get::<_, Option<i64>>(2)?.unwrap_or(now),
-            target_days: r.get(3)?,
-            answered: r.get(4)?,
-            fixed: r.get(5)?,
-            reopened: r.get(6)?,
-            ratings: r.get::<_, Option<u32>>(7)?.unwrap_or(0),
-            satisfied: r.get::<_, Option<u32>>(8)?.unwrap_or(0),
-            rating_sum: r.get::<_, Option<u32>>(9)?.unwrap_or(0),
-        })
-    })?;
+    let mut services: Vec<(String, Name, u32)> = {
+        let mut st = conn.prepare_cached(
+            "SELECT s.code, s.name_vi, s.name_en, COALESCE(t.target_days, ?2) FROM services s
+             LEFT JOIN service_targets t ON t.jurisdiction = s.jurisdiction AND t.code = s.code
+             WHERE s.jurisdiction = ?1 ORDER BY s.position",
+        )?;
+        let rows = st.query_map(params![slug, DEFAULT_TARGET_DAYS], |r| {
+            Ok((r.get::<_, String>(0)?, Name { vi: r.get(1)?, en: r.get(2)? }, r.get::<_, u32>(3)?))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let month_names = months(from, to);
+    let month_of = |requested: &str| -> Option<usize> {
+        let y: i32 = requested.get(0..4)?.parse().ok()?;
+        let m: i32 = requested.get(5..7)?.parse().ok()?;
+        let i = (y - from.year()) * 12 + m - from.month() as i32;
+        usize::try_from(i).ok().filter(|i| *i < month_names.len())
+    };
+    let mut rows = Vec::new();
+    {
+        let mut st = conn.prepare_cached(
+            "SELECT id, service_code, requested_at FROM requests
+             WHERE jurisdiction = ?1 AND requested_at >= ?2 AND requested_at < ?3",
+        )?;
+        let mut q = st.query(params![slug, bound(from), bound(to)])?;
+        while let Some(r) = q.next()? {
+            let code = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let code = match services.iter().position(|s| s.0 == code) {
+                Some(i) => i,
+                // A code the city no longer lists still counts, under its code.
+                None => {
+                    services.push((
+                        code.to_owned(),
+                        Name { vi: code.into(), en: code.into() },
+                        DEFAULT_TARGET_DAYS as u32,
+                    ));
+                    services.len() - 1
+                }
+            };
+            let requested = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            rows.push(Row {
+                id: r.get(0)?,
+                code,
+                month: month_of(requested),
+                requested: unix(requested).unwrap_or(now),
+                target_days: services[code].2,
+                answered: None,
+                fixed: None,
+                reopened: false,
+                ratings: 0,
+                satisfied: 0,
+                rating_sum: 0,
+            });
+        }
+    }
+    rows.sort_unstable_by_key(|r| r.id);
+    if let (Some(lo), Some(hi)) = (rows.first().map(|r| r.id), rows.last().map(|r| r.id)) {
+        let mut st = conn.prepare_cached(
+            "SELECT request_id, author, status, updated_at FROM updates WHERE request_id BETWEEN ?1 AND ?2",
+        )?;
+        let mut q = st.query(params![lo, hi])?;
+        let mut hint = 0;
+        while let Some(u) = q.next()? {
+            let Some(i) = find(&rows, u.get(0)?, &mut hint) else { continue };
+            let (author, status) = (u.get_ref(1)?.as_str(), u.get_ref(2)?.as_str());
+            let at = u.get_ref(3)?.as_str().ok().and_then(unix);
+            let row = &mut rows[i];
+            match (author, status, at) {
+                (Ok("staff"), Ok(status), Some(at)) => {
+                    row.answered = Some(row.answered.map_or(at, |a| a.min(at)));
+                    // Done with the work: what a citizen may reopen.
+                    if matches!(status, "fixed" | "closed") {
+                        row.fixed = Some(row.fixed.map_or(at, |f| f.min(at)));
+                    }
+                }
+                (Ok("citizen"), Ok("reopen"), _) => row.reopened = true,
+                _ => {}
+            }
+        }
+        let mut st =
+            conn.prepare_cached("SELECT request_id, rating FROM request_feedback WHERE request_id BETWEEN ?1 AND ?2")?;
+        let mut q = st.query(params![lo, hi])?;
+        let mut hint = 0;
+        while let Some(f) = q.next()? {
+            let Some(i) = find(&rows, f.get(0)?, &mut hint) else { continue };
+            let rating: u32 = f.get(1)?;
+            let row = &mut rows[i];
+            row.ratings += 1;
+            row.satisfied += u32::from(rating >= 4);
+            row.rating_sum += rating;
+        }
+    }
     let mut overall = Acc::default();
-    let mut by_code: HashMap<String, Acc> = HashMap::new();
-    let mut by_month: BTreeMap<String, Acc> = BTreeMap::new();
-    for m in months(from, to) {
-        by_month.insert(m, Acc::default());
-    }
-    for row in rows {
-        let row = row?;
-        overall.add(&row, now);
-        if let Some(acc) = by_month.get_mut(&row.month) {
-            acc.add(&row, now);
-        }
-        by_code.entry(row.code.clone()).or_default().add(&row, now);
-    }
-    let mut st = conn.prepare_cached(
-        "SELECT s.code, s.name_vi, s.name_en, COALESCE(t.target_days, ?2) FROM services s
-         LEFT JOIN service_targets t ON t.jurisdiction = s.jurisdiction AND t.code = s.code
-         WHERE s.jurisdiction = ?1 ORDER BY s.position",
-    )?;
-    let services = st.query_map(params![slug, DEFAULT_TARGET_DAYS], |r| {
-        Ok((r.get::<_, String>(0)?, Name { vi: r.get(1)?, en: r.get(2)? }, r.get::<_, u32>(3)?))
-    })?;
-    let mut categories = Vec::new();
-    for s in services {
-        let (code, name, target_days) = s?;
-        if let Some(acc) = by_code.remove(&code) {
-            categories.push(CategoryFigures { code, name, target_days, figures: acc.figures() });
+    let mut by_code: Vec<Acc> = services.iter().map(|_| Acc::default()).collect();
+    let mut by_month: Vec<Acc> = month_names.iter().map(|_| Acc::default()).collect();
+    for row in &rows {
+        overall.add(row, now);
+        by_code[row.code].add(row, now);
+        if let Some(m) = row.month {
+            by_month[m].add(row, now);
         }
     }
-    // Codes the city no longer lists still count, under their code.
-    let mut rest: Vec<_> = by_code.into_iter().collect();
-    rest.sort_by(|a, b| a.0.cmp(&b.0));
-    for (code, acc) in rest {
-        let name = Name { vi: code.clone(), en: code.clone() };
-        categories.push(CategoryFigures {
-            code,
-            name,
-            target_days: DEFAULT_TARGET_DAYS as u32,
-            figures: acc.figures(),
-        });
-    }
+    let categories = services
+        .into_iter()
+        .zip(by_code)
+        .filter(|(_, acc)| acc.received > 0)
+        .map(|((code, name, target_days), acc)| CategoryFigures { code, name, target_days, figures: acc.figures() })
+        .collect();
     Ok(Scorecard {
         city: slug.to_owned(),
         from: from.to_string(),
@@ -281,7 +376,11 @@ pub fn compute(conn: &Connection, slug: &str, from: Date, to: Date, now: i64) ->
         target_share: TARGET_SHARE,
         overall: overall.figures(),
         categories,
-        months: by_month.into_iter().map(|(month, acc)| MonthFigures { month, figures: acc.figures() }).collect(),
+        months: month_names
+            .into_iter()
+            .zip(by_month)
+            .map(|(month, acc)| MonthFigures { month, figures: acc.figures() })
+            .collect(),
     })
 }
 
@@ -376,6 +475,21 @@ mod tests {
 
     /// 2026-06-10 10:00 in the city.
     const T0: i64 = 1_781_060_400;
+
+    #[test]
+    fn dates_read_by_hand_agree_with_the_parser() {
+        for s in [
+            "2026-06-10T10:00:00+07:00",
+            "2024-02-29T23:59:59+07:00",
+            "1999-12-31T00:00:00Z",
+            "2026-01-01T05:30:00-03:30",
+        ] {
+            assert_eq!(unix(s), crate::instant(s).map(|t| t.unix_timestamp()), "{s}");
+        }
+        assert_eq!(unix("2026-06-10T10:00:00+07:00"), Some(T0));
+        assert_eq!(unix("2026-13-10T10:00:00+07:00"), None);
+        assert_eq!(unix("soon"), None);
+    }
 
     fn at(days: f64) -> String {
         crate::scorecard_seed::iso(T0 + (days * 86_400.0) as i64)
