@@ -10,7 +10,7 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 9] = [
+const MIGRATIONS: [&str; 10] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
@@ -21,6 +21,8 @@ const MIGRATIONS: [&str; 9] = [
     // Numbered 0009 so the feature branches' 0004–0008 keep their names; it stays last.
     include_str!("migrations/0009_language_and_cards.sql"),
     include_str!("migrations/0010_report_deadlines.sql"),
+    // 0011 is another branch's; order them by number when both are in.
+    include_str!("migrations/0012_scorecard.sql"),
 ];
 
 /// City alerts, announcements and consultations.
