@@ -230,24 +230,35 @@ const MISSED: &str = "#c62828";
 const EMPTY: &str = "#9aa3ad";
 
 /// A bar chart of the share answered within target per month, with the
-/// target as a dashed line; `label` is its accessible name. 320 × 150 user
-/// units, scaled by the page.
+/// target as a dashed line (behind the bars) labelled in the left margin; `label` is its
+/// accessible name. Each bar carries its share inside its top (white on the
+/// bar's colour, so it never crosses the target line), the month and the
+/// reports received below. 320 × 150 user units, scaled by the page.
 pub fn chart_svg(points: &[MonthPoint], target_share: f64, label: &str, t: &Texts) -> String {
     const W: f64 = 320.0;
-    const TOP: f64 = 18.0;
+    const LEFT: f64 = 34.0;
+    const TOP: f64 = 12.0;
     const PLOT: f64 = 100.0;
     let base = TOP + PLOT;
     let n = points.len().max(1) as f64;
-    let slot = W / n;
-    let bar = (slot * 0.6).min(40.0);
+    let slot = (W - LEFT) / n;
+    let bar = (slot * 0.7).min(44.0);
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} 150\" role=\"img\" aria-label=\"{l}\" \
          class=\"scorecard-chart\"><title>{l}</title>",
         l = escape(label)
     );
-    svg.push_str(&format!("<line x1=\"0\" y1=\"{base}\" x2=\"{W}\" y2=\"{base}\" stroke=\"#c5cbd3\"/>"));
+    svg.push_str(&format!("<line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{W}\" y2=\"{base}\" stroke=\"#c5cbd3\"/>"));
+    // The target first, so a bar above it covers the line, not its own figure.
+    let y = base - target_share.clamp(0.0, 1.0) * PLOT;
+    svg.push_str(&format!(
+        "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{W}\" y2=\"{y:.1}\" stroke=\"#1b2330\" stroke-dasharray=\"4 3\"/>\
+         <text x=\"0\" y=\"{:.1}\" font-size=\"10\" fill=\"#1b2330\">{}</text>",
+        y + 3.5,
+        escape(&percent(t, target_share))
+    ));
     for (i, p) in points.iter().enumerate() {
-        let cx = slot * (i as f64 + 0.5);
+        let cx = LEFT + slot * (i as f64 + 0.5);
         let share = p.within_target.unwrap_or(0.0).clamp(0.0, 1.0);
         let h = (share * PLOT).max(if p.within_target.is_some() { 2.0 } else { 0.0 });
         let colour = match p.met {
@@ -261,9 +272,11 @@ pub fn chart_svg(points: &[MonthPoint], target_share: f64, label: &str, t: &Text
             base - h
         ));
         let value = p.within_target.map_or(NONE.into(), |s| format!("{:.0}", s * 100.0));
+        // Inside the bar when it is tall enough, else just above it.
+        let (y, ink) = if h >= 20.0 { (base - h + 14.0, "#fff") } else { (base - h - 4.0, "#1b2330") };
         svg.push_str(&format!(
-            "<text x=\"{cx:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1b2330\">{}</text>",
-            (base - h - 4.0).max(11.0),
+            "<text x=\"{cx:.1}\" y=\"{y:.1}\" font-size=\"11\" font-weight=\"700\" text-anchor=\"middle\" \
+             fill=\"{ink}\">{}</text>",
             escape(&value)
         ));
         svg.push_str(&format!(
@@ -277,13 +290,7 @@ pub fn chart_svg(points: &[MonthPoint], target_share: f64, label: &str, t: &Text
             escape(&t.number(i64::from(p.received)))
         ));
     }
-    let y = base - target_share.clamp(0.0, 1.0) * PLOT;
-    svg.push_str(&format!(
-        "<line x1=\"0\" y1=\"{y:.1}\" x2=\"{W}\" y2=\"{y:.1}\" stroke=\"#1b2330\" stroke-dasharray=\"4 3\"/>\
-         <text x=\"{W}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\" fill=\"#1b2330\">{}</text></svg>",
-        y - 3.0,
-        escape(&percent(t, target_share))
-    ));
+    svg.push_str("</svg>");
     svg
 }
 

@@ -1,6 +1,6 @@
 //! Six months of handled reports for the demo cities, so the scorecard has
 //! plausible figures: staff answer after half a day to twelve days (some
-//! categories slower than others), most reports are fixed a few days later,
+//! categories slower than others, every one quicker in the recent months), most reports are fixed a few days later,
 //! a few are reopened by their reporter and fixed again, and about half the
 //! fixed ones are rated, mostly 4–5. The same reports on every run (a
 //! xorshift generator seeded by the city), inserted in one transaction.
@@ -63,7 +63,7 @@ const DAY: f64 = 86_400.0;
 fn timeline(rng: &mut Rng, slowness: f64, age_s: i64) -> Timeline {
     let mut updates = Vec::new();
     // First answer: 0.5–12 days, skewed short, slower categories slower.
-    let first = (DAY * (0.5 + 11.5 * rng.unit().powf(2.2) * slowness)).min(14.0 * DAY) as i64;
+    let first = (DAY * (0.5 + 11.5 * rng.unit().powf(2.6) * slowness)).min(14.0 * DAY) as i64;
     let roll = rng.unit();
     if roll < 0.04 {
         updates.push((first, "duplicate", "staff", "Đã có phản ánh trùng, xử lý chung"));
@@ -162,7 +162,10 @@ pub fn seed_history(db: &Db, slug: &str, count: usize, days: i64, now: i64, seed
                 pick < 0.0
             });
             let k = k.unwrap_or(rng.below(codes.len()));
-            let story = timeline(&mut rng, slowness[k], now - at);
+            // The city gets quicker over the half year (the chart has a story):
+            // a third slower than usual at the start, a third quicker now.
+            let trend = 0.65 + 0.6 * ((now - at) as f64 / (days as f64 * DAY)).clamp(0.0, 1.0);
+            let story = timeline(&mut rng, slowness[k] * trend, now - at);
             let (status, last_at, notes) = match story.updates.last() {
                 Some((dt, st, author, text)) => (*st, at + dt, (*author == "staff").then_some(*text)),
                 None => ("open", at, None),
