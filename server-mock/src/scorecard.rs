@@ -3,8 +3,9 @@
 //! overall, per category and per month. The definitions are written once, in
 //! [`mycity_protocol::scorecard`].
 //!
-//! Computed in three range scans on covering indexes (the period's requests,
-//! their updates, their ratings), joined and aggregated in Rust. The answer is kept per (city,
+//! Computed from one fact row per request that triggers keep up to date
+//! (first answer, first fix, reopened, ratings): one range scan of a covering
+//! index, aggregated in Rust. The answer is kept per (city,
 //! period, day) until anything in the database changes, so a new rating or a
 //! staff update is in the next answer and an idle city costs a map look-up.
 
@@ -29,13 +30,75 @@ use time::{Date, Month};
 
 use crate::{blocking, etag_matches, reports::DEFAULT_TARGET_DAYS, AppState, Error};
 
-/// Indexes the computation reads through, each holding every column it
-/// reads so no scan touches the tables: requests by city and date, updates
-/// and ratings by request.
+/// What the computation reads: one row of facts per request, kept up to
+/// date by triggers as requests, staff and citizen updates and ratings are
+/// written (whoever writes them), so the scorecard is one range scan of a
+/// covering index with no date to parse and no join. Definitions as in
+/// [`mycity_protocol::scorecard`]: the first staff update answers; the first
+/// staff `fixed` or `closed` (what a citizen may reopen) fixes; a citizen's
+/// `reopen` reopens. Dates compare as text: every date the server writes is
+/// at +07:00 with whole seconds. The last statement fills the facts of
+/// requests stored before the table existed (a database file from an older
+/// build); it finds nothing to do afterwards.
 pub(crate) const SCHEMA: &str = r#"
-CREATE INDEX IF NOT EXISTS requests_requested ON requests(jurisdiction, requested_at, service_code);
+CREATE TABLE IF NOT EXISTS scorecard_facts (
+    request_id   INTEGER PRIMARY KEY REFERENCES requests(id),
+    jurisdiction TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    service_code TEXT NOT NULL,
+    requested_s  INTEGER NOT NULL,   -- unix seconds
+    answered_s   INTEGER,            -- first staff update
+    fixed_s      INTEGER,            -- first staff fixed or closed
+    reopened     INTEGER NOT NULL DEFAULT 0,
+    ratings      INTEGER NOT NULL DEFAULT 0,
+    satisfied    INTEGER NOT NULL DEFAULT 0,   -- ratings of 4 or 5
+    rating_sum   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS scorecard_facts_period ON scorecard_facts(jurisdiction, requested_at,
+    service_code, requested_s, answered_s, fixed_s, reopened, ratings, satisfied, rating_sum);
 CREATE INDEX IF NOT EXISTS updates_by_request ON updates(request_id, author, status, updated_at);
-CREATE INDEX IF NOT EXISTS feedback_by_request ON request_feedback(request_id, rating);
+CREATE TRIGGER IF NOT EXISTS scorecard_request AFTER INSERT ON requests BEGIN
+    INSERT OR IGNORE INTO scorecard_facts (request_id, jurisdiction, requested_at, service_code, requested_s)
+    VALUES (NEW.id, NEW.jurisdiction, NEW.requested_at, NEW.service_code, unixepoch(NEW.requested_at));
+END;
+CREATE TRIGGER IF NOT EXISTS scorecard_update AFTER INSERT ON updates BEGIN
+    UPDATE scorecard_facts SET
+        answered_s = CASE WHEN NEW.author = 'staff'
+            THEN min(COALESCE(answered_s, unixepoch(NEW.updated_at)), unixepoch(NEW.updated_at)) ELSE answered_s END,
+        fixed_s = CASE WHEN NEW.author = 'staff' AND NEW.status IN ('fixed', 'closed')
+            THEN min(COALESCE(fixed_s, unixepoch(NEW.updated_at)), unixepoch(NEW.updated_at)) ELSE fixed_s END,
+        reopened = reopened OR (NEW.author = 'citizen' AND NEW.status = 'reopen')
+    WHERE request_id = NEW.request_id;
+END;
+CREATE TRIGGER IF NOT EXISTS scorecard_rating AFTER INSERT ON request_feedback BEGIN
+    UPDATE scorecard_facts SET ratings = ratings + 1, satisfied = satisfied + (NEW.rating >= 4),
+        rating_sum = rating_sum + NEW.rating
+    WHERE request_id = NEW.request_id;
+END;
+CREATE TRIGGER IF NOT EXISTS scorecard_rating_changed AFTER UPDATE OF rating, request_id ON request_feedback BEGIN
+    UPDATE scorecard_facts SET ratings = ratings - 1, satisfied = satisfied - (OLD.rating >= 4),
+        rating_sum = rating_sum - OLD.rating
+    WHERE request_id = OLD.request_id;
+    UPDATE scorecard_facts SET ratings = ratings + 1, satisfied = satisfied + (NEW.rating >= 4),
+        rating_sum = rating_sum + NEW.rating
+    WHERE request_id = NEW.request_id;
+END;
+CREATE TRIGGER IF NOT EXISTS scorecard_rating_gone AFTER DELETE ON request_feedback BEGIN
+    UPDATE scorecard_facts SET ratings = ratings - 1, satisfied = satisfied - (OLD.rating >= 4),
+        rating_sum = rating_sum - OLD.rating
+    WHERE request_id = OLD.request_id;
+END;
+INSERT INTO scorecard_facts (request_id, jurisdiction, requested_at, service_code, requested_s,
+    answered_s, fixed_s, reopened, ratings, satisfied, rating_sum)
+SELECT r.id, r.jurisdiction, r.requested_at, r.service_code, unixepoch(r.requested_at),
+    (SELECT min(unixepoch(u.updated_at)) FROM updates u WHERE u.request_id = r.id AND u.author = 'staff'),
+    (SELECT min(unixepoch(u.updated_at)) FROM updates u
+      WHERE u.request_id = r.id AND u.author = 'staff' AND u.status IN ('fixed', 'closed')),
+    EXISTS (SELECT 1 FROM updates u WHERE u.request_id = r.id AND u.author = 'citizen' AND u.status = 'reopen'),
+    (SELECT count(*) FROM request_feedback f WHERE f.request_id = r.id),
+    (SELECT count(*) FROM request_feedback f WHERE f.request_id = r.id AND f.rating >= 4),
+    (SELECT COALESCE(sum(f.rating), 0) FROM request_feedback f WHERE f.request_id = r.id)
+FROM requests r WHERE r.id NOT IN (SELECT request_id FROM scorecard_facts);
 "#;
 
 /// Longest period served: two years of months keeps the answer small.
@@ -106,11 +169,6 @@ fn months_back(d: Date, n: u32) -> Date {
 
 /// One request as the computation sees it.
 struct Row {
-    id: i64,
-    /// Index into the period's category codes.
-    code: usize,
-    /// Index into the period's months.
-    month: Option<usize>,
     requested: i64,
     target_days: u32,
     answered: Option<i64>,
@@ -196,64 +254,9 @@ fn bound(d: Date) -> String {
     format!("{d}T00:00:00+07:00")
 }
 
-/// Unix seconds of a date the server wrote (`2026-06-10T10:00:00+07:00`),
-/// read by hand: the computation reads hundreds of thousands of them and a
-/// general RFC 3339 parser is most of its time. Anything else goes through it.
-fn unix(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
-        b.get(r)?.iter().try_fold(0i64, |n, c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
-    };
-    let fast = || -> Option<i64> {
-        if b.len() != 25
-            || b[4] != b'-'
-            || b[7] != b'-'
-            || b[10] != b'T'
-            || b[13] != b':'
-            || b[16] != b':'
-            || b[22] != b':'
-        {
-            return None;
-        }
-        let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-        let secs = digits(11..13)? * 3600 + digits(14..16)? * 60 + digits(17..19)?;
-        let offset = (digits(20..22)? * 3600 + digits(23..25)? * 60) * if b[19] == b'-' { -1 } else { 1 };
-        if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !matches!(b[19], b'+' | b'-') {
-            return None;
-        }
-        // Days from 1970-01-01 to y-m-d (Howard Hinnant's days_from_civil).
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Some((era * 146_097 + doe - 719_468) * 86_400 + secs - offset)
-    };
-    fast().or_else(|| crate::instant(s).map(|t| t.unix_timestamp()))
-}
-
-/// The row of request `id` in `rows` (sorted by id), trying `hint` first:
-/// updates and ratings come in request order, so it is nearly always right.
-fn find(rows: &[Row], id: i64, hint: &mut usize) -> Option<usize> {
-    let found = match rows.get(*hint) {
-        Some(r) if r.id == id => Some(*hint),
-        _ => match rows.get(*hint + 1) {
-            Some(r) if r.id == id => Some(*hint + 1),
-            _ => rows.binary_search_by_key(&id, |r| r.id).ok(),
-        },
-    };
-    if let Some(i) = found {
-        *hint = i;
-    }
-    found
-}
-
-/// The scorecard of `slug` for `[from, to)` as of `now` (unix seconds).
-///
-/// Three range scans, each on an index that holds what it reads: the
-/// period's requests, then the updates and the ratings of the requests in
-/// their id range (joined to them in Rust, in order); then one pass over the
-/// rows to add them up per city, category and month.
+/// The scorecard of `slug` for `[from, to)` as of `now` (unix seconds):
+/// one range scan of the period's facts ([`SCHEMA`]), added up per city,
+/// category and month in Rust.
 pub fn compute(conn: &Connection, slug: &str, from: Date, to: Date, now: i64) -> Result<Scorecard, Error> {
     let known: Option<i64> = conn.query_row("SELECT 1 FROM packs WHERE slug = ?1", [slug], |r| r.get(0)).optional()?;
     if known.is_none() {
@@ -277,88 +280,40 @@ pub fn compute(conn: &Connection, slug: &str, from: Date, to: Date, now: i64) ->
         let i = (y - from.year()) * 12 + m - from.month() as i32;
         usize::try_from(i).ok().filter(|i| *i < month_names.len())
     };
-    let mut rows = Vec::new();
-    {
-        let mut st = conn.prepare_cached(
-            "SELECT id, service_code, requested_at FROM requests
-             WHERE jurisdiction = ?1 AND requested_at >= ?2 AND requested_at < ?3",
-        )?;
-        let mut q = st.query(params![slug, bound(from), bound(to)])?;
-        while let Some(r) = q.next()? {
-            let code = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            let code = match services.iter().position(|s| s.0 == code) {
-                Some(i) => i,
-                // A code the city no longer lists still counts, under its code.
-                None => {
-                    services.push((
-                        code.to_owned(),
-                        Name { vi: code.into(), en: code.into() },
-                        DEFAULT_TARGET_DAYS as u32,
-                    ));
-                    services.len() - 1
-                }
-            };
-            let requested = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-            rows.push(Row {
-                id: r.get(0)?,
-                code,
-                month: month_of(requested),
-                requested: unix(requested).unwrap_or(now),
-                target_days: services[code].2,
-                answered: None,
-                fixed: None,
-                reopened: false,
-                ratings: 0,
-                satisfied: 0,
-                rating_sum: 0,
-            });
-        }
-    }
-    rows.sort_unstable_by_key(|r| r.id);
-    if let (Some(lo), Some(hi)) = (rows.first().map(|r| r.id), rows.last().map(|r| r.id)) {
-        let mut st = conn.prepare_cached(
-            "SELECT request_id, author, status, updated_at FROM updates WHERE request_id BETWEEN ?1 AND ?2",
-        )?;
-        let mut q = st.query(params![lo, hi])?;
-        let mut hint = 0;
-        while let Some(u) = q.next()? {
-            let Some(i) = find(&rows, u.get(0)?, &mut hint) else { continue };
-            let (author, status) = (u.get_ref(1)?.as_str(), u.get_ref(2)?.as_str());
-            let at = u.get_ref(3)?.as_str().ok().and_then(unix);
-            let row = &mut rows[i];
-            match (author, status, at) {
-                (Ok("staff"), Ok(status), Some(at)) => {
-                    row.answered = Some(row.answered.map_or(at, |a| a.min(at)));
-                    // Done with the work: what a citizen may reopen.
-                    if matches!(status, "fixed" | "closed") {
-                        row.fixed = Some(row.fixed.map_or(at, |f| f.min(at)));
-                    }
-                }
-                (Ok("citizen"), Ok("reopen"), _) => row.reopened = true,
-                _ => {}
-            }
-        }
-        let mut st =
-            conn.prepare_cached("SELECT request_id, rating FROM request_feedback WHERE request_id BETWEEN ?1 AND ?2")?;
-        let mut q = st.query(params![lo, hi])?;
-        let mut hint = 0;
-        while let Some(f) = q.next()? {
-            let Some(i) = find(&rows, f.get(0)?, &mut hint) else { continue };
-            let rating: u32 = f.get(1)?;
-            let row = &mut rows[i];
-            row.ratings += 1;
-            row.satisfied += u32::from(rating >= 4);
-            row.rating_sum += rating;
-        }
-    }
     let mut overall = Acc::default();
     let mut by_code: Vec<Acc> = services.iter().map(|_| Acc::default()).collect();
     let mut by_month: Vec<Acc> = month_names.iter().map(|_| Acc::default()).collect();
-    for row in &rows {
-        overall.add(row, now);
-        by_code[row.code].add(row, now);
-        if let Some(m) = row.month {
-            by_month[m].add(row, now);
+    let mut st = conn.prepare_cached(
+        "SELECT service_code, requested_at, requested_s, answered_s, fixed_s, reopened, ratings, satisfied, rating_sum
+         FROM scorecard_facts WHERE jurisdiction = ?1 AND requested_at >= ?2 AND requested_at < ?3",
+    )?;
+    let mut q = st.query(params![slug, bound(from), bound(to)])?;
+    while let Some(r) = q.next()? {
+        let code = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let code = match services.iter().position(|s| s.0 == code) {
+            Some(i) => i,
+            // A code the city no longer lists still counts, under its code.
+            None => {
+                services.push((code.to_owned(), Name { vi: code.into(), en: code.into() }, DEFAULT_TARGET_DAYS as u32));
+                by_code.push(Acc::default());
+                services.len() - 1
+            }
+        };
+        let month = month_of(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?);
+        let row = Row {
+            requested: r.get::<_, Option<i64>>(2)?.unwrap_or(now),
+            target_days: services[code].2,
+            answered: r.get(3)?,
+            fixed: r.get(4)?,
+            reopened: r.get(5)?,
+            ratings: r.get(6)?,
+            satisfied: r.get(7)?,
+            rating_sum: r.get(8)?,
+        };
+        overall.add(&row, now);
+        by_code[code].add(&row, now);
+        if let Some(m) = month {
+            by_month[m].add(&row, now);
         }
     }
     let categories = services
@@ -476,21 +431,6 @@ mod tests {
     /// 2026-06-10 10:00 in the city.
     const T0: i64 = 1_781_060_400;
 
-    #[test]
-    fn dates_read_by_hand_agree_with_the_parser() {
-        for s in [
-            "2026-06-10T10:00:00+07:00",
-            "2024-02-29T23:59:59+07:00",
-            "1999-12-31T00:00:00Z",
-            "2026-01-01T05:30:00-03:30",
-        ] {
-            assert_eq!(unix(s), crate::instant(s).map(|t| t.unix_timestamp()), "{s}");
-        }
-        assert_eq!(unix("2026-06-10T10:00:00+07:00"), Some(T0));
-        assert_eq!(unix("2026-13-10T10:00:00+07:00"), None);
-        assert_eq!(unix("soon"), None);
-    }
-
     fn at(days: f64) -> String {
         crate::scorecard_seed::iso(T0 + (days * 86_400.0) as i64)
     }
@@ -567,6 +507,35 @@ mod tests {
             compute_in(&db, "atlantis", date!(2026 - 06 - 01), date!(2026 - 07 - 01), T0),
             Err(Error::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn facts_follow_changed_and_withdrawn_ratings_and_are_rebuilt_for_older_databases() {
+        let db = seeded();
+        let id = report(&db, "pothole", &[(1.0, "in_progress", "staff"), (3.0, "fixed", "staff")], &[2]);
+        let overall = || {
+            compute_in(&db, "ha-giang", date!(2026 - 06 - 01), date!(2026 - 07 - 01), T0 + 40 * 86_400).unwrap().overall
+        };
+        // The feedback endpoint's upsert: the same device changes its mind.
+        db.conn()
+            .execute(
+                "INSERT INTO request_feedback VALUES (?1, 'd0', 1, 5, NULL, ?2, ?2)
+                 ON CONFLICT (request_id, device_id) DO UPDATE SET rating = excluded.rating",
+                params![id, at(31.0)],
+            )
+            .unwrap();
+        let o = overall();
+        assert_eq!((o.ratings, o.satisfied, o.rating_mean), (1, Some(1.0), Some(5.0)));
+        db.conn().execute("DELETE FROM request_feedback WHERE request_id = ?1", [id]).unwrap();
+        assert_eq!((overall().ratings, overall().rating_mean), (0, None));
+        report(&db, "tree", &[(2.0, "in_progress", "staff"), (12.0, "reopen", "citizen")], &[4, 1]);
+        let before = overall();
+        // A database written before the facts existed: they are filled at open.
+        db.conn().execute_batch("DELETE FROM scorecard_facts").unwrap();
+        assert_eq!(overall().received, 0);
+        db.conn().execute_batch(SCHEMA).unwrap();
+        assert_eq!(overall(), before);
+        assert_eq!((before.received, before.ratings, before.fixed), (2, 2, 1));
     }
 
     #[test]
