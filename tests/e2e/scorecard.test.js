@@ -36,6 +36,7 @@ test('Home opens the scorecard with the headline figures against the targets', a
   const box = await open.boundingBox();
   assert.ok(box.width >= 44 && box.height >= 44, `tap target ${box.width}×${box.height}`);
   await open.click();
+  await byTest(page, 'screen-Scorecard').waitFor();
   assert.match(await byTest(page, 'title').innerText(), /Kết quả xử lý phản ánh/);
   await byTest(page, 'scorecard').waitFor({ timeout: 20000 });
 
@@ -68,6 +69,7 @@ test('in English, and readable offline with its age', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="app"]')?.getAttribute('lang') === 'en');
   await byTest(page, 'tab-home').click();
   await byTest(page, 'open-scorecard-title').click();
+  await byTest(page, 'screen-Scorecard').waitFor();
   await byTest(page, 'scorecard').waitFor();
   assert.match(await byTest(page, 'title').innerText(), /How the city answers reports/);
   assert.match(await byTest(page, 'scorecard-within').innerText(), /target 85%/);
