@@ -1,7 +1,8 @@
 // Journey (issue 16): anyone opens the city's public scorecard from Home and
 // sees the headline figures against the city's targets (7 days, 85 %), the
 // month-by-month chart and the categories doing worst, in Vietnamese and in
-// English; with the city's server gone, the stored figures stay, with their age.
+// English; the card moves when the city fixes a report; with the city's server
+// gone, the stored figures stay, with their age.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,6 +61,22 @@ test('Home opens the scorecard with the headline figures against the targets', a
   await shot(page, 'scorecard-02-chart-vi');
   await byTest(page, 'scorecard-worst').scrollIntoViewIfNeeded();
   await shot(page, 'scorecard-03-worst-vi');
+
+  // The city fixes a report in progress: a refresh moves the card (a new ETag, new figures).
+  // (Once the feedback endpoint is in, a 5-star rating moves "hài lòng" the same way.)
+  const fixedBefore = served.overall.fixed;
+  const inProgress = (await (await fetch(`${server.url}/open311/v2/requests.json?jurisdiction_id=ha-giang&status=in_progress`)).json())
+    .filter((q) => q.requested_datetime >= served.from);
+  assert.ok(inProgress.length > 0, 'the demo has reports in progress');
+  const r = await fetch(`${server.url}/admin/requests/${inProgress[0].service_request_id}/updates`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-admin-key': 'demo-admin' },
+    body: JSON.stringify({ status: 'fixed', description: 'Đã xử lý xong.' }),
+  });
+  assert.ok(r.ok, `staff update: ${r.status}`);
+  await byTest(page, 'scorecard-refresh').click();
+  await page.waitForFunction((n) =>
+    document.querySelector('[data-testid="scorecard-reopened"]')?.textContent?.includes(`trong số ${n} phản ánh`), fixedBefore + 1);
 });
 
 test('in English, and readable offline with its age', async () => {
