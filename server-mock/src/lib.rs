@@ -13,7 +13,6 @@ pub mod photo;
 mod reports;
 pub mod scorecard;
 mod scorecard_seed;
-pub use scorecard_seed::{seed_history, DEMO_DAYS, DEMO_REPORTS};
 mod seed;
 pub mod throttle;
 pub mod tiles;
@@ -33,6 +32,7 @@ pub use db::Db;
 use tokio::sync::oneshot;
 use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer};
 
+pub use scorecard_seed::{seed_history, DEMO_DAYS, DEMO_REPORTS};
 pub use throttle::{Limits, Rate};
 
 /// Largest request body accepted (a pack with tens of thousands of places fits).

@@ -255,7 +255,7 @@ fn bound(d: Date) -> String {
 }
 
 /// The scorecard of `slug` for `[from, to)` as of `now` (unix seconds):
-/// one range scan of the period's facts ([`SCHEMA`]), added up per city,
+/// one range scan of the period's facts (the `scorecard_facts` table), added up per city,
 /// category and month in Rust.
 pub fn compute(conn: &Connection, slug: &str, from: Date, to: Date, now: i64) -> Result<Scorecard, Error> {
     let known: Option<i64> = conn.query_row("SELECT 1 FROM packs WHERE slug = ?1", [slug], |r| r.get(0)).optional()?;
