@@ -9,6 +9,7 @@
 #   server      the reference server under wrk: GET and 300 KB photo POST at 64 connections
 #   dossier     catalogue search over 2,000 procedures vs a linear scan; 200 watched dossiers refreshed (304s)
 #   tourism     the free-time planner vs brute force, the narration trigger vs a naive check
+#   scorecard   issue 16: 100,000 reports over 6 months computed and from cache vs per-report queries
 #   bindings    one bindings call from Rust, Python, Kotlin; library sizes (host .so, iOS staticlib)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,8 @@ for bench in foundation photos flush qr alerts dossier tourism; do
   echo "== $bench"
   cargo bench -p mycity-core --bench "$bench"
 done
+echo "== scorecard"
+cargo bench -p mycity-server --bench scorecard
 echo "== server under load"
 scripts/load-server.sh 10
 echo "== bindings"

@@ -89,7 +89,7 @@ fn main() -> ExitCode {
         Some(url) => Some(url),
         #[cfg(feature = "demo-server")]
         None => {
-            let cfg = mycity_server::Config { db: ":memory:".into(), ..Default::default() };
+            let cfg = mycity_server::Config { db: ":memory:".into(), history: true, ..Default::default() };
             match mycity_server::spawn_background(([127, 0, 0, 1], 0).into(), cfg) {
                 Ok(bg) => {
                     let url = bg.url();

@@ -268,6 +268,54 @@ problem-vietqr-account = An account number is 1 to { $max } digits, with no lett
 problem-vietqr-amount = The amount must be more than 0 đồng.
 problem-vietqr-invalid = This is not a VietQR bank transfer code.
 
+## How the city answers reports (the public scorecard, issue 16)
+scorecard-title = How the city answers reports
+scorecard-period = from { $from } to { $to }
+scorecard-received = { $n ->
+    [one] { $n } report received
+   *[other] { $n } reports received
+}
+scorecard-within = Answered within target
+scorecard-first-answer = Time to first answer (median)
+scorecard-fixed = Time to fixed (median)
+scorecard-satisfied = Satisfied (4–5 stars)
+scorecard-reopened = Reopened after being marked done
+scorecard-target-share = target { $share }
+scorecard-target-days = target { $days }
+scorecard-met = Met
+scorecard-missed = Missed
+scorecard-p90 = 90% within { $days }
+scorecard-mean = mean { $mean }/5 over { $n } ratings
+scorecard-of-fixed = of { $n } fixed reports
+scorecard-percent = { $n }%
+scorecard-days = { $n } days
+scorecard-months = Answered within target, by month
+scorecard-chart = Share of reports answered within target by month; the dashed line is the target
+scorecard-chart-legend = Green bars: target met; red: missed; the number under each month is the reports received.
+scorecard-worst = Categories doing worst
+scorecard-category-detail = { $n } reports · first answer in { $days } (median)
+scorecard-none = No figures yet. The first download needs a connection.
+scorecard-offline = Could not get new figures; showing the stored ones.
+scorecard-stale = These figures are old.
+scorecard-refresh = Refresh
+scorecard-loading = Loading the figures…
+scorecard-open = How the city answers reports
+scorecard-method = Counted over the reports received in the period. Answer: the first update by city staff. Fixed: the first time it is marked fixed or closed. Reopened: the reporter said it was not fixed. Satisfied: a rating of 4 or 5 stars.
+scorecard-month = { $m ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+}
+
 ## Air quality (VN_AQI, Decision 1459/QĐ-TCMT)
 air-title = Air quality
 air-home-title = Air in the city

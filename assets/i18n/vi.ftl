@@ -259,6 +259,38 @@ problem-vietqr-account = Số tài khoản gồm từ 1 đến { $max } chữ s�
 problem-vietqr-amount = Số tiền phải lớn hơn 0 đồng.
 problem-vietqr-invalid = Đây không phải mã VietQR chuyển khoản.
 
+## Kết quả xử lý phản ánh (bảng điểm công khai, issue 16)
+scorecard-title = Kết quả xử lý phản ánh
+scorecard-period = từ { $from } đến { $to }
+scorecard-received = { $n } phản ánh đã nhận
+scorecard-within = Trả lời đúng hạn
+scorecard-first-answer = Thời gian trả lời (trung vị)
+scorecard-fixed = Thời gian khắc phục (trung vị)
+scorecard-satisfied = Người dân hài lòng (4–5 sao)
+scorecard-reopened = Bị mở lại sau khi báo đã xong
+scorecard-target-share = mục tiêu { $share }
+scorecard-target-days = mục tiêu { $days }
+scorecard-met = Đạt
+scorecard-missed = Chưa đạt
+scorecard-p90 = 90 % trong vòng { $days }
+scorecard-mean = trung bình { $mean }/5 qua { $n } đánh giá
+scorecard-of-fixed = trong số { $n } phản ánh đã khắc phục
+scorecard-percent = { $n } %
+scorecard-days = { $n } ngày
+scorecard-months = Trả lời đúng hạn theo tháng
+scorecard-chart = Biểu đồ tỉ lệ phản ánh được trả lời đúng hạn theo tháng, đường nét đứt là mục tiêu
+scorecard-chart-legend = Cột xanh: đạt mục tiêu; cột đỏ: chưa đạt; số dưới mỗi tháng là số phản ánh nhận được.
+scorecard-worst = Lĩnh vực cần cải thiện
+scorecard-category-detail = { $n } phản ánh · trả lời sau { $days } (trung vị)
+scorecard-none = Chưa có số liệu. Cần kết nối mạng để tải lần đầu.
+scorecard-offline = Không tải được số liệu mới; đang hiển thị số liệu đã lưu.
+scorecard-stale = Số liệu này đã cũ.
+scorecard-refresh = Tải lại
+scorecard-loading = Đang tải số liệu…
+scorecard-open = Kết quả xử lý phản ánh
+scorecard-method = Tính trên các phản ánh nhận được trong kỳ. Trả lời: cập nhật đầu tiên của cán bộ. Khắc phục: lần đầu báo đã xử lý xong hoặc đóng. Mở lại: người phản ánh báo chưa được khắc phục. Hài lòng: đánh giá 4–5 sao.
+scorecard-month = T{ $m }
+
 ## Chất lượng không khí (VN_AQI, Quyết định 1459/QĐ-TCMT)
 air-title = Chất lượng không khí
 air-home-title = Không khí trong thành phố

@@ -29,6 +29,7 @@ pub mod platform;
 mod private_files;
 pub mod qr;
 pub mod reports;
+pub mod scorecard;
 pub mod store;
 pub mod sync;
 pub mod text;

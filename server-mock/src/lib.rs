@@ -12,6 +12,8 @@ mod feedback;
 mod open311;
 pub mod photo;
 mod reports;
+pub mod scorecard;
+mod scorecard_seed;
 mod seed;
 pub mod throttle;
 pub mod tiles;
@@ -31,6 +33,7 @@ pub use db::Db;
 use tokio::sync::oneshot;
 use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer};
 
+pub use scorecard_seed::{seed_history, DEMO_DAYS, DEMO_REPORTS};
 pub use throttle::{Limits, Rate};
 
 /// Largest request body accepted (a pack with tens of thousands of places fits).
@@ -113,6 +116,10 @@ pub struct Config {
     pub packs_dir: Option<std::path::PathBuf>,
     /// Rate limits and the request timeout.
     pub limits: Limits,
+    /// With `seed`, also six months of handled reports per city for the
+    /// scorecard (the server binary's `--seed` and the app's demo server turn
+    /// it on; off by default so a test counts only the reports it sends).
+    pub history: bool,
 }
 
 impl Default for Config {
@@ -124,6 +131,7 @@ impl Default for Config {
             admin_key: "demo-admin".into(),
             packs_dir: None,
             limits: Limits::default(),
+            history: false,
         }
     }
 }
@@ -136,6 +144,7 @@ pub(crate) struct AppState {
     config: Config,
     dossier_limits: dossier::Limits,
     throttle: throttle::Throttle,
+    scorecards: scorecard::Cache,
 }
 
 /// Runs SQLite and image work on tokio's blocking pool: a 10 MB photo insert
@@ -149,8 +158,13 @@ type Shared = State<Arc<AppState>>;
 /// The HTTP routes over an opened database.
 pub fn router(db: Db, config: Config) -> Router {
     let timeout = config.limits.request_timeout;
-    let state =
-        Arc::new(AppState { db, config, throttle: throttle::Throttle::default(), dossier_limits: Default::default() });
+    let state = Arc::new(AppState {
+        db,
+        config,
+        throttle: throttle::Throttle::default(),
+        dossier_limits: Default::default(),
+        scorecards: Default::default(),
+    });
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/cities", get(cities))
@@ -170,6 +184,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .merge(dossier::routes())
         .merge(tourism::routes())
         .merge(feedback::routes())
+        .merge(scorecard::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))
@@ -261,6 +276,9 @@ pub fn open_db(config: &Config) -> Result<Db, Error> {
         alerts::seed(&db.conn())?;
         consult::seed(&db.conn())?;
         dossier::seed(&db)?;
+        if config.history {
+            scorecard_seed::seed_demo(&db)?;
+        }
     }
     if let Some(dir) = &config.packs_dir {
         seed::load_dir(&db, dir)?;

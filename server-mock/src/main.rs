@@ -7,18 +7,20 @@ use std::{net::SocketAddr, process::ExitCode};
 use mycity_server::Config;
 
 const USAGE: &str = "usage: mycity-server [--addr 127.0.0.1:8080] [--db PATH|:memory:] [--seed] \
-[--api-key KEY] [--admin-key KEY] [--packs DIR] [--no-rate-limit]";
+[--no-history] [--api-key KEY] [--admin-key KEY] [--packs DIR] [--no-rate-limit]";
 
 const HELP: &str = "mycity-server: MyCity's reference backend (Open311 GeoReport v2, city packs, demo data).
 
-usage: mycity-server [--addr HOST:PORT] [--db PATH|:memory:] [--seed]
+usage: mycity-server [--addr HOST:PORT] [--db PATH|:memory:] [--seed [--no-history]]
                      [--api-key KEY] [--admin-key KEY] [--packs DIR]
 
   --addr HOST:PORT   Where to listen (default 127.0.0.1:8080).
   --db PATH          SQLite database file (default mycity-server.sqlite);
                      :memory: keeps everything in memory. e.g. --db /tmp/city.sqlite
   --seed             Load the bundled demo city packs and their categories, and
-                     accept the demo keys api_key=demo-key and X-Admin-Key: demo-admin.
+                     accept the demo keys api_key=demo-key and X-Admin-Key: demo-admin;
+                     adds six months of handled reports per city (the scorecard's).
+  --no-history       With --seed, leave out those six months of reports.
   --api-key KEY      The Open311 api_key clients must send when posting
                      (required without --seed).
   --admin-key KEY    The staff key for /admin/* endpoints, sent as the
@@ -36,6 +38,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), Str
     let mut addr: SocketAddr = ([127, 0, 0, 1], 8080).into();
     let mut config = Config { db: "mycity-server.sqlite".into(), seed: false, ..Config::default() };
     let (mut api_key, mut admin_key) = (None, None);
+    let mut no_history = false;
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -43,6 +46,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), Str
             "--addr" => addr = value("--addr")?.parse().map_err(|e| format!("--addr: {e}"))?,
             "--db" => config.db = value("--db")?,
             "--seed" => config.seed = true,
+            "--no-history" => no_history = true,
             "--api-key" => api_key = Some(value("--api-key")?),
             "--admin-key" => admin_key = Some(value("--admin-key")?),
             "--packs" => config.packs_dir = Some(value("--packs")?.into()),
@@ -52,6 +56,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), Str
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
+    config.history = config.seed && !no_history;
     // Without --seed there are no demo keys: a real deployment must choose its own.
     let demo = |k: &str| if config.seed { Some(k.to_owned()) } else { None };
     config.api_key = api_key.or_else(|| demo("demo-key")).ok_or("--api-key is required without --seed")?;
@@ -126,6 +131,9 @@ mod tests {
         let (addr, c) = parse(args("--addr 127.0.0.1:0 --db :memory: --seed")).unwrap();
         assert_eq!(addr.port(), 0);
         assert_eq!((c.api_key.as_str(), c.admin_key.as_str()), ("demo-key", "demo-admin"));
+        assert!(c.history, "the scorecard's six months come with the demo");
+        let (_, c) = parse(args("--no-history --seed")).unwrap();
+        assert!(c.seed && !c.history);
     }
 
     #[test]

@@ -72,6 +72,14 @@ for (const lang of ['vi', 'en']) {
     await byTest(page, 'home-hotline-1022').waitFor();
     await checkScreen(page, lang, 'home');
 
+    // The city's public scorecard, opened from Home (issue 16).
+    await byTest(page, 'open-scorecard-title').click();
+    await byTest(page, 'scorecard').waitFor({ timeout: 20000 });
+    if (lang === 'en') await englishOnly(page, 'scorecard-worst', 'worst categories');
+    await checkScreen(page, lang, 'scorecard');
+    await byTest(page, 'tab-home').click();
+    await byTest(page, 'home-city').waitFor();
+
     // The city's demo alert shows as a banner; its page lists every alert in force.
     await byTest(page, 'alert-banner').waitFor({ timeout: 20000 });
     await byTest(page, 'alert-banner').locator('button').first().click();

@@ -18,6 +18,7 @@ mod map_tiles;
 mod photo;
 mod place;
 mod report;
+mod scorecard;
 mod settings;
 mod sos;
 mod stars;
@@ -78,6 +79,8 @@ pub enum Screen {
     Announcements,
     /// Public consultations.
     Consult,
+    /// How the city answers reports (the public scorecard).
+    Scorecard,
 }
 
 /// UI-wide state every screen reads.
@@ -178,6 +181,7 @@ fn ScreenView(screen: Screen) -> Element {
         Screen::Alerts => rsx! { alerts::Alerts {} },
         Screen::Announcements => rsx! { announcements::Announcements {} },
         Screen::Consult => rsx! { consult::Consult {} },
+        Screen::Scorecard => rsx! { scorecard::Scorecard {} },
     }
 }
 

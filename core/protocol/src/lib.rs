@@ -17,6 +17,7 @@ pub mod limits;
 pub mod media;
 pub mod open311;
 pub mod packs;
+pub mod scorecard;
 pub mod status;
 pub mod tourism;
 mod xml;

@@ -10,7 +10,7 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 10] = [
+const MIGRATIONS: [&str; 11] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
@@ -18,10 +18,11 @@ const MIGRATIONS: [&str; 10] = [
     include_str!("migrations/0005_tourism.sql"),
     ALERTS,
     include_str!("migrations/0007_air.sql"),
-    // Numbered 0009 so the feature branches' 0004–0008 keep their names; it stays last.
+    // Numbered 0009 so the feature branches' 0004–0008 kept their names.
     include_str!("migrations/0009_language_and_cards.sql"),
     include_str!("migrations/0010_report_deadlines.sql"),
     include_str!("migrations/0011_report_feedback.sql"),
+    include_str!("migrations/0012_scorecard.sql"),
 ];
 
 /// City alerts, announcements and consultations.
