@@ -109,6 +109,8 @@ test('a second report, fixed for real, rated 5', async () => {
   await page.waitForFunction(() =>
     document.querySelector('[data-testid="report-status"]')?.textContent?.includes('Đã xử lý xong'), null, { timeout: 20000 });
   await card.getByTestId('feedback-form').waitFor({ timeout: 5000 });
+  const scorecard = async () => (await fetch(`${app.serverUrl}/api/v1/cities/da-nang/scorecard`)).json();
+  const before = (await scorecard()).overall.ratings;
   await card.getByTestId('feedback-yes').click();
   await card.getByTestId('feedback-star-5').click();
   await card.getByTestId('feedback-send').click();
@@ -118,4 +120,15 @@ test('a second report, fixed for real, rated 5', async () => {
   await page.waitForFunction(() => !document.querySelector('[data-testid="feedback-waiting"]'), null, { timeout: 20000 });
   await card.getByTestId('feedback-change').waitFor();
   await shot(page, '13b-feedback-rated-5');
+
+  // The rating counts in the city's public scorecard, opened from Home.
+  assert.equal((await scorecard()).overall.ratings, before + 1);
+  await byTest(page, 'tab-home').click();
+  await byTest(page, 'open-scorecard-title').click();
+  await byTest(page, 'scorecard').waitFor({ timeout: 20000 });
+  await byTest(page, 'scorecard-refresh').click();
+  await page.waitForFunction((n) =>
+    document.querySelector('[data-testid="scorecard-satisfied"]')?.textContent?.includes(`qua ${n} đánh giá`), before + 1,
+  { timeout: 20000 });
+  await shot(page, '13c-scorecard-after-rating');
 });
