@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+pub mod fake_idp;
 pub mod fault_proxy;
 
 pub use mycity_core::{Config, MyCity};
