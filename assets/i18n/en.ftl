@@ -446,3 +446,15 @@ notify-report = Report updated
 notify-dossier = Dossier moved on
 notify-alert = New alert
 notify-alerts = { $count } new alerts
+
+## Optional sign-in (account)
+problem-signin-not-offered = This city's server does not offer sign-in. Every feature works without an account.
+problem-signin-provider-down = The sign-in service cannot be reached. Try again later; your reports are kept and will be sent.
+problem-signin-cancelled = Sign-in cancelled. You can keep using the app without an account.
+problem-signin-timeout = Sign-in took too long. Please try again.
+problem-signin-refused = The sign-in service refused the request. Try again; if it keeps failing, tell the city.
+problem-signin-no-browser = The browser could not be opened to sign in.
+problem-signin-expired = Your sign-in has expired. Sign in again; reports are sent anonymously meanwhile.
+signin-page-done = Signed in to MyCity
+signin-page-failed = Not signed in
+signin-page-back = You can close this page and go back to the MyCity app.

@@ -437,3 +437,15 @@ notify-report = Phản ánh có cập nhật
 notify-dossier = Hồ sơ có bước mới
 notify-alert = Cảnh báo mới
 notify-alerts = { $count } cảnh báo mới
+
+## Optional sign-in (account)
+problem-signin-not-offered = Máy chủ của thành phố này chưa hỗ trợ đăng nhập. Bạn vẫn dùng được mọi tính năng mà không cần tài khoản.
+problem-signin-provider-down = Không kết nối được với dịch vụ đăng nhập. Hãy thử lại sau; phản ánh của bạn vẫn được giữ và gửi đi.
+problem-signin-cancelled = Đã hủy đăng nhập. Bạn vẫn dùng ứng dụng bình thường mà không cần tài khoản.
+problem-signin-timeout = Quá thời gian chờ đăng nhập. Hãy thử lại.
+problem-signin-refused = Dịch vụ đăng nhập từ chối yêu cầu. Hãy thử lại; nếu vẫn lỗi, hãy báo cho thành phố.
+problem-signin-no-browser = Không mở được trình duyệt để đăng nhập.
+problem-signin-expired = Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; phản ánh vẫn được gửi ẩn danh.
+signin-page-done = Đã đăng nhập MyCity
+signin-page-failed = Chưa đăng nhập được
+signin-page-back = Bạn có thể đóng trang này và quay lại ứng dụng MyCity.

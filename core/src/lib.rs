@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+pub mod account;
 pub mod air;
 pub mod alerts;
 pub mod api;
@@ -183,6 +184,7 @@ pub(crate) struct Inner {
     clients: Mutex<HashMap<String, Api>>,
     sync: sync::engine::Engine,
     tiles: tiles::Caches,
+    account: account::Session,
 }
 
 /// The core, opened on one data directory. Cheap to clone (every clone is
@@ -225,6 +227,7 @@ impl MyCity {
         }
         let lang = store.setting(KEY_LANG)?.map(|l| Lang::parse(&l)).unwrap_or_default();
         let sync = sync::engine::Engine::new(config.sync);
+        let account = account::Session::open(&config.data_dir);
         Ok(MyCity {
             inner: Arc::new(Inner {
                 store,
@@ -234,6 +237,7 @@ impl MyCity {
                 clients: Mutex::new(HashMap::new()),
                 sync,
                 tiles: Default::default(),
+                account,
             }),
         })
     }

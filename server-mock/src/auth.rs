@@ -33,7 +33,13 @@ pub struct OidcConfig {
     /// The audience an access token must carry in `aud`: this API's resource
     /// indicator at the provider (e.g. `https://api.city.gov.vn/`).
     pub audience: String,
+    /// The app's client id at the provider (a public client, no secret),
+    /// told to the app by `GET /api/v1/signin`.
+    pub client_id: String,
 }
+
+/// The client id the app is registered under when the city names none.
+pub const DEFAULT_CLIENT_ID: &str = "mycity";
 
 /// A verified bearer: who the token speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,7 +267,11 @@ mod tests {
 
     #[tokio::test]
     async fn hmac_and_garbage_tokens_are_refused_before_any_fetch() {
-        let v = Verifier::new(Some(OidcConfig { issuer: "http://127.0.0.1:9/".into(), audience: "api".into() }));
+        let v = Verifier::new(Some(OidcConfig {
+            issuer: "http://127.0.0.1:9/".into(),
+            audience: "api".into(),
+            client_id: "mycity".into(),
+        }));
         let hs = jsonwebtoken::encode(
             &jsonwebtoken::Header::new(Algorithm::HS256),
             &serde_json::json!({"sub": "x", "exp": 4_000_000_000u64, "iss": "http://127.0.0.1:9/", "aud": "api"}),

@@ -7,13 +7,13 @@ use std::{net::SocketAddr, process::ExitCode};
 use mycity_server::Config;
 
 const USAGE: &str = "usage: mycity-server [--addr 127.0.0.1:8080] [--db PATH|:memory:] [--seed] \
-[--api-key KEY] [--admin-key KEY] [--packs DIR] [--oidc-issuer URL --oidc-audience AUD] [--no-rate-limit]";
+[--api-key KEY] [--admin-key KEY] [--packs DIR] [--oidc-issuer URL --oidc-audience AUD [--oidc-client-id ID]] [--no-rate-limit]";
 
 const HELP: &str = "mycity-server: MyCity's reference backend (Open311 GeoReport v2, city packs, demo data).
 
 usage: mycity-server [--addr HOST:PORT] [--db PATH|:memory:] [--seed]
                      [--api-key KEY] [--admin-key KEY] [--packs DIR]
-                     [--oidc-issuer URL --oidc-audience AUD]
+                     [--oidc-issuer URL --oidc-audience AUD [--oidc-client-id ID]]
 
   --addr HOST:PORT   Where to listen (default 127.0.0.1:8080).
   --db PATH          SQLite database file (default mycity-server.sqlite);
@@ -40,6 +40,12 @@ usage: mycity-server [--addr HOST:PORT] [--db PATH|:memory:] [--seed]
   --oidc-audience AUD
                      The audience (`aud`) tokens must carry: this API's resource
                      indicator at the provider. e.g. https://api.city.gov.vn/
+  --oidc-client-id ID
+                     The app's client id at the provider (default mycity): a
+                     public native client, PKCE, redirect URIs
+                     http://127.0.0.1/callback (any port) and
+                     vn.gov.mycity:/oauth2redirect. The app reads issuer,
+                     client id and audience from GET /api/v1/signin.
   -h, --help         This text.
 
 Example:
@@ -52,7 +58,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), Str
     let mut addr: SocketAddr = ([127, 0, 0, 1], 8080).into();
     let mut config = Config { db: "mycity-server.sqlite".into(), seed: false, ..Config::default() };
     let (mut api_key, mut admin_key) = (None, None);
-    let (mut issuer, mut audience) = (None, None);
+    let (mut issuer, mut audience, mut client_id) = (None, None, None);
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -65,6 +71,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), Str
             "--packs" => config.packs_dir = Some(value("--packs")?.into()),
             "--oidc-issuer" => issuer = Some(value("--oidc-issuer")?),
             "--oidc-audience" => audience = Some(value("--oidc-audience")?),
+            "--oidc-client-id" => client_id = Some(value("--oidc-client-id")?),
             // For the load benchmark only: one address sends everything there.
             "--no-rate-limit" => config.limits = mycity_server::Limits::unlimited(),
             "-h" | "--help" => return Err(USAGE.into()),
@@ -81,7 +88,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(SocketAddr, Config), Str
             if !mycity_server::auth::acceptable_issuer(&issuer) {
                 return Err("--oidc-issuer must be an https:// URL (http:// only on loopback, for development)".into());
             }
-            Some(mycity_server::auth::OidcConfig { issuer, audience })
+            let client_id = client_id.unwrap_or_else(|| mycity_server::auth::DEFAULT_CLIENT_ID.to_owned());
+            Some(mycity_server::auth::OidcConfig { issuer, audience, client_id })
         }
         _ => return Err("--oidc-issuer and --oidc-audience go together".into()),
     };

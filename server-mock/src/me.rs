@@ -39,7 +39,7 @@ CREATE INDEX IF NOT EXISTS dossier_owners_account ON dossier_owners(account);
 "#;
 
 /// The account the seeded demo dossiers belong to: the name a tester types
-/// into the development provider's login form (`tests/oidc/provider.mjs`).
+/// into the development provider's login form (`tests/e2e/oidc-provider.mjs`).
 pub const DEMO_ACCOUNT: &str = "citizen";
 
 /// Most reports one `GET /api/v1/me/requests` returns (newest first).
@@ -48,6 +48,7 @@ const MAX_LISTED: usize = 1000;
 /// The routes of this module.
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
+        .route("/api/v1/signin", get(signin))
         .route("/api/v1/me", get(me))
         .route("/api/v1/me/requests", get(my_requests))
         .route("/api/v1/me/dossiers", get(my_dossiers))
@@ -78,6 +79,15 @@ pub(crate) fn owns_dossier(conn: &Connection, code: &str, account: &Account) -> 
 /// The verified account of a `/me` request; these endpoints have no anonymous form.
 async fn signed_in(s: &AppState, headers: &HeaderMap) -> Result<Account, Error> {
     s.verifier.account(headers).await?.ok_or_else(|| Error::Unauthorized("sign in to see your own things".into()))
+}
+
+/// `GET /api/v1/signin`: the provider the app signs in with (404 when the
+/// server offers no sign-in). The app learns it here, so a city configures
+/// its identity provider once, on its server.
+async fn signin(State(s): State<Arc<AppState>>) -> Result<Response, Error> {
+    let o = s.config.oidc.as_ref().ok_or_else(|| Error::NotFound("this server offers no sign-in".into()))?;
+    Ok(Json(serde_json::json!({ "issuer": o.issuer, "client_id": o.client_id, "audience": o.audience }))
+        .into_response())
 }
 
 /// `GET /api/v1/me`: who the token speaks for.

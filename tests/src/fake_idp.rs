@@ -103,6 +103,10 @@ impl FakeIdp {
 
     /// A server configuration trusting this provider.
     pub fn oidc_config(&self) -> mycity_server::auth::OidcConfig {
-        mycity_server::auth::OidcConfig { issuer: self.issuer.clone(), audience: AUDIENCE.into() }
+        mycity_server::auth::OidcConfig {
+            issuer: self.issuer.clone(),
+            audience: AUDIENCE.into(),
+            client_id: "mycity".into(),
+        }
     }
 }

@@ -186,7 +186,11 @@ async fn a_provider_that_is_down_refuses_bearers_but_not_anonymous_use() {
     let issuer = format!("http://{closed}");
     let srv = server_with(ServerConfig {
         limits: mycity_server::Limits::unlimited(),
-        oidc: Some(mycity_server::auth::OidcConfig { issuer: issuer.clone(), audience: "urn:mycity:api".into() }),
+        oidc: Some(mycity_server::auth::OidcConfig {
+            issuer: issuer.clone(),
+            audience: "urn:mycity:api".into(),
+            client_id: "mycity".into(),
+        }),
         ..ServerConfig::default()
     })
     .await;
