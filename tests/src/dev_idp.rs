@@ -44,8 +44,10 @@ impl DevIdp {
             .spawn()
             .expect("node starts");
         let mut line = String::new();
-        let stdout = child.stdout.take().expect("stdout");
-        BufReader::new(stdout).read_line(&mut line).expect("the provider prints its issuer");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        stdout.read_line(&mut line).expect("the provider prints its issuer");
+        // The pipe stays read: a provider writing to a closed one dies of EPIPE.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         let issuer = line.trim().to_owned();
         assert!(issuer.starts_with("http://127.0.0.1:"), "provider said {issuer:?}");
         DevIdp { issuer, child }

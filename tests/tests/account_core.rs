@@ -207,3 +207,33 @@ fn core_at(url: String) -> (tempfile::TempDir, MyCity) {
     core.set_city("da-nang").unwrap();
     (dir, core)
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_in_my_own_dossier_opens_without_the_secret() {
+    let idp = DevIdp::start(600);
+    let srv = server_with(ServerConfig {
+        limits: mycity_server::Limits::unlimited(),
+        oidc: Some(idp.oidc_config()),
+        ..ServerConfig::default()
+    })
+    .await;
+    let base = format!("http://{}", srv.addr);
+    let code = mycity_tests::demo_dossier(&base, 4).await;
+    let (_dir, core) = core(Some(base.clone()));
+    core.set_city("ha-giang").unwrap();
+    let e = core.lookup_dossier(&code, None).await.unwrap_err();
+    assert_eq!(problem_code(&e), "dossier-secret", "anonymous needs the secret");
+
+    // The demo dossiers are the demo account's.
+    core.sign_in(&Browser(dev_idp::Person::SignsIn("citizen"))).await.unwrap();
+    let d = core.lookup_dossier(&code, None).await.unwrap();
+    assert_eq!(d.reply.code, code);
+
+    // Another account does not own it: the server answers as for a wrong secret.
+    core.sign_out().await.unwrap();
+    core.sign_in(&Browser(dev_idp::Person::SignsIn("someone-else"))).await.unwrap();
+    assert!(core.lookup_dossier(&code, None).await.is_err());
+    core.sign_out().await.unwrap();
+    let e = core.lookup_dossier(&code, None).await.unwrap_err();
+    assert_eq!(problem_code(&e), "dossier-secret");
+}

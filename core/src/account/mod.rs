@@ -189,8 +189,16 @@ fn problem(code: &'static str, detail: impl Into<String>) -> Error {
     Problem::new(code, detail).field("account").into()
 }
 
-fn provider_down(e: impl std::fmt::Display) -> Error {
-    problem("signin-provider-down", format!("the identity provider cannot be reached: {e}"))
+fn provider_down(e: &dyn std::error::Error) -> Error {
+    // The crate's own message ("Request failed") says little; its sources say what.
+    let mut why = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        why.push_str(": ");
+        why.push_str(&s.to_string());
+        source = s.source();
+    }
+    problem("signin-provider-down", format!("the identity provider cannot be reached: {why}"))
 }
 
 /// An HTTP client for the provider: no redirects (the OIDC crate's advice
@@ -207,7 +215,7 @@ fn http() -> Result<reqwest::Client> {
 
 async fn discover(p: &Provider, http: &reqwest::Client) -> Result<(Client, Option<String>)> {
     let issuer = IssuerUrl::new(p.issuer.clone()).map_err(|e| problem("signin-refused", format!("issuer URL: {e}")))?;
-    let meta = Metadata::discover_async(issuer, http).await.map_err(provider_down)?;
+    let meta = Metadata::discover_async(issuer, http).await.map_err(|e| provider_down(&e))?;
     let revocation = meta.additional_metadata().revocation_endpoint.clone();
     let client = CoreClient::from_provider_metadata(meta, ClientId::new(p.client_id.clone()), None);
     Ok((client, revocation))
@@ -538,6 +546,11 @@ impl MyCity {
             }
             Err(e) => Err(Error::Network(format!("the identity provider cannot be reached: {e}"))),
         }
+    }
+
+    /// True when someone is signed in with tokens for the server behind `api`.
+    pub(crate) fn signed_in_at(&self, api: &Api) -> bool {
+        self.inner.account.tokens().is_some_and(|t| t.server == api.base())
     }
 
     /// The server refused the access token (revoked, or keys rotated): the
