@@ -224,10 +224,19 @@ async fn signed_in_my_own_dossier_opens_without_the_secret() {
     let e = core.lookup_dossier(&code, None).await.unwrap_err();
     assert_eq!(problem_code(&e), "dossier-secret", "anonymous needs the secret");
 
-    // The demo dossiers are the demo account's.
+    // The demo dossiers are the demo account's: signing in watches them on this device.
     core.sign_in(&Browser(dev_idp::Person::SignsIn("citizen"))).await.unwrap();
+    let watched = core.watched_dossiers().unwrap();
+    assert!(watched.len() >= 10, "{}", watched.len());
+    assert!(watched.iter().any(|d| d.reply.code == code));
+    let refreshed = core.refresh_watched_dossiers().await.unwrap();
+    assert!(refreshed.asked >= watched.len(), "asked with the account, no secret: {refreshed:?}");
     let d = core.lookup_dossier(&code, None).await.unwrap();
     assert_eq!(d.reply.code, code);
+    // Unwatched by the person, it stays unwatched.
+    core.unwatch_dossier(&code).unwrap();
+    core.sync_account_dossiers().await.unwrap();
+    assert!(!core.watched_dossiers().unwrap().iter().any(|d| d.reply.code == code));
 
     // Another account does not own it: the server answers as for a wrong secret.
     core.sign_out().await.unwrap();
@@ -236,4 +245,6 @@ async fn signed_in_my_own_dossier_opens_without_the_secret() {
     core.sign_out().await.unwrap();
     let e = core.lookup_dossier(&code, None).await.unwrap_err();
     assert_eq!(problem_code(&e), "dossier-secret");
+    // Signed out, dossiers watched through the account are not asked about.
+    assert_eq!(core.refresh_watched_dossiers().await.unwrap().asked, 0);
 }

@@ -369,6 +369,9 @@ impl MyCity {
                 if let Err(e) = self.sync_account_reports().await {
                     tracing::info!(%e, "the account's reports will come with the next check");
                 }
+                if let Err(e) = self.sync_account_dossiers().await {
+                    tracing::info!(%e, "the account's dossiers will come with the next check");
+                }
             }
             Err(Error::Invalid(p)) if p.code == "signin-cancelled" || p.code == "signin-timeout" => {
                 session.step(Event::Cancelled);
@@ -468,6 +471,40 @@ impl MyCity {
             let mut added = 0;
             for mine in &list {
                 added += usize::from(adopt(tx, mine, now)?);
+            }
+            Ok(added)
+        })
+    }
+
+    /// Watches, on this device, the dossiers an office registered under the
+    /// signed-in person's account (they need no secret: the account opens
+    /// them), so they follow the person to every device. Returns how many
+    /// were new here. Signed out it does nothing.
+    pub async fn sync_account_dossiers(&self) -> Result<usize> {
+        let api = self.api_for(&self.city_slug())?;
+        let Some(bearer) = self.bearer_for(&api).await? else { return Ok(0) };
+        let list = match api.account_dossiers(&bearer).await {
+            Err(Error::Server { status: 401, .. }) => {
+                self.bearer_refused();
+                return Ok(0);
+            }
+            other => other?,
+        };
+        let now = city::now();
+        self.inner.store.write(|tx| {
+            let mut added = 0;
+            for reply in &list {
+                // Known here already (watched, or unwatched by the person): left as it is.
+                if crate::dossier::store::get(tx, &reply.city, &reply.code)?.is_some() {
+                    continue;
+                }
+                crate::dossier::store::put(tx, &reply.city, reply, None, now)?;
+                // Watched without a secret: the account opens it (see `refresh_watched_dossiers`).
+                tx.execute(
+                    "UPDATE dossiers SET watched = 1, unseen = 0 WHERE city = ?1 AND code = ?2",
+                    rusqlite::params![reply.city, reply.code],
+                )?;
+                added += 1;
             }
             Ok(added)
         })

@@ -1,7 +1,7 @@
 //! The sign-in calls to the city's server: which provider it trusts, and the
 //! signed-in person's own reports.
 
-use mycity_protocol::open311::AccountRequest;
+use mycity_protocol::{dossier::DossierReply, open311::AccountRequest};
 
 use super::{read_body, server_error, Api, Fetched, MAX_ANSWER_BYTES};
 use crate::{account::Provider, Error, Result};
@@ -34,5 +34,20 @@ impl Api {
             Err(Error::Server { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// `GET /api/v1/me/dossiers`: the dossiers an office registered under the
+    /// signed-in person's account.
+    pub async fn account_dossiers(&self, bearer: &str) -> Result<Vec<DossierReply>> {
+        let resp = self.http.get(format!("{}/api/v1/me/dossiers", self.base)).bearer_auth(bearer).send().await?;
+        if !resp.status().is_success() {
+            return Err(server_error(resp).await);
+        }
+        let bytes = read_body(resp, MAX_ANSWER_BYTES).await?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Server {
+            status: 502,
+            message: format!("the account's dossiers are not readable: {e}"),
+            retry_after_s: None,
+        })
     }
 }

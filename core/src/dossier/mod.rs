@@ -390,10 +390,20 @@ impl MyCity {
     /// longer finds keeps its last state. Stops at the first network or server
     /// failure (the next round tries again).
     pub async fn refresh_watched_dossiers(&self) -> Result<WatchRefresh> {
+        // Signed in, dossiers registered under the account join the watch list.
+        if let Err(e) = self.sync_account_dossiers().await {
+            tracing::info!(%e, "the account's dossiers are not fetched this time");
+        }
         let rows = self.inner.store.read(|c| store::watched(c, None))?;
         let mut out = WatchRefresh::default();
         for (city, row) in rows {
-            let Some(secret) = row.secret.clone() else { continue };
+            // A dossier watched through the account has no secret: it is asked
+            // about with the account's bearer only while signed in to its server.
+            let secret = match row.secret.clone() {
+                Some(s) => s,
+                None if self.api_for(&city).is_ok_and(|api| self.signed_in_at(&api)) => String::new(),
+                None => continue,
+            };
             let etag = row.etag.clone();
             out.asked += 1;
             match self.fetch_dossier(&city, &row.reply.code, &secret, Some(&row), etag, false).await {
