@@ -216,3 +216,18 @@ async fn a_server_without_an_issuer_refuses_bearers_and_serves_everyone_else() {
     let (s, _, _) = post(&base, &pothole("không token"), None).await;
     assert_eq!(s, 200);
 }
+
+#[tokio::test]
+async fn keys_are_cached_and_unknown_key_ids_do_not_hammer_the_provider() {
+    let idp = FakeIdp::start().await;
+    let v = mycity_server::auth::Verifier::new(Some(idp.oidc_config()));
+    assert_eq!(v.verify(&idp.token("alice")).await.unwrap().sub, "alice");
+    assert_eq!(v.verify(&idp.token("bob")).await.unwrap().sub, "bob");
+    assert_eq!(v.fetches(), 1, "the key set is fetched once and cached");
+    for i in 0..20 {
+        let stranger = Key::new(&format!("unknown-{i}"));
+        assert!(v.verify(&stranger.sign(&idp.claims("alice"))).await.is_err());
+    }
+    assert_eq!(v.fetches(), 1, "unknown kids within the minute refetch nothing");
+    assert!(v.verify(&idp.token("carol")).await.is_ok(), "good tokens still pass");
+}
