@@ -4,7 +4,8 @@
 // Settings → Đăng nhập opens the provider's page in a new tab (the system
 // browser of browser mode), the citizen logs in through the provider's own
 // form, the loopback callback completes the sign-in in the core, My reports
-// shows the first device's report, and Đăng xuất signs out.
+// shows the first device's report, and Đăng xuất signs out. A first attempt
+// is cancelled at the provider's page and says so.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -90,6 +91,19 @@ test('sign in with the city provider, see my reports from another device, sign o
   await showAccount(page);
   await byTest(page, 'sign-in').waitFor();
   await shot(page, 'signin-01-anonymous');
+
+  // Cancelled halfway at the provider: a clear message, still anonymous.
+  await byTest(page, 'sign-in').click();
+  await byTest(page, 'signin-link').waitFor({ timeout: 20_000 });
+  const [abandoned] = await Promise.all([context.waitForEvent('page'), byTest(page, 'signin-link').click()]);
+  await abandoned.getByText('[ Cancel ]').click();
+  await abandoned.getByText('Chưa đăng nhập được').waitFor();
+  await abandoned.close();
+  await byTest(page, 'account-error').waitFor({ timeout: 20_000 });
+  assert.match(await byTest(page, 'account-error').innerText(), /Đã hủy đăng nhập/);
+  await byTest(page, 'sign-in').waitFor();
+  await showAccount(page);
+  await shot(page, 'signin-02-cancelled');
 
   await byTest(page, 'sign-in').click();
   await byTest(page, 'signin-link').waitFor({ timeout: 20_000 });
