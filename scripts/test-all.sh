@@ -33,6 +33,9 @@ echo "== build"
 cargo test --workspace --no-run
 cargo build -p mycity-app -p mycity-server
 cargo build -p mycity-core --bin mycity-cli   # the dossier and tourism journeys draw receipts and posters with it
+# The end-to-end packages, also used by the Rust sign-in tests (the npm
+# oidc-provider they start as the development identity provider).
+( cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error )
 echo "== unit and integration tests"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast
@@ -45,5 +48,4 @@ scripts/bindings-check.sh
 echo "== mobile compiles (Android check, iOS staticlib)"
 scripts/mobile-check.sh
 echo "== end-to-end (Playwright + Chromium)"
-( cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error )
 MYCITY_APP="$PWD/target/debug/mycity-app" node --test --test-concurrency=1 tests/e2e/

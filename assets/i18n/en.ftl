@@ -524,3 +524,22 @@ notice-report-overdue = { $count ->
 }
 notify-report-overdue = Report overdue
 problem-feedback-fixed = Say whether the problem is really fixed.
+## Optional sign-in (account)
+problem-signin-not-offered = This city's server does not offer sign-in. Every feature works without an account.
+problem-signin-provider-down = The sign-in service cannot be reached. Try again later; your reports are kept and will be sent.
+problem-signin-cancelled = Sign-in cancelled. You can keep using the app without an account.
+problem-signin-timeout = Sign-in took too long. Please try again.
+problem-signin-refused = The sign-in service refused the request. Try again; if it keeps failing, tell the city.
+problem-signin-no-browser = The browser could not be opened to sign in.
+problem-signin-expired = Your sign-in has expired. Sign in again; reports are sent anonymously meanwhile.
+signin-page-done = Signed in to MyCity
+signin-page-failed = Not signed in
+signin-page-back = You can close this page and go back to the MyCity app.
+account-title = Account
+account-why = Optional: every feature works without an account. Sign in so your reports and dossiers follow you to another device.
+account-sign-in = Sign in
+account-sign-out = Sign out
+account-cancel = Cancel
+account-waiting = Waiting for you to sign in in the browser…
+account-open-page = Open the sign-in page
+account-signed-in = Signed in as { $name }

@@ -496,3 +496,22 @@ notice-report-overdue = { $count ->
 }
 notify-report-overdue = Phản ánh quá hạn
 problem-feedback-fixed = Hãy cho biết vấn đề đã được khắc phục hay chưa.
+## Optional sign-in (account)
+problem-signin-not-offered = Máy chủ của thành phố này chưa hỗ trợ đăng nhập. Bạn vẫn dùng được mọi tính năng mà không cần tài khoản.
+problem-signin-provider-down = Không kết nối được với dịch vụ đăng nhập. Hãy thử lại sau; phản ánh của bạn vẫn được giữ và gửi đi.
+problem-signin-cancelled = Đã hủy đăng nhập. Bạn vẫn dùng ứng dụng bình thường mà không cần tài khoản.
+problem-signin-timeout = Quá thời gian chờ đăng nhập. Hãy thử lại.
+problem-signin-refused = Dịch vụ đăng nhập từ chối yêu cầu. Hãy thử lại; nếu vẫn lỗi, hãy báo cho thành phố.
+problem-signin-no-browser = Không mở được trình duyệt để đăng nhập.
+problem-signin-expired = Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; phản ánh vẫn được gửi ẩn danh.
+signin-page-done = Đã đăng nhập MyCity
+signin-page-failed = Chưa đăng nhập được
+signin-page-back = Bạn có thể đóng trang này và quay lại ứng dụng MyCity.
+account-title = Tài khoản
+account-why = Không bắt buộc: mọi tính năng đều dùng được không cần tài khoản. Đăng nhập để phản ánh và hồ sơ của bạn theo bạn sang thiết bị khác.
+account-sign-in = Đăng nhập
+account-sign-out = Đăng xuất
+account-cancel = Hủy
+account-waiting = Đang chờ bạn đăng nhập trong trình duyệt…
+account-open-page = Mở trang đăng nhập
+account-signed-in = Đã đăng nhập: { $name }

@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+pub mod account;
 pub mod air;
 pub mod alerts;
 pub mod api;
@@ -184,6 +185,7 @@ pub(crate) struct Inner {
     clients: Mutex<HashMap<String, Api>>,
     sync: sync::engine::Engine,
     tiles: tiles::Caches,
+    account: account::Session,
 }
 
 /// The core, opened on one data directory. Cheap to clone (every clone is
@@ -226,6 +228,7 @@ impl MyCity {
         }
         let lang = store.setting(KEY_LANG)?.map(|l| Lang::parse(&l)).unwrap_or_default();
         let sync = sync::engine::Engine::new(config.sync);
+        let account = account::Session::open(&config.data_dir);
         Ok(MyCity {
             inner: Arc::new(Inner {
                 store,
@@ -235,6 +238,7 @@ impl MyCity {
                 clients: Mutex::new(HashMap::new()),
                 sync,
                 tiles: Default::default(),
+                account,
             }),
         })
     }

@@ -37,6 +37,29 @@ pub(crate) fn restrict(dir: &Path, db: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Writes `bytes` to `path`, readable and writable by the owner only
+/// (0600 on Unix), replacing any old file in one step: the file is written
+/// next to it under a temporary name, synced, then renamed over it, so a
+/// crash leaves the old contents or the new, never half of them, and the
+/// secret is never readable by others, not even for a moment.
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let io = |p: &Path, e: std::io::Error| Error::Io(format!("{}: {e}", p.display()));
+    let tmp = path.with_extension("tmp");
+    let _ = std::fs::remove_file(&tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(&tmp).map_err(|e| io(&tmp, e))?;
+    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| io(&tmp, e))?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(|e| io(path, e))
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
@@ -58,5 +81,16 @@ mod tests {
         }
         assert!(data.join("mycity.sqlite-wal").exists(), "the WAL file is checked too");
         drop(core);
+    }
+
+    #[test]
+    fn private_writes_are_owner_only_and_replace_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("secret.json");
+        super::write(&f, b"one").unwrap();
+        super::write(&f, b"two").unwrap();
+        assert_eq!(std::fs::read(&f).unwrap(), b"two");
+        assert_eq!(std::fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(!f.with_extension("tmp").exists());
     }
 }

@@ -66,6 +66,7 @@ impl Db {
         conn.execute_batch(crate::dossier::SCHEMA)?;
         conn.execute_batch(crate::tourism::SCHEMA)?;
         conn.execute_batch(crate::scorecard::SCHEMA)?;
+        conn.execute_batch(crate::me::SCHEMA)?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 

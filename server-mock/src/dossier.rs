@@ -238,12 +238,28 @@ fn opened(conn: &Connection, code: &str, headers: &HeaderMap) -> Result<Option<S
 /// The rate limit and the receipt's secret, as every request about one
 /// dossier meets them: the dossier's ETag, or the answer to send instead
 /// (429, or the one 404 for an unknown code and a wrong secret alike).
-fn admit(s: &AppState, code: &str, headers: &HeaderMap, ext: &Extensions) -> Result<Result<String, Response>, Error> {
+/// A signed-in owner (`account`, already verified) needs no secret; anyone
+/// else, signed in or not, needs it as before.
+fn admit(
+    s: &AppState,
+    code: &str,
+    headers: &HeaderMap,
+    ext: &Extensions,
+    account: Option<&crate::auth::Account>,
+) -> Result<Result<String, Response>, Error> {
     let keys = rate_keys(headers, ext);
     if let Some(refused) = too_many(s, &keys) {
         return Ok(Err(refused));
     }
-    let etag = opened(&s.db.conn(), code, headers)?;
+    let conn = s.db.conn();
+    if let Some(a) = account {
+        if crate::me::owns_dossier(&conn, code, a)? {
+            let etag: String = conn.query_row("SELECT etag FROM dossiers WHERE code = ?1", [code], |r| r.get(0))?;
+            return Ok(Ok(etag));
+        }
+    }
+    let etag = opened(&conn, code, headers)?;
+    drop(conn);
     Ok(etag.ok_or_else(|| {
         s.dossier_limits.miss(&keys);
         not_found()
@@ -257,7 +273,8 @@ async fn lookup(
     ext: Extensions,
 ) -> Result<Response, Error> {
     let code = code.trim().to_uppercase();
-    let etag = match admit(&s, &code, &headers, &ext)? {
+    let account = s.verifier.account(&headers).await?;
+    let etag = match admit(&s, &code, &headers, &ext, account.as_ref())? {
         Ok(etag) => etag,
         Err(refused) => return Ok(refused),
     };
@@ -281,7 +298,8 @@ async fn paid(
     ext: Extensions,
 ) -> Result<Response, Error> {
     let code = code.trim().to_uppercase();
-    if let Err(refused) = admit(&s, &code, &headers, &ext)? {
+    let account = s.verifier.account(&headers).await?;
+    if let Err(refused) = admit(&s, &code, &headers, &ext, account.as_ref())? {
         return Ok(refused);
     }
     let conn = s.db.conn();
@@ -306,7 +324,7 @@ async fn paid(
     Ok(([(header::ETAG, tag)], Json(reply)).into_response())
 }
 
-fn reply(conn: &Connection, code: &str) -> Result<Option<DossierReply>, Error> {
+pub(crate) fn reply(conn: &Connection, code: &str) -> Result<Option<DossierReply>, Error> {
     let head = conn
         .query_row(
             "SELECT city, procedure_code, procedure_name, agency, applicant, received_at, appointment_at, status,
@@ -549,6 +567,12 @@ async fn register(
     )? {
         return Err(Error::Conflict(format!("dossier {code} exists")));
     }
+    if let Some(owner) = n.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        if owner.chars().count() > 200 {
+            return Err(Error::BadRequest("owner is longer than 200 characters".into()));
+        }
+        crate::me::own_dossier(&tx, &code, owner)?;
+    }
     tx.commit()?;
     Ok((StatusCode::CREATED, Json(reply(&conn, &code)?)).into_response())
 }
@@ -659,6 +683,8 @@ pub(crate) fn seed(db: &crate::Db) -> Result<(), Error> {
             if !insert(&tx, desk.slug, &code, d.secret, procedure, d.applicant, received, Some(appointment))? {
                 continue;
             }
+            // The demo account sees every demo dossier once signed in.
+            crate::me::own_dossier(&tx, &code, crate::me::DEMO_ACCOUNT)?;
             // The path a dossier takes to its status: accepted, processing, then where it stands.
             let mut path = vec![];
             if d.status != DossierStatus::Registered && d.status != DossierStatus::NotAccepted {

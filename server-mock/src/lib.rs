@@ -4,11 +4,13 @@
 
 mod air;
 mod alerts;
+pub mod auth;
 mod consult;
 mod db;
 mod dossier;
 mod dossier_seed;
 mod feedback;
+mod me;
 mod open311;
 pub mod photo;
 mod reports;
@@ -45,6 +47,9 @@ pub enum Error {
     /// 400.
     #[error("{0}")]
     BadRequest(String),
+    /// 401: a bearer token that does not hold (expired, forged, another issuer).
+    #[error("{0}")]
+    Unauthorized(String),
     /// 403.
     #[error("{0}")]
     Forbidden(String),
@@ -63,6 +68,9 @@ pub enum Error {
     /// 500.
     #[error("{0}")]
     Internal(String),
+    /// 503: a service the server depends on (the identity provider) is down.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -76,18 +84,29 @@ impl Error {
     fn status_code(&self) -> (StatusCode, &'static str) {
         match self {
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Error::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "invalid_token"),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Error::Unsupported(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         }
     }
 
     /// The HTTP status of this error.
     pub fn status(&self) -> StatusCode {
         self.status_code().0
+    }
+
+    /// The `WWW-Authenticate` challenge of a 401 (RFC 6750 §3), so a client
+    /// tells an expired or refused token from any other refusal.
+    pub(crate) fn challenge(&self) -> Option<HeaderValue> {
+        let Error::Unauthorized(why) = self else { return None };
+        // Quotes and backslashes cannot appear inside the quoted string.
+        let why: String = why.chars().filter(|c| *c != '"' && *c != '\\' && !c.is_control()).collect();
+        HeaderValue::from_str(&format!("Bearer error=\"invalid_token\", error_description=\"{why}\"")).ok()
     }
 }
 
@@ -97,7 +116,12 @@ impl IntoResponse for Error {
         if status.is_server_error() {
             tracing::error!(%self, "request failed");
         }
-        (status, Json(serde_json::json!({ "code": code, "message": self.to_string() }))).into_response()
+        let challenge = self.challenge();
+        let mut r = (status, Json(serde_json::json!({ "code": code, "message": self.to_string() }))).into_response();
+        if let Some(c) = challenge {
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, c);
+        }
+        r
     }
 }
 
@@ -120,6 +144,9 @@ pub struct Config {
     /// scorecard (the server binary's `--seed` and the app's demo server turn
     /// it on; off by default so a test counts only the reports it sends).
     pub history: bool,
+    /// The identity provider whose access tokens sign a citizen in; `None`
+    /// keeps the server anonymous-only (every bearer token is refused).
+    pub oidc: Option<auth::OidcConfig>,
 }
 
 impl Default for Config {
@@ -132,6 +159,7 @@ impl Default for Config {
             packs_dir: None,
             limits: Limits::default(),
             history: false,
+            oidc: None,
         }
     }
 }
@@ -145,6 +173,7 @@ pub(crate) struct AppState {
     dossier_limits: dossier::Limits,
     throttle: throttle::Throttle,
     scorecards: scorecard::Cache,
+    verifier: auth::Verifier,
 }
 
 /// Runs SQLite and image work on tokio's blocking pool: a 10 MB photo insert
@@ -158,12 +187,14 @@ type Shared = State<Arc<AppState>>;
 /// The HTTP routes over an opened database.
 pub fn router(db: Db, config: Config) -> Router {
     let timeout = config.limits.request_timeout;
+    let verifier = auth::Verifier::new(config.oidc.clone());
     let state = Arc::new(AppState {
         db,
         config,
         throttle: throttle::Throttle::default(),
         dossier_limits: Default::default(),
         scorecards: Default::default(),
+        verifier,
     });
     Router::new()
         .route("/health", get(|| async { "ok" }))
@@ -185,6 +216,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .merge(tourism::routes())
         .merge(feedback::routes())
         .merge(scorecard::routes())
+        .merge(me::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))

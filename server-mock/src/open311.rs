@@ -125,8 +125,13 @@ fn render_error(format: Format, e: Error) -> Response {
     if status.is_server_error() {
         tracing::error!(%e, "open311 request failed");
     }
+    let challenge = e.challenge();
     let body = [ErrorItem { code: Some(status.as_u16().into()), description: e.to_string() }];
-    render(format, status, "errors", &to_value(&body))
+    let mut r = render(format, status, "errors", &to_value(&body));
+    if let Some(c) = challenge {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, c);
+    }
+    r
 }
 
 /// An answer: status, XML root and body.
@@ -159,7 +164,7 @@ async fn answer_off(file: String, f: impl FnOnce(&str) -> Result<Answer, Error> 
     crate::blocking(move || answer(&file, f)).await.unwrap_or_else(|e| render_error(Format::Json, e))
 }
 
-fn base_url(headers: &HeaderMap) -> String {
+pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     format!("http://{host}")
 }
@@ -455,12 +460,15 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
     let stem = stem.to_owned();
     let read = async {
         let key = idempotency_key(&headers)?;
+        // A signed-in citizen's report carries the account; a bad token is
+        // refused rather than filed anonymously behind the citizen's back.
+        let account = s.verifier.account(&headers).await?;
         let (p, media) = read_form(&s, req).await?;
         check_api_key(&s, &p)?;
-        Ok::<_, Error>((key, p, media))
+        Ok::<_, Error>((key, account, p, media))
     }
     .await;
-    let (key, p, media) = match read {
+    let (key, account, p, media) = match read {
         Ok(x) => x,
         Err(e) => return render_error(format, e),
     };
@@ -496,7 +504,7 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
         // either both exist (a resend gets the answer) or neither (it is stored anew).
         let tx = conn.unchecked_transaction()?;
         let answer = match stem.as_str() {
-            "requests" => create_request(&tx, &j, &p, media)?,
+            "requests" => create_request(&tx, &j, &p, media, account.as_ref())?,
             "servicerequestupdates" => create_update(&tx, &j, &p, media)?,
             other => return Err(Error::NotFound(format!("cannot POST to {other:?}"))),
         };
@@ -524,6 +532,7 @@ fn create_request(
     j: &str,
     p: &Params,
     media: Option<(String, Vec<u8>)>,
+    account: Option<&crate::auth::Account>,
 ) -> Result<Answer, Error> {
     let code = param(p, "service_code").ok_or_else(|| Error::BadRequest("service_code is required".into()))?;
     let service = reports::services(conn, j, false)?
@@ -575,12 +584,21 @@ fn create_request(
         last_name: optional_text(p, "last_name", limits::MAX_NAME)?,
         phone: optional_text(p, "phone", limits::MAX_PHONE)?,
         device_id: optional_text(p, "device_id", limits::MAX_CLIENT_ID)?,
-        account_id: optional_text(p, "account_id", limits::MAX_CLIENT_ID)?,
+        // The verified account wins over a typed-in one; without a token the
+        // field is kept as Open311 has it, but only a verified account is an
+        // owner that `/api/v1/me/requests` lists.
+        account_id: match account {
+            Some(a) => Some(a.sub.clone()),
+            None => optional_text(p, "account_id", limits::MAX_CLIENT_ID)?,
+        },
         media_url: optional_text(p, "media_url", 2000)?,
         media,
     };
     let token = uuid::Uuid::new_v4().to_string();
     let id = reports::insert_request(conn, &new, &crate::now_iso(), &token)?;
+    if let Some(a) = account {
+        crate::me::own_request(conn, id, &a.sub)?;
+    }
     let created = [RequestCreated {
         service_request_id: Some(id.to_string()),
         token: Some(token),

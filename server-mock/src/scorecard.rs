@@ -598,6 +598,7 @@ mod tests {
             dossier_limits: Default::default(),
             throttle: Default::default(),
             scorecards: Default::default(),
+            verifier: crate::auth::Verifier::new(None),
         };
         let now = time::OffsetDateTime::from_unix_timestamp(T0 + 40 * 86_400).unwrap();
         let ask = || answer(&state, "ha-giang", date!(2026 - 06 - 01), date!(2026 - 07 - 01), now).unwrap();

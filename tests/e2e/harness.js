@@ -50,8 +50,8 @@ export async function startApp(extraArgs = []) {
 }
 
 /** Starts the reference server as its own process on `port` (0 = any) with a database file. */
-export async function startServer(dbPath, port = 0) {
-  const proc = spawn(SERVER, ['--addr', `127.0.0.1:${port}`, '--db', dbPath, '--seed'], {
+export async function startServer(dbPath, port = 0, extraArgs = []) {
+  const proc = spawn(SERVER, ['--addr', `127.0.0.1:${port}`, '--db', dbPath, '--seed', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -68,6 +68,36 @@ export async function startServer(dbPath, port = 0) {
   return {
     url,
     port: Number(new URL(url).port),
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+    },
+  };
+}
+
+/**
+ * Starts the development identity provider (npm oidc-provider, see
+ * oidc-provider.mjs) on a free loopback port; resolves with its issuer URL.
+ */
+export async function startProvider(audience = 'urn:mycity:api') {
+  const proc = spawn(process.execPath, [join(here, 'oidc-provider.mjs'), '--port', '0', '--audience', audience], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const issuer = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`provider did not start in 30 s:\n${log}`)), 30_000);
+    proc.stdout.on('data', (c) => {
+      log += c;
+      const m = /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(log);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.stderr.on('data', (c) => { log += c; });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`provider exited with ${code}:\n${log}`)); });
+  });
+  return {
+    issuer,
+    audience,
+    log: () => log,
     async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));

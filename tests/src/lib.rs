@@ -3,6 +3,8 @@
 
 use std::net::SocketAddr;
 
+pub mod dev_idp;
+pub mod fake_idp;
 pub mod fault_proxy;
 
 pub use mycity_core::{Config, MyCity};

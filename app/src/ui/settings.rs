@@ -1,7 +1,8 @@
-//! Settings: city, language, the city's server, and the state of its data.
+//! Settings: city, language, the optional sign-in, the city's server, and
+//! the state of its data.
 
 use dioxus::prelude::*;
-use mycity_core::{Lang, PackSource, Refresh, ServerOrigin};
+use mycity_core::{account::SignIn, Lang, PackSource, Refresh, ServerOrigin};
 
 use super::{icons::Icon, ErrorNote, Services, TitleBar, Ui};
 
@@ -12,6 +13,7 @@ pub fn Settings() -> Element {
         TitleBar { title: t.read().get("settings") }
         CityCard {}
         LanguageCard {}
+        AccountCard {}
         ServerCard {}
         SyncCard {}
     }
@@ -85,6 +87,104 @@ fn LanguageCard() -> Element {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The optional sign-in: a button that opens the city's identity provider in
+/// the system browser, the wait for it (with the page's link, should the
+/// browser not have opened, and Cancel), then the name and Sign out. The core
+/// decides everything; this card shows [`SignIn`] and passes intents.
+#[component]
+fn AccountCard() -> Element {
+    let services = use_context::<Services>();
+    let ui = use_context::<Ui>();
+    let core = services.core.clone();
+    let mut state = use_signal(|| core.account());
+    let mut message = use_signal(|| None::<String>);
+    let t = ui.texts.read();
+    // Follows the core's state while a sign-in runs (it moves on when the
+    // browser comes back to the app, on another task).
+    let watch = {
+        let core = core.clone();
+        move || {
+            let core = core.clone();
+            spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                    let now = core.account();
+                    if now != *state.peek() {
+                        state.set(now.clone());
+                    }
+                    if !matches!(now, SignIn::Waiting { .. }) {
+                        break;
+                    }
+                }
+            });
+        }
+    };
+    let sign_in = {
+        let (core, platform) = (core.clone(), services.platform.clone());
+        let watch = watch.clone();
+        move |_| {
+            let (core, platform) = (core.clone(), platform.clone());
+            message.set(None);
+            watch();
+            spawn(async move {
+                let result = core.sign_in(platform.as_ref()).await;
+                state.set(core.account());
+                match result {
+                    Ok(_) => message.set(None),
+                    Err(e) => message.set(Some(ui.texts.peek().error(&e))),
+                }
+                // My reports from other devices may have arrived.
+                ui.changed(&core);
+            });
+        }
+    };
+    let cancel = {
+        let core = core.clone();
+        move |_| {
+            core.cancel_sign_in();
+            state.set(core.account());
+        }
+    };
+    let sign_out = {
+        let core = core.clone();
+        move |_| {
+            let core = core.clone();
+            spawn(async move {
+                let result = core.sign_out().await;
+                state.set(core.account());
+                message.set(result.err().map(|e| ui.texts.peek().error(&e)));
+                ui.changed(&core);
+            });
+        }
+    };
+    let button = |key: &str| t.get(key);
+    rsx! {
+        section { class: "card", "data-testid": "settings-account",
+            h2 { {t.get("account-title")} }
+            match state() {
+                SignIn::SignedIn(person) => rsx! {
+                    p { "data-testid": "account-name", {t.args("account-signed-in", &[("name", &person.name)])} }
+                    button { r#type: "button", class: "secondary", "data-testid": "sign-out", onclick: sign_out,
+                        {button("account-sign-out")} }
+                },
+                SignIn::Waiting { url } => rsx! {
+                    p { "data-testid": "account-waiting", {t.get("account-waiting")} }
+                    a { href: "{url}", target: "_blank", rel: "noopener", "data-testid": "signin-link",
+                        {t.get("account-open-page")} }
+                    button { r#type: "button", class: "link", "data-testid": "sign-in-cancel", onclick: cancel,
+                        {button("account-cancel")} }
+                },
+                _ => rsx! {
+                    p { class: "muted", {t.get("account-why")} }
+                    button { r#type: "button", class: "secondary", "data-testid": "sign-in", onclick: sign_in,
+                        {button("account-sign-in")} }
+                },
+            }
+            if let Some(m) = message() { p { class: "banner offline", "data-testid": "account-error", "{m}" } }
         }
     }
 }
@@ -246,6 +346,13 @@ mod tests {
         }
         assert!(html.contains("Data and sync"));
         assert!(html.contains("option selected\" data-testid=\"city-vinh\""), "{html}");
+    }
+
+    #[test]
+    fn anonymous_by_default_with_a_sign_in_button() {
+        let html = render(Screen::Settings, |core| core.set_lang(mycity_core::Lang::En).unwrap());
+        assert!(html.contains("data-testid=\"sign-in\""), "{html}");
+        assert!(html.contains("Sign in") && html.contains("every feature works without an account"), "{html}");
     }
 
     #[test]

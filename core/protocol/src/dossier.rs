@@ -219,6 +219,11 @@ pub struct NewDossier {
     /// Appointment date (ISO 8601 with offset).
     #[serde(default)]
     pub appointment_at: Option<String>,
+    /// The applicant's account at the city's identity provider (`sub`), when
+    /// the office knows it: signed in, the applicant then sees the dossier
+    /// without the receipt's secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 /// How far a procedure can be done online.

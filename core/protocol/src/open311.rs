@@ -238,6 +238,20 @@ pub struct RequestCreated {
     pub account_id: Option<String>,
 }
 
+/// One of a signed-in citizen's reports, as `GET /api/v1/me/requests` lists
+/// them: the Open311 report, the city it was filed in and its token, so a
+/// second device can follow it as the first one does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRequest {
+    /// The city (Open311 `jurisdiction_id`).
+    pub jurisdiction_id: String,
+    /// The token the report was filed with.
+    pub token: String,
+    /// The report.
+    #[serde(flatten)]
+    pub request: ServiceRequest,
+}
+
 /// The answer to `POST servicerequestupdates`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdateCreated {

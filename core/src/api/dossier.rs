@@ -31,20 +31,25 @@ async fn fresh(resp: reqwest::Response, code: &str) -> Result<Answer> {
 
 impl Api {
     /// Looks a dossier up with its receipt secret (in a header, out of URLs and
-    /// logs), conditionally when `etag` is given.
+    /// logs), conditionally when `etag` is given. A signed-in person's
+    /// `bearer` goes along: the server opens their own dossiers without the
+    /// secret (`secret` may then be empty).
     pub async fn dossier(
         &self,
         code: &str,
         secret: &str,
         device: &str,
         etag: Option<&str>,
+        bearer: Option<&str>,
     ) -> Result<(Answer, Option<String>)> {
         let path = percent_encoding::utf8_percent_encode(code, percent_encoding::NON_ALPHANUMERIC);
-        let mut req = self
-            .http
-            .get(format!("{}/api/v1/dossiers/{path}", self.base))
-            .header(SECRET_HEADER, secret)
-            .header(DEVICE_HEADER, device);
+        let mut req = self.http.get(format!("{}/api/v1/dossiers/{path}", self.base)).header(DEVICE_HEADER, device);
+        if !secret.is_empty() {
+            req = req.header(SECRET_HEADER, secret);
+        }
+        if let Some(token) = bearer {
+            req = req.bearer_auth(token);
+        }
         if let Some(tag) = etag {
             req = req.header(header::IF_NONE_MATCH, tag);
         }

@@ -2,6 +2,7 @@
 //! values here, at the edge, and failures are narrowed to [`Error`]: the rest
 //! of the core never sees a status code or a JSON tree.
 
+mod account;
 mod alerts;
 mod dossier;
 mod feedback;

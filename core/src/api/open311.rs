@@ -21,6 +21,9 @@ pub struct Post<'a> {
     pub fields: Vec<(String, String)>,
     /// At most one photo goes in the request itself (Open311 `media`); the rest follow as updates.
     pub photo: Option<Vec<u8>>,
+    /// The signed-in person's access token, sent as `Authorization: Bearer`
+    /// (the server files the report under the account); `None` is anonymous.
+    pub bearer: Option<&'a str>,
 }
 
 /// A service with its questions (those that take an answer), in order.
@@ -88,7 +91,10 @@ impl Api {
         let mut fields = p.fields;
         fields.push(("jurisdiction_id".into(), p.jurisdiction.into()));
         fields.push(("api_key".into(), p.api_key.into()));
-        let req = self.http.post(self.open311(path)).header("Idempotency-Key", p.idempotency_key);
+        let mut req = self.http.post(self.open311(path)).header("Idempotency-Key", p.idempotency_key);
+        if let Some(token) = p.bearer {
+            req = req.bearer_auth(token);
+        }
         let req = match p.photo {
             Some(jpeg) => {
                 let form = fields.into_iter().fold(reqwest::multipart::Form::new(), |f, (k, v)| f.text(k, v));

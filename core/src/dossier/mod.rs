@@ -240,14 +240,21 @@ impl MyCity {
     }
 
     /// Asks the city's one-stop system about a dossier. The secret may be left
-    /// out for a watched dossier (its stored one is used). A wrong code or
+    /// out for a watched dossier (its stored one is used) and, signed in, for
+    /// the person's own dossiers (the server knows them by the account). A wrong code or
     /// secret leaves the cache untouched; offline, the error says so and
     /// [`MyCity::dossier_cached`] still has the last known state.
     pub async fn lookup_dossier(&self, code: &str, secret: Option<&str>) -> Result<Dossier> {
         let code = self.check_dossier_code(code)?;
         let slug = self.city_slug();
         let stored = self.inner.store.read(|c| store::get(c, &slug, &code))?;
-        let secret = secret_or_stored(secret, stored.as_ref())?;
+        let secret = match secret_or_stored(secret, stored.as_ref()) {
+            Ok(s) => s,
+            // Signed in, my own dossiers open without the secret (the server
+            // checks that the account owns it; anyone else's still needs it).
+            Err(_) if self.signed_in_at(&self.api_for(&slug)?) => String::new(),
+            Err(e) => return Err(e),
+        };
         // A stored copy looked up with another secret must not be confirmed by a 304.
         let same_secret = stored.as_ref().is_some_and(|r| r.secret.as_deref().is_none_or(|s| s == secret));
         let etag = stored.as_ref().filter(|_| same_secret).and_then(|r| r.etag.clone());
@@ -292,10 +299,14 @@ impl MyCity {
         let device = self.device_id()?;
         let watched = stored.is_some_and(|r| r.watched);
         let stored_reply = stored.map(|r| &r.reply);
-        let (mut answer, mut tag) = api.dossier(code, secret, &device, etag.as_deref()).await?;
+        // Signed in, the account goes along (my own dossiers need no secret);
+        // a sign-in that cannot be renewed now still leaves the secret to try.
+        let bearer = self.bearer_for(&api).await.unwrap_or_default();
+        let bearer = bearer.as_deref();
+        let (mut answer, mut tag) = api.dossier(code, secret, &device, etag.as_deref(), bearer).await?;
         let mut action = logic::on_answer(stored_reply, watched, answer.clone(), by_person);
         if action == Action::Refetch {
-            (answer, tag) = api.dossier(code, secret, &device, None).await?;
+            (answer, tag) = api.dossier(code, secret, &device, None, bearer).await?;
             action = logic::on_answer(stored_reply, watched, answer.clone(), by_person);
         }
         self.keep_answer(slug, code, action, answer, tag)
@@ -379,10 +390,20 @@ impl MyCity {
     /// longer finds keeps its last state. Stops at the first network or server
     /// failure (the next round tries again).
     pub async fn refresh_watched_dossiers(&self) -> Result<WatchRefresh> {
+        // Signed in, dossiers registered under the account join the watch list.
+        if let Err(e) = self.sync_account_dossiers().await {
+            tracing::info!(%e, "the account's dossiers are not fetched this time");
+        }
         let rows = self.inner.store.read(|c| store::watched(c, None))?;
         let mut out = WatchRefresh::default();
         for (city, row) in rows {
-            let Some(secret) = row.secret.clone() else { continue };
+            // A dossier watched through the account has no secret: it is asked
+            // about with the account's bearer only while signed in to its server.
+            let secret = match row.secret.clone() {
+                Some(s) => s,
+                None if self.api_for(&city).is_ok_and(|api| self.signed_in_at(&api)) => String::new(),
+                None => continue,
+            };
             let etag = row.etag.clone();
             out.asked += 1;
             match self.fetch_dossier(&city, &row.reply.code, &secret, Some(&row), etag, false).await {

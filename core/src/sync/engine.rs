@@ -349,19 +349,41 @@ pub(crate) async fn flush(core: &MyCity) -> Result<Flush> {
                     continue;
                 }
             };
-            let post = Post {
-                jurisdiction: &city,
-                api_key: &key,
-                idempotency_key: &row.id,
-                fields: outgoing.fields,
-                photo: outgoing.photo,
+            // A signed-in person's report carries the account; if the token
+            // cannot be had now (provider down) the send waits like any other.
+            let bearer = match row.kind {
+                Kind::Report => core.bearer_for(&api).await,
+                _ => Ok(None),
             };
-            let result = match row.kind {
-                Kind::Report => api.post_request(post).await,
-                Kind::Update => api.post_update(post).await,
-                Kind::Answer => crate::alerts::consult::send(&api, &row.id, &post.fields).await,
-                Kind::Rating => api.post_rating(post).await,
-                Kind::Feedback => api.post_feedback(post).await,
+            let signed = matches!(bearer, Ok(Some(_)));
+            let result = match bearer {
+                Err(e) => Err(e),
+                Ok(bearer) => {
+                    let post = Post {
+                        jurisdiction: &city,
+                        api_key: &key,
+                        idempotency_key: &row.id,
+                        fields: outgoing.fields,
+                        photo: outgoing.photo,
+                        bearer: bearer.as_deref(),
+                    };
+                    match row.kind {
+                        Kind::Report => api.post_request(post).await,
+                        Kind::Update => api.post_update(post).await,
+                        Kind::Answer => crate::alerts::consult::send(&api, &row.id, &post.fields).await,
+                        Kind::Rating => api.post_rating(post).await,
+                        Kind::Feedback => api.post_feedback(post).await,
+                    }
+                }
+            };
+            // A refused token (revoked, keys rotated) is not a refused report:
+            // it is renewed and the report goes again.
+            let result = match result {
+                Err(Error::Server { status: 401, message, .. }) if signed => {
+                    core.bearer_refused();
+                    Err(Error::Network(format!("the server refused the sign-in; renewing it: {message}")))
+                }
+                other => other,
             };
             inner.sync.note_connection(result.as_ref().map(|_| ()));
             let at = now();
@@ -408,6 +430,10 @@ pub(crate) async fn refresh_reports(core: &MyCity) -> Result<Vec<StatusChange>> 
     let slug = core.city_slug();
     let api = core.api_for(&slug)?;
     let store = &core.inner.store;
+    // Signed in, my reports from my other devices join the ones checked here.
+    if let Err(e) = core.sync_account_reports().await {
+        tracing::info!(%e, "the account's reports are not fetched this time");
+    }
     let sent = store.read(|c| reports::store::sent(c, &slug))?;
     if sent.is_empty() {
         return Ok(vec![]);
