@@ -16,6 +16,7 @@ pub mod air;
 pub mod alerts;
 pub mod api;
 pub mod city;
+pub mod clips;
 pub mod dossier;
 pub mod emergency;
 mod error;
