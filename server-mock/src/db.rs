@@ -65,6 +65,7 @@ impl Db {
         conn.execute_batch(crate::consult::SCHEMA)?;
         conn.execute_batch(crate::dossier::SCHEMA)?;
         conn.execute_batch(crate::tourism::SCHEMA)?;
+        conn.execute_batch(crate::tus::SCHEMA)?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 

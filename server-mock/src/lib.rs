@@ -16,6 +16,7 @@ mod seed;
 pub mod throttle;
 pub mod tiles;
 mod tourism;
+pub mod tus;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -170,6 +171,7 @@ pub fn router(db: Db, config: Config) -> Router {
         .merge(dossier::routes())
         .merge(tourism::routes())
         .merge(feedback::routes())
+        .merge(tus::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))

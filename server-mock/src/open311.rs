@@ -480,6 +480,7 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
         }
         None => None,
     };
+    let base = base_url(&headers);
     let r = crate::blocking(move || {
         let j = jurisdiction(&s, &p)?;
         let endpoint = format!("{stem}:{j}");
@@ -496,7 +497,7 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
         // either both exist (a resend gets the answer) or neither (it is stored anew).
         let tx = conn.unchecked_transaction()?;
         let answer = match stem.as_str() {
-            "requests" => create_request(&tx, &j, &p, media)?,
+            "requests" => create_request(&tx, &j, &p, media, &base)?,
             "servicerequestupdates" => create_update(&tx, &j, &p, media)?,
             other => return Err(Error::NotFound(format!("cannot POST to {other:?}"))),
         };
@@ -524,6 +525,7 @@ fn create_request(
     j: &str,
     p: &Params,
     media: Option<(String, Vec<u8>)>,
+    base_url: &str,
 ) -> Result<Answer, Error> {
     let code = param(p, "service_code").ok_or_else(|| Error::BadRequest("service_code is required".into()))?;
     let service = reports::services(conn, j, false)?
@@ -576,7 +578,15 @@ fn create_request(
         phone: optional_text(p, "phone", limits::MAX_PHONE)?,
         device_id: optional_text(p, "device_id", limits::MAX_CLIENT_ID)?,
         account_id: optional_text(p, "account_id", limits::MAX_CLIENT_ID)?,
-        media_url: optional_text(p, "media_url", 2000)?,
+        media_url: match param(p, "media_upload") {
+            // A clip uploaded with tus (`/tus/files`), finished and checked:
+            // the report's media is where it is served, with range requests.
+            Some(upload) => {
+                crate::tus::ready(conn, upload)?;
+                Some(crate::tus::url_of(base_url, upload))
+            }
+            None => optional_text(p, "media_url", 2000)?,
+        },
         media,
     };
     let token = uuid::Uuid::new_v4().to_string();
