@@ -7,6 +7,7 @@ mod dossier;
 mod feedback;
 mod open311;
 mod tourism;
+pub mod tus;
 
 use std::time::Duration;
 
