@@ -30,7 +30,13 @@ use axum::{
 };
 pub use db::Db;
 use tokio::sync::oneshot;
-use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer};
+use tower_http::{
+    compression::{
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+        CompressionLayer,
+    },
+    timeout::TimeoutLayer,
+};
 
 pub use throttle::{Limits, Rate};
 
@@ -177,7 +183,11 @@ pub fn router(db: Db, config: Config) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))
         // A client that sends its body a byte a minute is cut off, not waited for.
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
-        .layer(CompressionLayer::new())
+        // Clips are compressed already, and a compressed answer can carry no
+        // byte ranges (`Accept-Ranges`, 206), which players seek with.
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new("video/"))),
+        )
         .with_state(state)
 }
 

@@ -44,8 +44,8 @@ pub const TUS_VERSION: &str = "1.0.0";
 pub const MAX_UPLOAD: u64 = clip::MAX_CLIP_BYTES;
 
 /// Pieces of a PATCH body are committed at this size: small enough that a cut
-/// loses little, large enough that 50 MB is 50 inserts.
-const PIECE: usize = 1024 * 1024;
+/// loses little, large enough that 50 MB is 200 inserts.
+const PIECE: usize = 256 * 1024;
 
 /// The tables behind uploads.
 pub(crate) const SCHEMA: &str = "
@@ -66,6 +66,20 @@ CREATE TABLE IF NOT EXISTS tus_chunks (
     PRIMARY KEY (upload_id, at)
 );
 ";
+
+/// One lock per upload, held by a PATCH until its last byte is stored (even
+/// when its connection broke) and taken by HEAD: the offset a client learns
+/// after a cut is where the cut PATCH really ended, never a moment before,
+/// so the next PATCH neither overlaps it (409) nor leaves a gap.
+fn upload_lock(id: &str) -> Arc<tokio::sync::Mutex<()>> {
+    static LOCKS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    > = std::sync::OnceLock::new();
+    let mut map = LOCKS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    // Locks nobody holds or waits for are dropped, so the map stays as small as the uploads under way.
+    map.retain(|_, l| Arc::strong_count(l) > 1);
+    map.entry(id.to_owned()).or_default().clone()
+}
 
 /// The tus routes.
 pub(crate) fn routes() -> Router<Arc<AppState>> {
@@ -219,6 +233,8 @@ fn offsets(u: &Upload) -> [(&'static str, String); 3] {
 }
 
 async fn head(State(s): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let lock = upload_lock(&id);
+    let _held = lock.lock().await;
     match crate::blocking(move || upload(&s.db.conn(), &id)).await.and_then(|r| r) {
         Ok(u) => (StatusCode::OK, offsets(&u)).into_response(),
         // HEAD has no body: the status alone says it.
@@ -286,10 +302,11 @@ async fn patch(State(s): State<Arc<AppState>>, Path(id): Path<String>, req: Requ
     if ct != "application/offset+octet-stream" {
         return Error::Unsupported("PATCH needs Content-Type: application/offset+octet-stream".into()).into_response();
     }
-    let mut at = match number_header(&headers, "upload-offset") {
+    let at = match number_header(&headers, "upload-offset") {
         Ok(n) => n,
         Err(e) => return e.into_response(),
     };
+    let held = upload_lock(&id).lock_owned().await;
     let (s2, id2) = (s.clone(), id.clone());
     let u = match crate::blocking(move || upload(&s2.db.conn(), &id2)).await.and_then(|r| r) {
         Ok(u) => u,
@@ -303,35 +320,22 @@ async fn patch(State(s): State<Arc<AppState>>, Path(id): Path<String>, req: Requ
             .into_response();
     }
     // The body is read as it comes and stored piece by piece: what arrived
-    // before a cut is kept, which is what lets the client resume there.
-    let mut stream = req.into_body().into_data_stream();
-    let mut buf: Vec<u8> = Vec::with_capacity(PIECE);
-    let mut cut = None;
-    loop {
-        let next = futures_next(&mut stream).await;
-        let done = match next {
-            Some(Ok(bytes)) => {
-                buf.extend_from_slice(&bytes);
-                false
-            }
-            Some(Err(e)) => {
-                cut = Some(e.to_string());
-                true
-            }
-            None => true,
-        };
-        if buf.len() >= PIECE || (done && !buf.is_empty()) {
-            let piece = std::mem::replace(&mut buf, Vec::with_capacity(PIECE));
-            let (s2, id2) = (s.clone(), id.clone());
-            match crate::blocking(move || append(&s2.db.conn(), &id2, at, &piece)).await.and_then(|r| r) {
-                Ok(n) => at = n,
-                Err(e) => return e.into_response(),
-            }
-        }
-        if done {
-            break;
-        }
-    }
+    // before a cut is kept, which is what lets the client resume there. The
+    // reading runs in its own task because hyper drops this handler when the
+    // connection breaks, and the bytes already in must still be stored.
+    let stream = req.into_body().into_data_stream();
+    let (s2, id2) = (s.clone(), id.clone());
+    let stored = tokio::spawn(async move {
+        let r = store_body(s2, id2, at, stream).await;
+        drop(held);
+        r
+    })
+    .await;
+    let (at, cut) = match stored {
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => return e.into_response(),
+        Err(e) => return Error::Internal(format!("upload task: {e}")).into_response(),
+    };
     if let Some(e) = cut {
         tracing::info!(upload = %id, offset = at, "upload cut: {e}");
         // Nobody may be listening, but a client that is learns where to resume.
@@ -349,6 +353,36 @@ async fn patch(State(s): State<Arc<AppState>>, Path(id): Path<String>, req: Requ
         }
     }
     (StatusCode::NO_CONTENT, [("upload-offset", at.to_string())]).into_response()
+}
+
+/// Appends a PATCH body to upload `id` from `at` in pieces of [`PIECE`]
+/// bytes as they arrive; the offset reached and, when the body was cut
+/// short, why.
+async fn store_body(
+    s: Arc<AppState>,
+    id: String,
+    mut at: u64,
+    mut stream: axum::body::BodyDataStream,
+) -> Result<(u64, Option<String>), Error> {
+    let mut buf: Vec<u8> = Vec::with_capacity(PIECE);
+    loop {
+        let (done, cut) = match futures_next(&mut stream).await {
+            Some(Ok(bytes)) => {
+                buf.extend_from_slice(&bytes);
+                (false, None)
+            }
+            Some(Err(e)) => (true, Some(e.to_string())),
+            None => (true, None),
+        };
+        if buf.len() >= PIECE || (done && !buf.is_empty()) {
+            let piece = std::mem::replace(&mut buf, Vec::with_capacity(PIECE));
+            let (s2, id2) = (s.clone(), id.clone());
+            at = crate::blocking(move || append(&s2.db.conn(), &id2, at, &piece)).await??;
+        }
+        if done {
+            return Ok((at, cut));
+        }
+    }
 }
 
 /// The next piece of a body stream.
