@@ -69,6 +69,51 @@ pub fn prepare_file(path: &Path) -> Result<PreparedClip> {
     prepare(&std::fs::read(path)?)
 }
 
+/// A clip checked, stripped and kept in the data directory, ready to join a
+/// report: what [`crate::MyCity::prepare_clip`] gives a screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredClip {
+    /// The stripped clip's file, under `<data dir>/clips/`.
+    pub path: std::path::PathBuf,
+    /// `video/mp4` or `video/quicktime`.
+    pub mime: &'static str,
+    /// Length in milliseconds.
+    pub duration_ms: u64,
+    /// Size as recorded, in bytes.
+    pub recorded_bytes: u64,
+    /// Size as it will be sent (stripped), in bytes.
+    pub bytes: u64,
+    /// Where it was filmed, when the clip said so.
+    pub gps: Option<LatLon>,
+}
+
+/// Prepares the clip at `source` and writes the stripped copy into `dir`
+/// (created owner-only), under a fresh name: the picker's file may vanish
+/// (a content URI's cache, a deleted recording) before the report is sent.
+pub fn store_prepared(source: &Path, dir: &Path) -> Result<StoredClip> {
+    let c = prepare_file(source)?;
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let ext = if c.container == Container::QuickTime { "mov" } else { "mp4" };
+    let path = dir.join(format!("{}.{ext}", uuid::Uuid::new_v4()));
+    // Written beside, then renamed: a crash never leaves half a clip under the final name.
+    let part = path.with_extension("part");
+    std::fs::write(&part, &c.bytes)?;
+    std::fs::rename(&part, &path)?;
+    Ok(StoredClip {
+        path,
+        mime: c.container.mime(),
+        duration_ms: c.duration_ms,
+        recorded_bytes: c.recorded_bytes,
+        bytes: c.bytes.len() as u64,
+        gps: c.gps,
+    })
+}
+
 /// The problem a screen shows for a refused clip.
 fn problem(flaw: ClipFlaw) -> crate::Error {
     let detail = flaw.to_string();
@@ -128,6 +173,21 @@ mod tests {
         f.set_len(MAX_CLIP_BYTES + 1).unwrap();
         let e = prepare_file(&path).unwrap_err();
         assert_eq!(e.problem().unwrap().code, "clip-too-large");
+    }
+
+    #[test]
+    fn a_prepared_clip_is_kept_stripped_in_the_data_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("VID_0001.mp4");
+        std::fs::write(&src, clip(&Spec::default())).unwrap();
+        let kept = store_prepared(&src, &dir.path().join("clips")).unwrap();
+        assert!(kept.path.starts_with(dir.path().join("clips")));
+        let bytes = std::fs::read(&kept.path).unwrap();
+        assert_eq!(bytes.len() as u64, kept.bytes);
+        assert!(kept.bytes < kept.recorded_bytes);
+        assert_eq!(clip::identifying_box(&bytes).unwrap(), None);
+        assert_eq!((kept.mime, kept.duration_ms), ("video/mp4", 12_000));
+        assert!(kept.gps.is_some());
     }
 
     proptest::proptest! {

@@ -522,6 +522,17 @@ impl MyCity {
             .map_err(|e| Problem::new("photo-encode", format!("photo preparation stopped: {e}")).field("photos"))?
     }
 
+    /// Prepares a video clip as a camera or picker left it at `path` (MP4/MOV,
+    /// H.264/HEVC, ≤ 30 s, ≤ 60 MB): checks it, reads its place, strips what
+    /// identifies its author (`udta`, `meta`) without re-encoding and keeps the
+    /// stripped copy under `<data dir>/clips/`. Refusals are
+    /// [`Error::Invalid`] with a `clip-…` problem. A file path rather than
+    /// bytes: a phone shell hands over a file, and 60 MB need not cross the
+    /// bindings. Blocking (reads and writes the clip); call it off the UI thread.
+    pub fn prepare_clip(&self, path: &Path) -> Result<clips::StoredClip> {
+        clips::store_prepared(path, &self.data_dir().join("clips"))
+    }
+
     /// Adds a prepared photo to a draft; a photo taken inside the city places
     /// a report that has no place yet (see [`Draft::add_photo`]).
     pub fn add_photo(&self, draft: &mut Draft, photo: photos::Processed) -> Result<PhotoAdded> {
