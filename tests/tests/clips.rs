@@ -280,3 +280,35 @@ async fn the_server_speaks_tus_and_refuses_a_clip_with_its_place_left() {
     let other = http.head(&url).header("tus-resumable", "0.2.2").send().await.unwrap();
     assert_eq!(other.status(), StatusCode::PRECONDITION_FAILED);
 }
+
+#[tokio::test]
+async fn a_report_with_a_clip_sends_the_clip_first_and_carries_it_as_media() {
+    let server = mycity_tests::server().await;
+    let base = format!("http://{}", server.addr);
+    let (dir, core) = mycity_tests::core(Some(base.clone()));
+    core.set_city("da-nang").unwrap();
+    let picked = dir.path().join("VID_20261129.mp4");
+    std::fs::write(&picked, clip(&Spec { media_bytes: 3 * 1024 * 1024, ..Spec::default() })).unwrap();
+    let kept = core.prepare_clip(&picked).unwrap();
+    assert_eq!(kept.gps.map(|p| (p.lat, p.lon)), Some((16.0612, 108.2272)));
+    let mut draft = mycity_tests::pothole("Ổ gà, có video", None, 1);
+    draft.clip = Some(kept.clone());
+    core.submit_report(&draft).unwrap();
+    let flush = core.flush_outbox().await.unwrap();
+    assert_eq!((flush.sent, flush.rejected, flush.waiting), (1, 0, 0), "{:?}", flush.stopped);
+    // The city has the stripped clip as the report's media, byte for byte.
+    let list: serde_json::Value = reqwest::get(format!("{base}/open311/v2/requests.json?jurisdiction_id=da-nang"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let report = list.as_array().unwrap().iter().find(|r| r["description"] == "Ổ gà, có video").unwrap();
+    let media_url = report["media_url"].as_str().unwrap();
+    assert!(media_url.contains("/tus/files/"), "{media_url}");
+    let served = reqwest::get(media_url).await.unwrap().bytes().await.unwrap();
+    assert_eq!(served.len() as u64, kept.bytes);
+    assert_eq!(mycity_core::protocol::clip::identifying_box(&served).unwrap(), None);
+    // The local copy is gone once the city has it.
+    assert!(!kept.path.exists());
+}

@@ -64,6 +64,10 @@ pub struct Draft {
     pub photos: Vec<Processed>,
     /// Contact details; `None` sends anonymously.
     pub contact: Option<Contact>,
+    /// A short video clip as prepared by [`crate::MyCity::prepare_clip`]
+    /// (stripped, kept in the data directory); sent before the report with
+    /// resumable uploads and attached as its media.
+    pub clip: Option<crate::clips::StoredClip>,
 }
 
 /// What adding a photo did.

@@ -149,8 +149,24 @@ pub fn queue(
             params![id, i as i64, photo.jpeg, photo.thumbnail],
         )?;
     }
+    if let Some(clip) = &draft.clip {
+        tx.execute(
+            "INSERT INTO report_clips (report_id, path, mime) VALUES (?1, ?2, ?3)",
+            params![id, clip.path.to_string_lossy(), clip.mime],
+        )?;
+    }
     outbox::enqueue(tx, Kind::Report, &id, city, now)?;
     Ok(id)
+}
+
+/// The clip of report `id` (its file and MIME type), if it has one.
+pub fn clip_of(conn: &Connection, id: &str) -> Result<Option<(std::path::PathBuf, String)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT path, mime FROM report_clips WHERE report_id = ?1", [id], |r| {
+            Ok((std::path::PathBuf::from(r.get::<_, String>(0)?), r.get(1)?))
+        })
+        .optional()?)
 }
 
 /// Queues a citizen update on a report by its Open311 id: `Open` for a
