@@ -9,11 +9,12 @@
 #   server      the reference server under wrk: GET and 300 KB photo POST at 64 connections
 #   dossier     catalogue search over 2,000 procedures vs a linear scan; 200 watched dossiers refreshed (304s)
 #   tourism     the free-time planner vs brute force, the narration trigger vs a naive check
+#   clips       stripping a 50 MB clip's identifying boxes vs a plain copy and a file read
 #   bindings    one bindings call from Rust, Python, Kotlin; library sizes (host .so, iOS staticlib)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh desktop bench bindings mobile
-for bench in foundation photos flush qr alerts dossier tourism; do
+for bench in foundation photos flush qr alerts dossier tourism clips; do
   echo "== $bench"
   cargo bench -p mycity-core --bench "$bench"
 done
