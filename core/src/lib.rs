@@ -533,6 +533,12 @@ impl MyCity {
         clips::store_prepared(path, &self.data_dir().join("clips"))
     }
 
+    /// Sets a prepared clip on a draft; a clip filmed inside the city places
+    /// a report that has no place yet (see [`Draft::set_clip`]).
+    pub fn set_clip(&self, draft: &mut Draft, clip: clips::StoredClip) -> Result<PhotoAdded> {
+        Ok(draft.set_clip(clip, &self.city()?.bbox))
+    }
+
     /// Adds a prepared photo to a draft; a photo taken inside the city places
     /// a report that has no place yet (see [`Draft::add_photo`]).
     pub fn add_photo(&self, draft: &mut Draft, photo: photos::Processed) -> Result<PhotoAdded> {

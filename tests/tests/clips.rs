@@ -292,7 +292,9 @@ async fn a_report_with_a_clip_sends_the_clip_first_and_carries_it_as_media() {
     let kept = core.prepare_clip(&picked).unwrap();
     assert_eq!(kept.gps.map(|p| (p.lat, p.lon)), Some((16.0612, 108.2272)));
     let mut draft = mycity_tests::pothole("Ổ gà, có video", None, 1);
-    draft.clip = Some(kept.clone());
+    draft.place = None;
+    let placed = core.set_clip(&mut draft, kept.clone()).unwrap();
+    assert!(placed.placed_by_photo, "the clip's place, inside Đà Nẵng, placed the report");
     core.submit_report(&draft).unwrap();
     let flush = core.flush_outbox().await.unwrap();
     assert_eq!((flush.sent, flush.rejected, flush.waiting), (1, 0, 0), "{:?}", flush.stopped);

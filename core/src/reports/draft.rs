@@ -102,6 +102,19 @@ impl Draft {
         Ok(PhotoAdded { placed_by_photo: from_photo.is_some() })
     }
 
+    /// Sets the report's clip (one at most: a new one replaces the old). Like
+    /// a photo's, the clip's own position becomes the report's place when it
+    /// has none yet and the clip was filmed inside `city`; the place's source
+    /// is then [`PlaceSource::Photo`] (the picture taken there, moving or not).
+    pub fn set_clip(&mut self, clip: crate::clips::StoredClip, city: &BBox) -> PhotoAdded {
+        let from_clip = clip.gps.filter(|p| self.place.is_none() && city.contains(*p));
+        if let Some(position) = from_clip {
+            self.place = Some(Placed { position, source: PlaceSource::Photo });
+        }
+        self.clip = Some(clip);
+        PhotoAdded { placed_by_photo: from_clip.is_some() }
+    }
+
     /// Removes the photo at `index` (nothing if there is none). A place that
     /// came from that photo goes with it.
     pub fn remove_photo(&mut self, index: usize) {
