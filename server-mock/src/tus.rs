@@ -514,6 +514,42 @@ mod tests {
     }
 
     #[test]
+    fn pieces_append_in_order_and_a_complete_upload_is_checked_again() {
+        use mycity_protocol::clip::fixture::{clip, Spec};
+        let db = crate::Db::open(":memory:").unwrap();
+        let conn = db.conn();
+        let add = |id: &str, len: usize| {
+            conn.execute(
+                "INSERT INTO tus_uploads (id, length, created_at) VALUES (?1, ?2, 'now')",
+                params![id, len as i64],
+            )
+            .unwrap();
+        };
+        let clean = clip::strip(&clip(&Spec::default())).unwrap().bytes;
+        add("a", clean.len());
+        let mid = clean.len() / 3;
+        assert_eq!(append(&conn, "a", 0, &clean[..mid]).unwrap(), mid as u64);
+        assert!(matches!(append(&conn, "a", 0, &clean[..mid]), Err(Error::Conflict(_))), "overlap refused");
+        assert!(matches!(append(&conn, "a", mid as u64, &vec![0; clean.len()]), Err(Error::BadRequest(_))));
+        append(&conn, "a", mid as u64, &clean[mid..]).unwrap();
+        assert_eq!(finish(&conn, "a").unwrap(), Ok(()));
+        assert!(ready(&conn, "a").unwrap());
+        let stored: Vec<u8> = conn.query_row("SELECT data FROM tus_uploads WHERE id = 'a'", [], |r| r.get(0)).unwrap();
+        assert_eq!(stored, clean);
+        let pieces: i64 = conn.query_row("SELECT count(*) FROM tus_chunks", [], |r| r.get(0)).unwrap();
+        assert_eq!(pieces, 0, "pieces are dropped once joined");
+
+        // A clip with its place left, or no clip at all, is refused and never attachable.
+        for (id, bytes) in [("b", clip(&Spec::default())), ("c", b"not a clip at all".to_vec())] {
+            add(id, bytes.len());
+            append(&conn, id, 0, &bytes).unwrap();
+            assert!(finish(&conn, id).unwrap().is_err());
+            assert!(matches!(ready(&conn, id), Err(Error::BadRequest(_))));
+        }
+        assert!(matches!(ready(&conn, "nope"), Err(Error::BadRequest(_))));
+    }
+
+    #[test]
     fn ranges() {
         let h = |v: &'static str| {
             let mut h = HeaderMap::new();

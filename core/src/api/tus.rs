@@ -278,6 +278,21 @@ mod tests {
         assert_eq!(api.upload_clip(&store, "row-1", &clip.bytes, "video/mp4", 10_000).await.unwrap(), s);
         let served = api.get_bytes(&s.url, 1 << 20).await.unwrap();
         assert_eq!(served, clip.bytes);
+        // An app that died mid-upload (its SQLite row lost too) resumes from
+        // the server's offset: the same key finds the same upload, HEAD says
+        // where it stands, and only the rest is sent.
+        let half = clip.bytes.len() as u64 / 2;
+        let url = api.tus_create("row-3", clip.bytes.len() as u64, "video/mp4").await.unwrap();
+        assert_eq!(api.tus_patch(&url, 0, clip.bytes[..half as usize].to_vec()).await.unwrap(), half);
+        let fresh = Store::open_in_memory().unwrap();
+        let s = api.upload_clip(&fresh, "row-3", &clip.bytes, "video/mp4", 1 << 20).await.unwrap();
+        assert_eq!((s.url.as_str(), s.done), (url.as_str(), true));
+        assert_eq!(api.get_bytes(&url, 1 << 20).await.unwrap(), clip.bytes);
+        // A PATCH at an offset the server is not at is refused (409), nothing appended.
+        let url4 = api.tus_create("row-4", 100, "video/mp4").await.unwrap();
+        let e = api.tus_patch(&url4, 10, vec![0; 10]).await.unwrap_err();
+        assert!(matches!(e, Error::Server { status: 409, .. }), "{e:?}");
+        assert_eq!(api.tus_offset(&url4).await.unwrap(), 0);
         // A clip that still carries its place is refused once complete.
         let raw = mycity_protocol::clip::fixture::clip(&Default::default());
         let e = api.upload_clip(&store, "row-2", &raw, "video/mp4", 1 << 20).await.unwrap_err();
