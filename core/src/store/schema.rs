@@ -283,6 +283,9 @@ mod tests {
         let n: i64 = c.query_row("SELECT count(*) FROM reports", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 1);
         assert_eq!(columns(&c, "clip_uploads"), ["outbox_key", "url", "length", "offset", "done_at"]);
+        assert_eq!(columns(&c, "report_clips"), ["report_id", "path", "mime"]);
+        c.execute("INSERT INTO report_clips (report_id, path, mime) VALUES ('r1', '/d/clips/a.mp4', 'video/mp4')", [])
+            .unwrap();
         c.execute("INSERT INTO clip_uploads (outbox_key, url, length) VALUES ('k', 'http://x/tus/files/1', 9)", [])
             .unwrap();
         assert!(c.execute("INSERT INTO clip_uploads (outbox_key, url, length) VALUES ('k', 'u', 9)", []).is_err());
