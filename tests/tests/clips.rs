@@ -291,13 +291,14 @@ async fn a_report_with_a_clip_sends_the_clip_first_and_carries_it_as_media() {
     std::fs::write(&picked, clip(&Spec { media_bytes: 3 * 1024 * 1024, ..Spec::default() })).unwrap();
     let kept = core.prepare_clip(&picked).unwrap();
     assert_eq!(kept.gps.map(|p| (p.lat, p.lon)), Some((16.0612, 108.2272)));
-    let mut draft = mycity_tests::pothole("Ổ gà, có video", None, 1);
+    let mut draft = mycity_tests::pothole("Ổ gà, có video", Some(20_000), 1);
     draft.place = None;
     let placed = core.set_clip(&mut draft, kept.clone()).unwrap();
     assert!(placed.placed_by_photo, "the clip's place, inside Đà Nẵng, placed the report");
     core.submit_report(&draft).unwrap();
     let flush = core.flush_outbox().await.unwrap();
-    assert_eq!((flush.sent, flush.rejected, flush.waiting), (1, 0, 0), "{:?}", flush.stopped);
+    // The report with its clip, then its photo as an update (Open311 has one media per request).
+    assert_eq!((flush.sent, flush.rejected, flush.waiting), (2, 0, 0), "{:?}", flush.stopped);
     // The city has the stripped clip as the report's media, byte for byte.
     let list: serde_json::Value = reqwest::get(format!("{base}/open311/v2/requests.json?jurisdiction_id=da-nang"))
         .await
@@ -311,6 +312,19 @@ async fn a_report_with_a_clip_sends_the_clip_first_and_carries_it_as_media() {
     let served = reqwest::get(media_url).await.unwrap().bytes().await.unwrap();
     assert_eq!(served.len() as u64, kept.bytes);
     assert_eq!(mycity_core::protocol::clip::identifying_box(&served).unwrap(), None);
+    let updates: serde_json::Value =
+        reqwest::get(format!("{base}/open311/v2/servicerequestupdates.json?jurisdiction_id=da-nang"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let photo_update = updates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["service_request_id"] == report["service_request_id"] && u["media_url"].is_string());
+    assert!(photo_update.is_some(), "the photo followed as an update: {updates}");
     // The local copy is gone once the city has it.
     assert!(!kept.path.exists());
 }
