@@ -17,6 +17,7 @@ pub mod air;
 pub mod alerts;
 pub mod api;
 pub mod city;
+pub mod clips;
 pub mod dossier;
 pub mod emergency;
 mod error;
@@ -524,6 +525,23 @@ impl MyCity {
         tokio::task::spawn_blocking(move || photos::process(&raw))
             .await
             .map_err(|e| Problem::new("photo-encode", format!("photo preparation stopped: {e}")).field("photos"))?
+    }
+
+    /// Prepares a video clip as a camera or picker left it at `path` (MP4/MOV,
+    /// H.264/HEVC, ≤ 30 s, ≤ 60 MB): checks it, reads its place, strips what
+    /// identifies its author (`udta`, `meta`) without re-encoding and keeps the
+    /// stripped copy under `<data dir>/clips/`. Refusals are
+    /// [`Error::Invalid`] with a `clip-…` problem. A file path rather than
+    /// bytes: a phone shell hands over a file, and 60 MB need not cross the
+    /// bindings. Blocking (reads and writes the clip); call it off the UI thread.
+    pub fn prepare_clip(&self, path: &Path) -> Result<clips::StoredClip> {
+        clips::store_prepared(path, &self.data_dir().join("clips"))
+    }
+
+    /// Sets a prepared clip on a draft; a clip filmed inside the city places
+    /// a report that has no place yet (see [`Draft::set_clip`]).
+    pub fn set_clip(&self, draft: &mut Draft, clip: clips::StoredClip) -> Result<PhotoAdded> {
+        Ok(draft.set_clip(clip, &self.city()?.bbox))
     }
 
     /// Adds a prepared photo to a draft; a photo taken inside the city places

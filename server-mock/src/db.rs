@@ -67,6 +67,7 @@ impl Db {
         conn.execute_batch(crate::tourism::SCHEMA)?;
         conn.execute_batch(crate::scorecard::SCHEMA)?;
         conn.execute_batch(crate::me::SCHEMA)?;
+        conn.execute_batch(crate::tus::SCHEMA)?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 

@@ -20,6 +20,7 @@ mod seed;
 pub mod throttle;
 pub mod tiles;
 mod tourism;
+pub mod tus;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -33,7 +34,13 @@ use axum::{
 };
 pub use db::Db;
 use tokio::sync::oneshot;
-use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer};
+use tower_http::{
+    compression::{
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+        CompressionLayer,
+    },
+    timeout::TimeoutLayer,
+};
 
 pub use scorecard_seed::{seed_history, DEMO_DAYS, DEMO_REPORTS};
 pub use throttle::{Limits, Rate};
@@ -217,12 +224,17 @@ pub fn router(db: Db, config: Config) -> Router {
         .merge(feedback::routes())
         .merge(scorecard::routes())
         .merge(me::routes())
+        .merge(tus::routes())
         .fallback(|| async { Error::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), throttle::per_address))
         // A client that sends its body a byte a minute is cut off, not waited for.
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
-        .layer(CompressionLayer::new())
+        // Clips are compressed already, and a compressed answer can carry no
+        // byte ranges (`Accept-Ranges`, 206), which players seek with.
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new("video/"))),
+        )
         .with_state(state)
 }
 

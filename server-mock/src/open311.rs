@@ -488,6 +488,7 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
         }
         None => None,
     };
+    let base = base_url(&headers);
     let r = crate::blocking(move || {
         let j = jurisdiction(&s, &p)?;
         let endpoint = format!("{stem}:{j}");
@@ -504,7 +505,7 @@ pub async fn post_root(State(s): State<Arc<AppState>>, Path(file): Path<String>,
         // either both exist (a resend gets the answer) or neither (it is stored anew).
         let tx = conn.unchecked_transaction()?;
         let answer = match stem.as_str() {
-            "requests" => create_request(&tx, &j, &p, media, account.as_ref())?,
+            "requests" => create_request(&tx, &j, &p, media, account.as_ref(), &base)?,
             "servicerequestupdates" => create_update(&tx, &j, &p, media)?,
             other => return Err(Error::NotFound(format!("cannot POST to {other:?}"))),
         };
@@ -533,6 +534,7 @@ fn create_request(
     p: &Params,
     media: Option<(String, Vec<u8>)>,
     account: Option<&crate::auth::Account>,
+    base_url: &str,
 ) -> Result<Answer, Error> {
     let code = param(p, "service_code").ok_or_else(|| Error::BadRequest("service_code is required".into()))?;
     let service = reports::services(conn, j, false)?
@@ -591,7 +593,15 @@ fn create_request(
             Some(a) => Some(a.sub.clone()),
             None => optional_text(p, "account_id", limits::MAX_CLIENT_ID)?,
         },
-        media_url: optional_text(p, "media_url", 2000)?,
+        media_url: match param(p, "media_upload") {
+            // A clip uploaded with tus (`/tus/files`), finished and checked:
+            // the report's media is where it is served, with range requests.
+            Some(upload) => {
+                crate::tus::ready(conn, upload)?;
+                Some(crate::tus::url_of(base_url, upload))
+            }
+            None => optional_text(p, "media_url", 2000)?,
+        },
         media,
     };
     let token = uuid::Uuid::new_v4().to_string();

@@ -10,6 +10,7 @@
 pub mod air;
 pub mod attributes;
 pub mod cap;
+pub mod clip;
 pub mod consult;
 pub mod dossier;
 pub mod feedback;

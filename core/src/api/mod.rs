@@ -8,6 +8,7 @@ mod dossier;
 mod feedback;
 mod open311;
 mod tourism;
+pub mod tus;
 
 use std::time::Duration;
 

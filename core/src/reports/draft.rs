@@ -64,6 +64,10 @@ pub struct Draft {
     pub photos: Vec<Processed>,
     /// Contact details; `None` sends anonymously.
     pub contact: Option<Contact>,
+    /// A short video clip as prepared by [`crate::MyCity::prepare_clip`]
+    /// (stripped, kept in the data directory); sent before the report with
+    /// resumable uploads and attached as its media.
+    pub clip: Option<crate::clips::StoredClip>,
 }
 
 /// What adding a photo did.
@@ -96,6 +100,19 @@ impl Draft {
         }
         self.photos.push(photo);
         Ok(PhotoAdded { placed_by_photo: from_photo.is_some() })
+    }
+
+    /// Sets the report's clip (one at most: a new one replaces the old). Like
+    /// a photo's, the clip's own position becomes the report's place when it
+    /// has none yet and the clip was filmed inside `city`; the place's source
+    /// is then [`PlaceSource::Photo`] (the picture taken there, moving or not).
+    pub fn set_clip(&mut self, clip: crate::clips::StoredClip, city: &BBox) -> PhotoAdded {
+        let from_clip = clip.gps.filter(|p| self.place.is_none() && city.contains(*p));
+        if let Some(position) = from_clip {
+            self.place = Some(Placed { position, source: PlaceSource::Photo });
+        }
+        self.clip = Some(clip);
+        PhotoAdded { placed_by_photo: from_clip.is_some() }
     }
 
     /// Removes the photo at `index` (nothing if there is none). A place that

@@ -149,8 +149,24 @@ pub fn queue(
             params![id, i as i64, photo.jpeg, photo.thumbnail],
         )?;
     }
+    if let Some(clip) = &draft.clip {
+        tx.execute(
+            "INSERT INTO report_clips (report_id, path, mime) VALUES (?1, ?2, ?3)",
+            params![id, clip.path.to_string_lossy(), clip.mime],
+        )?;
+    }
     outbox::enqueue(tx, Kind::Report, &id, city, now)?;
     Ok(id)
+}
+
+/// The clip of report `id` (its file and MIME type), if it has one.
+pub fn clip_of(conn: &Connection, id: &str) -> Result<Option<(std::path::PathBuf, String)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT path, mime FROM report_clips WHERE report_id = ?1", [id], |r| {
+            Ok((std::path::PathBuf::from(r.get::<_, String>(0)?), r.get(1)?))
+        })
+        .optional()?)
 }
 
 /// Queues a citizen update on a report by its Open311 id: `Open` for a
@@ -396,9 +412,16 @@ pub fn outgoing_request(conn: &Connection, id: &str, device_id: &str) -> Result<
             }
         }
     }
-    let photo: Option<Vec<u8>> = conn
-        .query_row("SELECT jpeg FROM report_photos WHERE report_id = ?1 ORDER BY position LIMIT 1", [id], |r| r.get(0))
-        .optional()?;
+    // Open311 has one media per request: a report's clip is it, and then
+    // every photo follows as an update (see `request_accepted`).
+    let photo: Option<Vec<u8>> = if clip_of(conn, id)?.is_some() {
+        None
+    } else {
+        conn.query_row("SELECT jpeg FROM report_photos WHERE report_id = ?1 ORDER BY position LIMIT 1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+    };
     Ok(Outgoing { fields, photo })
 }
 
@@ -432,7 +455,9 @@ pub fn request_accepted(tx: &Transaction<'_>, id: &str, server_id: &str, now: i6
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let total = extra.len();
-    for (position, jpeg) in extra.into_iter().filter(|(p, _)| *p > 0) {
+    // The first photo went with the request, unless a clip took its place.
+    let first_sent = clip_of(tx, id)?.is_none();
+    for (position, jpeg) in extra.into_iter().filter(|(p, _)| *p > 0 || !first_sent) {
         let n = position + 1;
         let text = format!("Ảnh {n}/{total} / Photo {n}/{total}");
         queue_update(tx, &city, server_id, Status::Open, &text, Some(&jpeg), now)?;

@@ -10,7 +10,7 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 11] = [
+const MIGRATIONS: [&str; 12] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
@@ -23,6 +23,7 @@ const MIGRATIONS: [&str; 11] = [
     include_str!("migrations/0010_report_deadlines.sql"),
     include_str!("migrations/0011_report_feedback.sql"),
     include_str!("migrations/0012_scorecard.sql"),
+    include_str!("migrations/0013_clips.sql"),
 ];
 
 /// City alerts, announcements and consultations.
@@ -267,5 +268,26 @@ mod tests {
                 []
             )
             .is_err());
+    }
+
+    #[test]
+    fn clips_step_keeps_reports_and_starts_with_no_upload() {
+        let from = MIGRATIONS.iter().position(|m| m.contains("CREATE TABLE clip_uploads")).unwrap() as u32;
+        let mut c = at(from);
+        c.execute_batch(
+            "INSERT INTO reports (id, city, service_code, description, lat, lon, attributes, created_at, status, updated_at)
+             VALUES ('r1', 'da-nang', 'pothole', 'Ổ gà', 16.06, 108.22, '{}', 5, 'open', 5);",
+        )
+        .unwrap();
+        step(&mut c, from);
+        let n: i64 = c.query_row("SELECT count(*) FROM reports", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(columns(&c, "clip_uploads"), ["outbox_key", "url", "length", "offset", "done_at"]);
+        assert_eq!(columns(&c, "report_clips"), ["report_id", "path", "mime"]);
+        c.execute("INSERT INTO report_clips (report_id, path, mime) VALUES ('r1', '/d/clips/a.mp4', 'video/mp4')", [])
+            .unwrap();
+        c.execute("INSERT INTO clip_uploads (outbox_key, url, length) VALUES ('k', 'http://x/tus/files/1', 9)", [])
+            .unwrap();
+        assert!(c.execute("INSERT INTO clip_uploads (outbox_key, url, length) VALUES ('k', 'u', 9)", []).is_err());
     }
 }

@@ -308,6 +308,33 @@ fn step(d: &Delivery, e: SendEvent, row: &Row) -> Result<Delivery> {
     d.step(e).map_err(|e| Error::Storage(format!("outbox row {}: {e}", row.id)))
 }
 
+/// Uploads report `id`'s clip, if it has one (tus, resuming from the offset
+/// kept in SQLite); the finished upload's id.
+async fn send_clip(api: &Api, inner: &Inner, id: &str) -> Result<Option<String>> {
+    let Some((path, mime)) = inner.store.read(|c| reports::store::clip_of(c, id))? else {
+        return Ok(None);
+    };
+    // Read on a blocking thread: 60 MB from flash must not stall the executor.
+    let shown = path.display().to_string();
+    let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))
+        .await
+        .map_err(|e| Error::Io(format!("reading the report's clip stopped: {e}")))?
+        .map_err(|e| Error::Io(format!("the report's clip {shown}: {e}")))?;
+    let state = api.upload_clip(&inner.store, id, &bytes, &mime, crate::api::tus::DEFAULT_CHUNK).await?;
+    Ok(Some(state.id().to_owned()))
+}
+
+/// Once a report with a clip is at the city, its upload state and the local
+/// copy of the clip are no longer needed (the city serves it now).
+fn clip_sent(inner: &Inner, id: &str) {
+    if let Ok(Some((path, _))) = inner.store.read(|c| reports::store::clip_of(c, id)) {
+        let _ = crate::api::tus::forget(&inner.store, id);
+        if let Err(e) = std::fs::remove_file(&path) {
+            tracing::warn!(report = id, "sent clip not removed: {e}");
+        }
+    }
+}
+
 /// Sends what is due, each city's queue to its own server, oldest first,
 /// each with its idempotency key. A send becomes sent only after a 2xx; a 4xx
 /// refuses it with the server's reason and the queue goes on; a network
@@ -349,21 +376,32 @@ pub(crate) async fn flush(core: &MyCity) -> Result<Flush> {
                     continue;
                 }
             };
+            // A report's clip goes first, resuming where an earlier try
+            // stopped; the report then names the finished upload as its media.
+            let clip = match row.kind {
+                Kind::Report => send_clip(&api, inner, &row.id).await,
+                _ => Ok(None),
+            };
             // A signed-in person's report carries the account; if the token
             // cannot be had now (provider down) the send waits like any other.
-            let bearer = match row.kind {
-                Kind::Report => core.bearer_for(&api).await,
+            let bearer = match (&clip, row.kind) {
+                (Ok(_), Kind::Report) => core.bearer_for(&api).await,
                 _ => Ok(None),
             };
             let signed = matches!(bearer, Ok(Some(_)));
-            let result = match bearer {
+            let mut fields = outgoing.fields;
+            let ready = clip.and_then(|upload| {
+                fields.extend(upload.map(|u| ("media_upload".to_owned(), u)));
+                bearer
+            });
+            let result = match ready {
                 Err(e) => Err(e),
                 Ok(bearer) => {
                     let post = Post {
                         jurisdiction: &city,
                         api_key: &key,
                         idempotency_key: &row.id,
-                        fields: outgoing.fields,
+                        fields,
                         photo: outgoing.photo,
                         bearer: bearer.as_deref(),
                     };
@@ -394,6 +432,9 @@ pub(crate) async fn flush(core: &MyCity) -> Result<Flush> {
                         outbox::save(tx, row.seq, &d, None)?;
                         accepted(tx, &row, &server_id, at)
                     })?;
+                    if matches!(row.kind, Kind::Report) {
+                        clip_sent(inner, &row.id);
+                    }
                     out.sent += 1;
                 }
                 Err(e) if e.is_transient() => {
