@@ -452,20 +452,27 @@ impl MyCity {
         Ok(person)
     }
 
+    /// What `fetch` lists for the signed-in person from the current city's
+    /// server; nothing when signed out or holding tokens for another server.
+    /// A refused token is dropped to be renewed, and lists nothing this time.
+    async fn account_list<T>(&self, fetch: impl AsyncFnOnce(&Api, &str) -> Result<Vec<T>>) -> Result<Vec<T>> {
+        let api = self.api_for(&self.city_slug())?;
+        let Some(bearer) = self.bearer_for(&api).await? else { return Ok(vec![]) };
+        match fetch(&api, &bearer).await {
+            Err(Error::Server { status: 401, .. }) => {
+                self.bearer_refused();
+                Ok(vec![])
+            }
+            other => other,
+        }
+    }
+
     /// Brings the signed-in person's reports made on other devices into this
     /// one (they then show in My reports and get the city's answers); returns
     /// how many were new. Signed out, or with tokens for another server, it
     /// does nothing. Called after sign-in and with every check of my reports.
     pub async fn sync_account_reports(&self) -> Result<usize> {
-        let api = self.api_for(&self.city_slug())?;
-        let Some(bearer) = self.bearer_for(&api).await? else { return Ok(0) };
-        let list = match api.account_requests(&bearer).await {
-            Err(Error::Server { status: 401, .. }) => {
-                self.bearer_refused();
-                return Ok(0);
-            }
-            other => other?,
-        };
+        let list = self.account_list(async |api: &Api, bearer: &str| api.account_requests(bearer).await).await?;
         let now = city::now();
         self.inner.store.write(|tx| {
             let mut added = 0;
@@ -481,15 +488,7 @@ impl MyCity {
     /// them), so they follow the person to every device. Returns how many
     /// were new here. Signed out it does nothing.
     pub async fn sync_account_dossiers(&self) -> Result<usize> {
-        let api = self.api_for(&self.city_slug())?;
-        let Some(bearer) = self.bearer_for(&api).await? else { return Ok(0) };
-        let list = match api.account_dossiers(&bearer).await {
-            Err(Error::Server { status: 401, .. }) => {
-                self.bearer_refused();
-                return Ok(0);
-            }
-            other => other?,
-        };
+        let list = self.account_list(async |api: &Api, bearer: &str| api.account_dossiers(bearer).await).await?;
         let now = city::now();
         self.inner.store.write(|tx| {
             let mut added = 0;
