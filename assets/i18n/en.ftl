@@ -544,6 +544,7 @@ signin-page-failed = Not signed in
 signin-page-back = You can close this page and go back to the MyCity app.
 account-title = Account
 account-why = Optional: every feature works without an account. Sign in so your reports and dossiers follow you to another device.
+account-not-offered = This city offers no sign-in yet. Every feature works without an account.
 account-sign-in = Sign in
 account-sign-out = Sign out
 account-cancel = Cancel

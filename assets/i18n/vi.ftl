@@ -516,6 +516,7 @@ signin-page-failed = Chưa đăng nhập được
 signin-page-back = Bạn có thể đóng trang này và quay lại ứng dụng MyCity.
 account-title = Tài khoản
 account-why = Không bắt buộc: mọi tính năng đều dùng được không cần tài khoản. Đăng nhập để phản ánh và hồ sơ của bạn theo bạn sang thiết bị khác.
+account-not-offered = Thành phố này chưa có đăng nhập. Mọi tính năng đều dùng được không cần tài khoản.
 account-sign-in = Đăng nhập
 account-sign-out = Đăng xuất
 account-cancel = Hủy

@@ -102,6 +102,13 @@ fn AccountCard() -> Element {
     let core = services.core.clone();
     let mut state = use_signal(|| core.account());
     let mut message = use_signal(|| None::<String>);
+    let offered = {
+        let core = core.clone();
+        use_resource(move || {
+            let core = core.clone();
+            async move { core.sign_in_offered().await }
+        })
+    };
     let t = ui.texts.read();
     // Follows the core's state while a sign-in runs (it moves on when the
     // browser comes back to the app, on another task).
@@ -177,6 +184,10 @@ fn AccountCard() -> Element {
                         {t.get("account-open-page")} }
                     button { r#type: "button", class: "link", "data-testid": "sign-in-cancel", onclick: cancel,
                         {button("account-cancel")} }
+                },
+                // The city's server said it has no sign-in: nothing to press.
+                _ if *offered.read() == Some(Some(false)) => rsx! {
+                    p { class: "muted", "data-testid": "account-not-offered", {t.get("account-not-offered")} }
                 },
                 _ => rsx! {
                     p { class: "muted", {t.get("account-why")} }

@@ -348,6 +348,14 @@ impl MyCity {
         self.inner.account.state()
     }
 
+    /// Whether the current city's server offers sign-in (`None` when it
+    /// cannot be asked now: no server, offline), so Settings offers only
+    /// what can work.
+    pub async fn sign_in_offered(&self) -> Option<bool> {
+        let api = self.api_for(&self.city_slug()).ok()?;
+        api.signin_provider().await.ok().map(|p| p.is_some())
+    }
+
     /// Signs in with the current city's identity provider: opens its page in
     /// the system browser through `opener` and waits (up to
     /// [`SIGN_IN_TIMEOUT`], or until [`MyCity::cancel_sign_in`]) for it to come
