@@ -466,6 +466,11 @@ pub fn strip(bytes: &[u8]) -> Result<Stripped, ClipFlaw> {
             out.extend_from_slice(&bytes[b.start..b.start + b.len]);
         }
     }
+    // A place hidden where the rewrite does not reach (a box whose name was
+    // damaged, a vendor box) must not leave the phone: such a clip is refused.
+    if identifying_box(&out)?.is_some() {
+        return Err(ClipFlaw::Damaged("a place is left in a box that cannot be removed"));
+    }
     Ok(Stripped { bytes: out, info })
 }
 
