@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
@@ -22,7 +22,7 @@ use rusqlite::params;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::{check_admin, etag_matches, AppState, Error};
+use crate::{check_admin, AppState, Error};
 
 /// The module's table: hours staff posted.
 pub(crate) const SCHEMA: &str = r#"
@@ -168,19 +168,7 @@ async fn air(State(s): State<Arc<AppState>>, Path(slug): Path<String>, headers: 
     let digest = Sha256::digest(serde_json::to_string(&answer.stations).map_err(internal)?.as_bytes());
     let body = serde_json::to_string(&answer).map_err(internal)?;
     let etag = format!("\"air-{}\"", digest[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
-    let tag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
-    if etag_matches(&headers, &etag) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
-    }
-    Ok((
-        [
-            (header::ETAG, tag),
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        ],
-        body,
-    )
-        .into_response())
+    crate::json_with_etag(&headers, &etag, body)
 }
 
 /// Hours of one station, as staff post them.

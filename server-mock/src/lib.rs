@@ -263,6 +263,24 @@ pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
         .any(|t| t == "*" || t == etag)
 }
 
+/// A JSON answer under `etag` (revalidated on every use), or 304 when the
+/// client's `If-None-Match` already holds it.
+pub(crate) fn json_with_etag(headers: &HeaderMap, etag: &str, body: String) -> Result<Response, Error> {
+    let tag = HeaderValue::from_str(etag).map_err(|e| Error::Internal(e.to_string()))?;
+    if etag_matches(headers, etag) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+    }
+    Ok((
+        [
+            (header::ETAG, tag),
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 async fn city_pack(State(s): Shared, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, Error> {
     let unknown = || Error::NotFound(format!("unknown city {slug:?}"));
     let (s2, slug2) = (s.clone(), slug.clone());

@@ -16,8 +16,8 @@ use std::{
 
 use axum::{
     extract::{Path, RawQuery, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
+    http::HeaderMap,
+    response::Response,
     routing::get,
     Router,
 };
@@ -28,7 +28,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use time::{Date, Month};
 
-use crate::{blocking, etag_matches, reports::DEFAULT_TARGET_DAYS, AppState, Error};
+use crate::{blocking, reports::DEFAULT_TARGET_DAYS, AppState, Error};
 
 /// What the computation reads: one row of facts per request, kept up to
 /// date by triggers as requests, staff and citizen updates and ratings are
@@ -400,19 +400,7 @@ async fn scorecard(
     let now = time::OffsetDateTime::now_utc();
     let (from, to) = period(query.as_deref(), now.to_offset(vn_offset()).date())?;
     let (body, etag) = blocking(move || answer(&s, &slug, from, to, now)).await??;
-    let tag = HeaderValue::from_str(&etag).map_err(|e| Error::Internal(e.to_string()))?;
-    if etag_matches(&headers, &etag) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
-    }
-    Ok((
-        [
-            (header::ETAG, tag),
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        ],
-        body.to_string(),
-    )
-        .into_response())
+    crate::json_with_etag(&headers, &etag, body.to_string())
 }
 
 #[cfg(test)]
