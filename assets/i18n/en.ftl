@@ -551,3 +551,12 @@ account-cancel = Cancel
 account-waiting = Waiting for you to sign in in the browser…
 account-open-page = Open the sign-in page
 account-signed-in = Signed in as { $name }
+
+## Look-ups
+lookups-title = Look-ups
+lookups-health = Health
+lookups-health-hint = Hospitals, health stations, clinics and pharmacies near you
+lookups-transport = Transport
+lookups-transport-hint = Next buses, routes on the map, road closures and roadworks
+lookups-planning = Planning
+lookups-planning-hint = Land-use zones, what they allow and their limits at a point

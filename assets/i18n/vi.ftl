@@ -523,3 +523,12 @@ account-cancel = Hủy
 account-waiting = Đang chờ bạn đăng nhập trong trình duyệt…
 account-open-page = Mở trang đăng nhập
 account-signed-in = Đã đăng nhập: { $name }
+
+## Tra cứu (look-ups)
+lookups-title = Tra cứu
+lookups-health = Y tế
+lookups-health-hint = Bệnh viện, trạm y tế, phòng khám, nhà thuốc gần bạn
+lookups-transport = Giao thông
+lookups-transport-hint = Xe buýt sắp đến, tuyến trên bản đồ, đường cấm và thi công
+lookups-planning = Quy hoạch
+lookups-planning-hint = Khu chức năng, mục đích sử dụng đất và chỉ tiêu tại một điểm

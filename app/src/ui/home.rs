@@ -57,7 +57,7 @@ pub fn Home() -> Element {
         section { class: "card", "data-testid": "home-city-info",
             h2 { {t.get("city-info")} }
             div { class: "quick-grid",
-                for (target, key) in [(Screen::Alerts, "alerts-title"), (Screen::Announcements, "announcements-title"), (Screen::Consult, "consult-title"), (Screen::Scorecard, "scorecard-title")] {
+                for (target, key) in [(Screen::Alerts, "alerts-title"), (Screen::Announcements, "announcements-title"), (Screen::Consult, "consult-title"), (Screen::Scorecard, "scorecard-title"), (Screen::Lookups, "lookups-title")] {
                     button { key: "{key}", r#type: "button", class: "quick", "data-testid": "open-{key}",
                         onclick: move |_| screen.set(target), span { {t.get(key)} } }
                 }

@@ -13,6 +13,7 @@ mod dossier_catalogue;
 mod dossier_fee;
 mod home;
 mod icons;
+mod lookups;
 mod map;
 mod map_tiles;
 mod photo;
@@ -81,6 +82,14 @@ pub enum Screen {
     Consult,
     /// How the city answers reports (the public scorecard).
     Scorecard,
+    /// Tra cứu: the look-ups hub.
+    Lookups,
+    /// Health services: hospitals, health stations, clinics, pharmacies.
+    Health,
+    /// Public transport: buses, next departures, road closures.
+    Transport,
+    /// Planning: land-use zones and their rules.
+    Planning,
 }
 
 /// UI-wide state every screen reads.
@@ -182,6 +191,10 @@ fn ScreenView(screen: Screen) -> Element {
         Screen::Announcements => rsx! { announcements::Announcements {} },
         Screen::Consult => rsx! { consult::Consult {} },
         Screen::Scorecard => rsx! { scorecard::Scorecard {} },
+        Screen::Lookups => rsx! { lookups::Lookups {} },
+        Screen::Health => rsx! { lookups::Health {} },
+        Screen::Transport => rsx! { lookups::Transport {} },
+        Screen::Planning => rsx! { lookups::Planning {} },
     }
 }
 
@@ -266,9 +279,9 @@ fn TabButton(target: Screen, icon: &'static str, label: String, badge: usize) ->
     }
 }
 
-/// A screen's title bar, with a back button to home and the settings button.
+/// A screen's title bar, with a back button (to `back`, else home) and the settings button.
 #[component]
-pub fn TitleBar(title: String, subtitle: Option<String>) -> Element {
+pub fn TitleBar(title: String, subtitle: Option<String>, back: Option<Screen>) -> Element {
     let ui = use_context::<Ui>();
     let mut screen = ui.screen;
     let t = ui.texts.read();
@@ -276,7 +289,7 @@ pub fn TitleBar(title: String, subtitle: Option<String>) -> Element {
         header { class: "titlebar",
             if screen() != Screen::Home {
                 button { r#type: "button", class: "icon-button", "data-testid": "back",
-                    "aria-label": t.get("back"), onclick: move |_| screen.set(Screen::Home),
+                    "aria-label": t.get("back"), onclick: move |_| screen.set(back.unwrap_or(Screen::Home)),
                     icons::Icon { name: "back" }
                 }
             }
