@@ -18,6 +18,7 @@ mkdir -p "$out"
 
 echo "== bindings: build libmycity_ffi.so and the reference server"
 cargo build -q -p mycity-ffi -p mycity-server
+cargo build -q -p mycity-tests --bin clip-fixture   # the clip the reports journey picks
 lib="$target/debug/libmycity_ffi.so"
 gen() { # language, directory
   rm -rf "$2"
@@ -38,6 +39,7 @@ for lang in "${langs[@]}"; do
     fi
     # pytest exits 5 when it collected no test: that is a failure here too.
     MYCITY_FFI_DIR="$out/python" MYCITY_SERVER_BIN="$target/debug/mycity-server" \
+      MYCITY_CLIP_FIXTURE="$target/debug/clip-fixture" \
       "$venv/bin/pytest" -q -p no:cacheprovider bindings/tests/python
     ;;
   kotlin)

@@ -560,3 +560,14 @@ lookups-transport = Transport
 lookups-transport-hint = Next buses, routes on the map, road closures and roadworks
 lookups-planning = Planning
 lookups-planning-hint = Land-use zones, what they allow and their limits at a point
+
+## Video in reports
+clip-title = Video
+clip-hint = Add a short video (at most { $seconds } s, { $mb } MB). Its place and camera details are removed before it is sent.
+clip-add = Record or choose a video
+clip-working = Checking the video…
+clip-facts = Video { $seconds } s · { $size }
+clip-stripped = Place and camera details removed
+clip-remove = Remove the video
+clip-sending = Sending the video: { $percent }% ({ $sent } / { $size })
+clip-sent = Video of { $seconds } s sent ({ $size })

@@ -532,3 +532,14 @@ lookups-transport = Giao thông
 lookups-transport-hint = Xe buýt sắp đến, tuyến trên bản đồ, đường cấm và thi công
 lookups-planning = Quy hoạch
 lookups-planning-hint = Khu chức năng, mục đích sử dụng đất và chỉ tiêu tại một điểm
+
+## Video trong phản ánh
+clip-title = Video
+clip-hint = Thêm một video ngắn (tối đa { $seconds } giây, { $mb } MB). Vị trí và thông tin máy quay được xoá trước khi gửi.
+clip-add = Quay hoặc chọn video
+clip-working = Đang kiểm tra video…
+clip-facts = Video { $seconds } giây · { $size }
+clip-stripped = Đã xoá vị trí và thông tin máy quay
+clip-remove = Bỏ video
+clip-sending = Đang gửi video: { $percent }% ({ $sent } / { $size })
+clip-sent = Đã gửi video { $seconds } giây ({ $size })

@@ -249,6 +249,55 @@ impl ReportDraft {
     pub fn remove_photo(&self, index: u32) {
         self.lock().remove_photo(index as usize);
     }
+
+    /// True when a video clip is attached.
+    pub fn has_clip(&self) -> bool {
+        self.lock().clip.is_some()
+    }
+}
+
+/// A video clip checked and stripped by the core, kept in its data
+/// directory until its report is sent.
+#[derive(uniffi::Object)]
+pub struct PreparedClip {
+    clip: core::clips::StoredClip,
+}
+
+#[uniffi::export]
+impl PreparedClip {
+    /// Length in milliseconds.
+    pub fn duration_ms(&self) -> u64 {
+        self.clip.duration_ms
+    }
+
+    /// Bytes to send (stripped).
+    pub fn bytes(&self) -> u64 {
+        self.clip.bytes
+    }
+
+    /// Where it was filmed, when the clip said so.
+    pub fn gps(&self) -> Option<LatLonRecord> {
+        self.clip.gps.map(Into::into)
+    }
+}
+
+/// A report's clip and how far its upload got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct ClipRecord {
+    /// Length in milliseconds.
+    pub duration_ms: u64,
+    /// Bytes to send.
+    pub bytes: u64,
+    /// Bytes the city's server confirmed (survives restarts).
+    pub sent_bytes: u64,
+    /// `sent_bytes` in whole percent; 100 only once every byte is in.
+    pub percent: u8,
+}
+
+impl From<core::ClipStatus> for ClipRecord {
+    fn from(c: core::ClipStatus) -> Self {
+        ClipRecord { duration_ms: c.duration_ms, bytes: c.bytes, sent_bytes: c.sent_bytes, percent: c.percent }
+    }
 }
 
 /// Where a report's send stands.
@@ -337,6 +386,8 @@ pub struct ReportRecord {
     pub overdue: bool,
     /// "Is it really fixed?": to ask, or my answers.
     pub feedback: Option<FeedbackRecord>,
+    /// Its video clip, with how far its upload got.
+    pub clip: Option<ClipRecord>,
 }
 
 /// What a report's card shows about the reporter's feedback.
@@ -447,6 +498,25 @@ impl MyCity {
         Ok(added.placed_by_photo)
     }
 
+    /// Prepares the video clip a camera or picker left at `path` (MP4/MOV,
+    /// H.264/HEVC, ≤ 30 s, ≤ 60 MB), off the caller's thread: checked, its
+    /// place read, what identifies its author stripped, kept by the core.
+    pub async fn prepare_clip(&self, path: String) -> Result<Arc<PreparedClip>, MyCityError> {
+        let clip = self.inner.prepare_clip_async(path.into()).await.map_err(|e| self.fail(e))?;
+        Ok(Arc::new(PreparedClip { clip }))
+    }
+
+    /// Sets a draft's clip (replacing any); true when its own GPS placed the report.
+    pub fn set_clip(&self, draft: Arc<ReportDraft>, clip: Arc<PreparedClip>) -> Result<bool, MyCityError> {
+        let added = self.inner.set_clip(&mut draft.lock(), clip.clip.clone()).map_err(|e| self.fail(e))?;
+        Ok(added.placed_by_photo)
+    }
+
+    /// Takes the clip off a draft and deletes the kept copy.
+    pub fn remove_clip(&self, draft: Arc<ReportDraft>) {
+        self.inner.remove_clip(&mut draft.lock());
+    }
+
     /// Answers a date-time question with a picker's local value
     /// (`2026-11-23T08:00`), in the city's time zone.
     pub fn answer_datetime(&self, draft: Arc<ReportDraft>, code: String, local: String) -> Result<(), MyCityError> {
@@ -550,6 +620,7 @@ impl MyCity {
                 deadline: r.deadline.map(|d| d.label(&t)),
                 overdue: matches!(r.deadline, Some(core::reports::Deadline::Overdue { .. })),
                 feedback: r.feedback.map(Into::into),
+                clip: r.clip.map(Into::into),
             })
             .collect())
     }

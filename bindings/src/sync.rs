@@ -61,6 +61,15 @@ pub enum SyncChange {
         /// The loudest one's headline.
         notice: String,
     },
+    /// More of a report's clip reached the city.
+    ClipProgress {
+        /// The report's local id.
+        report: String,
+        /// Bytes the server confirmed.
+        sent: u64,
+        /// Bytes in the clip.
+        total: u64,
+    },
     /// A watched dossier moved on.
     DossierNews {
         /// How many changes.
@@ -84,6 +93,7 @@ impl From<core::SyncEvent> for SyncChange {
                 SyncChange::ReportOverdue { notice, count: n(reports.len()) }
             }
             core::SyncEvent::CityChanged { slug } => SyncChange::CityChanged { slug },
+            core::SyncEvent::ClipProgress { report, sent, total } => SyncChange::ClipProgress { report, sent, total },
             core::SyncEvent::AirChanged { slug } => SyncChange::AirChanged { slug },
             core::SyncEvent::Connection { reachable, error } => SyncChange::Connection { reachable, error },
             core::SyncEvent::Resync => SyncChange::Resync,

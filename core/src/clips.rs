@@ -91,7 +91,19 @@ pub struct StoredClip {
 /// (created owner-only), under a fresh name: the picker's file may vanish
 /// (a content URI's cache, a deleted recording) before the report is sent.
 pub fn store_prepared(source: &Path, dir: &Path) -> Result<StoredClip> {
-    let c = prepare_file(source)?;
+    keep(prepare_file(source)?, dir)
+}
+
+/// [`store_prepared`] for a clip handed over as bytes (a web view's file
+/// input), checked for size first.
+pub fn store_prepared_bytes(input: &[u8], dir: &Path) -> Result<StoredClip> {
+    if input.len() as u64 > MAX_CLIP_BYTES {
+        return Err(problem(ClipFlaw::TooLarge { bytes: input.len() as u64 }));
+    }
+    keep(prepare(input)?, dir)
+}
+
+fn keep(c: PreparedClip, dir: &Path) -> Result<StoredClip> {
     std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {
@@ -112,6 +124,80 @@ pub fn store_prepared(source: &Path, dir: &Path) -> Result<StoredClip> {
         bytes: c.bytes.len() as u64,
         gps: c.gps,
     })
+}
+
+/// Deletes the files in `dir` that no queued report holds (`kept`): clips of
+/// drafts never sent (a draft lives in memory, so one left when the app
+/// closed is gone for good) and half-written `.part` files. Run when the core
+/// opens, before any draft of this run exists. Returns how many went.
+pub fn sweep(dir: &Path, kept: &std::collections::HashSet<std::path::PathBuf>) -> Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e.into()),
+    };
+    let mut gone = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_file() && !kept.contains(&path) {
+            match std::fs::remove_file(&path) {
+                Ok(()) => gone += 1,
+                Err(e) => tracing::warn!(path = %path.display(), "abandoned clip not removed: {e}"),
+            }
+        }
+    }
+    Ok(gone)
+}
+
+impl crate::MyCity {
+    /// The directory the core keeps clips in.
+    fn clips_dir(&self) -> std::path::PathBuf {
+        self.data_dir().join("clips")
+    }
+
+    /// Prepares a video clip as a camera or picker left it at `path` (MP4/MOV,
+    /// H.264/HEVC, ≤ 30 s, ≤ 60 MB): checks it, reads its place, strips what
+    /// identifies its author (`udta`, `meta`) without re-encoding and keeps the
+    /// stripped copy under `<data dir>/clips/`. Refusals are
+    /// [`crate::Error::Invalid`] with a `clip-…` problem. A file path rather
+    /// than bytes: a phone shell hands over a file, and 60 MB need not cross
+    /// the bindings. Blocking (reads and writes the clip); async callers use
+    /// [`crate::MyCity::prepare_clip_async`].
+    pub fn prepare_clip(&self, path: &Path) -> Result<StoredClip> {
+        store_prepared(path, &self.clips_dir())
+    }
+
+    /// [`crate::MyCity::prepare_clip`] on a blocking thread.
+    pub async fn prepare_clip_async(&self, path: std::path::PathBuf) -> Result<StoredClip> {
+        let dir = self.clips_dir();
+        tokio::task::spawn_blocking(move || store_prepared(&path, &dir)).await.map_err(stopped)?
+    }
+
+    /// [`crate::MyCity::prepare_clip`] for bytes a web view's file input gave,
+    /// on a blocking thread.
+    pub async fn prepare_clip_bytes(&self, input: Vec<u8>) -> Result<StoredClip> {
+        let dir = self.clips_dir();
+        tokio::task::spawn_blocking(move || store_prepared_bytes(&input, &dir)).await.map_err(stopped)?
+    }
+
+    /// Takes the clip off a draft and deletes its kept copy.
+    pub fn remove_clip(&self, draft: &mut crate::Draft) {
+        if let Some(c) = draft.clip.take() {
+            if let Err(e) = std::fs::remove_file(&c.path) {
+                tracing::warn!(path = %c.path.display(), "removed clip not deleted: {e}");
+            }
+        }
+    }
+
+    /// Deletes kept clips no queued report holds (see [`sweep`]).
+    pub(crate) fn sweep_clips(&self) -> Result<usize> {
+        let kept = self.inner.store.read(crate::reports::store::clip_paths)?;
+        sweep(&self.clips_dir(), &kept)
+    }
+}
+
+fn stopped(e: tokio::task::JoinError) -> crate::Error {
+    Problem::new("clip-damaged", format!("clip preparation stopped: {e}")).field(FIELD).into()
 }
 
 /// The problem a screen shows for a refused clip.
@@ -188,6 +274,28 @@ mod tests {
         assert_eq!(clip::identifying_box(&bytes).unwrap(), None);
         assert_eq!((kept.mime, kept.duration_ms), ("video/mp4", 12_000));
         assert!(kept.gps.is_some());
+    }
+
+    #[test]
+    fn clips_no_report_holds_are_swept_and_held_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let clips = dir.path().join("clips");
+        assert_eq!(sweep(&clips, &Default::default()).unwrap(), 0, "no directory yet");
+        let held = store_prepared_bytes(&clip(&Spec::default()), &clips).unwrap();
+        let lost = store_prepared_bytes(&clip(&Spec::default()), &clips).unwrap();
+        std::fs::write(clips.join("x.part"), b"half").unwrap();
+        let kept = [held.path.clone()].into_iter().collect();
+        assert_eq!(sweep(&clips, &kept).unwrap(), 2);
+        assert!(held.path.exists());
+        assert!(!lost.path.exists());
+    }
+
+    #[test]
+    fn bytes_too_large_are_refused_before_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = vec![0u8; MAX_CLIP_BYTES as usize + 1];
+        let e = store_prepared_bytes(&big, dir.path()).unwrap_err();
+        assert_eq!(e.problem().unwrap().code, "clip-too-large");
     }
 
     proptest::proptest! {

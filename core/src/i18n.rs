@@ -134,6 +134,18 @@ impl Texts {
         out
     }
 
+    /// A file size for people: "850 KB", "6,3 MB" in Vietnamese, "6.3 MB" in
+    /// English (binary units, as phones show their files).
+    pub fn size(&self, bytes: u64) -> String {
+        const MB: u64 = 1024 * 1024;
+        if bytes < MB {
+            return format!("{} KB", self.number(bytes.div_ceil(1024) as i64));
+        }
+        let tenths = (bytes * 10 + MB / 2) / MB;
+        let point = if self.lang == Lang::Vi { ',' } else { '.' };
+        format!("{}{point}{} MB", self.number((tenths / 10) as i64), tenths % 10)
+    }
+
     /// A place's ticket line ("Vé: 60.000 đ", "Miễn phí"), or `None` when the pack gives no price.
     pub fn ticket(&self, price_vnd: Option<i64>) -> Option<String> {
         match price_vnd? {
@@ -351,6 +363,17 @@ pub fn number_words(lang: Lang, n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_as_a_phone_shows_them() {
+        let (vi, en) = (Texts::new(Lang::Vi), Texts::new(Lang::En));
+        assert_eq!(vi.size(1), "1 KB");
+        assert_eq!(vi.size(850 * 1024), "850 KB");
+        assert_eq!(vi.size(6_606_028), "6,3 MB");
+        assert_eq!(en.size(6_606_028), "6.3 MB");
+        assert_eq!(en.size(60 * 1024 * 1024), "60.0 MB");
+        assert_eq!(en.size(1500 * 1024 * 1024), "1,500.0 MB");
+    }
 
     fn keys(src: &str) -> Vec<String> {
         let res = FluentResource::try_new(src.to_owned()).expect("ftl parses without errors");

@@ -54,7 +54,8 @@ pub use i18n::{Lang, Texts};
 pub use mycity_protocol as protocol;
 pub use pack::{Category, CityPack, Hotline, HotlineKind, LatLon, Localized, Place};
 pub use reports::{
-    Answer, Contact, Draft, Nearby, PhotoAdded, PlaceSource, Report, ReportStatus, Service, Status, StatusChange,
+    Answer, ClipStatus, Contact, Draft, Nearby, PhotoAdded, PlaceSource, Report, ReportStatus, Service, Status,
+    StatusChange,
 };
 pub use sync::{Flush, ListenerHandle, Refresh, Subscription, SyncEvent, SyncListener, SyncPolicy, SyncState};
 
@@ -213,7 +214,14 @@ impl MyCity {
             .map_err(|e| Error::Io(format!("cannot create {}: {e}", config.data_dir.display())))?;
         private_files::restrict(&config.data_dir, &config.data_dir.join(DB_FILE))?;
         let store = Store::open(&config.data_dir.join(DB_FILE))?;
-        MyCity::with_store(store, config)
+        let core = MyCity::with_store(store, config)?;
+        // Before any draft of this run holds a clip: what no report holds now is abandoned.
+        match core.sweep_clips() {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "abandoned clips removed"),
+            Err(e) => tracing::warn!("abandoned clips not swept: {e}"),
+        }
+        Ok(core)
     }
 
     /// Opens the core on an already opened store (tests, benchmarks).
@@ -525,17 +533,6 @@ impl MyCity {
         tokio::task::spawn_blocking(move || photos::process(&raw))
             .await
             .map_err(|e| Problem::new("photo-encode", format!("photo preparation stopped: {e}")).field("photos"))?
-    }
-
-    /// Prepares a video clip as a camera or picker left it at `path` (MP4/MOV,
-    /// H.264/HEVC, ≤ 30 s, ≤ 60 MB): checks it, reads its place, strips what
-    /// identifies its author (`udta`, `meta`) without re-encoding and keeps the
-    /// stripped copy under `<data dir>/clips/`. Refusals are
-    /// [`Error::Invalid`] with a `clip-…` problem. A file path rather than
-    /// bytes: a phone shell hands over a file, and 60 MB need not cross the
-    /// bindings. Blocking (reads and writes the clip); call it off the UI thread.
-    pub fn prepare_clip(&self, path: &Path) -> Result<clips::StoredClip> {
-        clips::store_prepared(path, &self.data_dir().join("clips"))
     }
 
     /// Sets a prepared clip on a draft; a clip filmed inside the city places

@@ -1,7 +1,7 @@
 //! Resumable clip uploads with tus 1.0 (<https://tus.io/protocols/resumable-upload>),
-//! core protocol plus the `creation` extension, under `/tus/files`.
+//! core protocol plus the `creation` and `expiration` extensions, under `/tus/files`.
 //!
-//! - `OPTIONS /tus/files`: `Tus-Version`, `Tus-Extension: creation`, `Tus-Max-Size`.
+//! - `OPTIONS /tus/files`: `Tus-Version`, `Tus-Extension: creation,expiration`, `Tus-Max-Size`.
 //! - `POST /tus/files` with `Upload-Length` and `Upload-Metadata` (`key <base64>`,
 //!   the client's outbox row, and optionally `filetype`): 201 with `Location`.
 //!   The same key gets the same upload back, so a create whose answer was lost
@@ -16,6 +16,10 @@
 //!   upload is refused if not. A checked upload is attached to a report by
 //!   `media_upload=<id>` on `POST /open311/v2/requests`, and served at
 //!   `GET /tus/files/{id}` (the report's `media_url`) with HTTP range requests.
+//!
+//! An upload not finished within [`EXPIRES_AFTER`] of its creation is
+//! abandoned: its `Upload-Expires` says when, and it is deleted with its
+//! pieces by the next create, so phones that gave up never fill the disk.
 //!
 //! Every answer carries `Tus-Resumable: 1.0.0`. Pieces go to SQLite
 //! (`tus_chunks`), never all in memory while the upload is under way.
@@ -42,6 +46,10 @@ pub const TUS_VERSION: &str = "1.0.0";
 /// Largest upload accepted: a clip as the core sends it is never larger than
 /// one as recorded.
 pub const MAX_UPLOAD: u64 = clip::MAX_CLIP_BYTES;
+
+/// How long an unfinished upload is kept: a day covers a phone that was
+/// offline overnight, and its client creates a new one after that.
+pub const EXPIRES_AFTER: time::Duration = time::Duration::hours(24);
 
 /// Pieces of a PATCH body are committed at this size: small enough that a cut
 /// loses little, large enough that 50 MB is 200 inserts.
@@ -108,7 +116,7 @@ async fn options() -> Response {
         StatusCode::NO_CONTENT,
         [
             ("tus-version", TUS_VERSION.to_owned()),
-            ("tus-extension", "creation".to_owned()),
+            ("tus-extension", "creation,expiration".to_owned()),
             ("tus-max-size", MAX_UPLOAD.to_string()),
         ],
     )
@@ -179,6 +187,10 @@ async fn create(State(s): State<Arc<AppState>>, headers: HeaderMap) -> Response 
         let key = metadata(&headers, "key").filter(|k| !k.is_empty() && k.len() <= 200);
         crate::blocking(move || {
             let conn = s.db.conn();
+            let gone = sweep(&conn, time::OffsetDateTime::now_utc())?;
+            if gone > 0 {
+                tracing::info!(gone, "abandoned uploads deleted");
+            }
             if let Some(k) = &key {
                 let found: Option<(String, i64)> = conn
                     .query_row("SELECT id, length FROM tus_uploads WHERE client_key = ?1", [k], |r| {
@@ -203,9 +215,15 @@ async fn create(State(s): State<Arc<AppState>>, headers: HeaderMap) -> Response 
     }
     .await;
     match r {
-        Ok(id) => {
-            (StatusCode::CREATED, [("location", location(&id)), ("upload-offset", "0".to_owned())]).into_response()
-        }
+        Ok(id) => (
+            StatusCode::CREATED,
+            [
+                ("location", location(&id)),
+                ("upload-offset", "0".to_owned()),
+                ("upload-expires", http_date(time::OffsetDateTime::now_utc() + EXPIRES_AFTER)),
+            ],
+        )
+            .into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -214,11 +232,59 @@ struct Upload {
     length: u64,
     offset: u64,
     state: String,
+    created_at: String,
+}
+
+impl Upload {
+    /// When an unfinished upload is abandoned.
+    fn expires(&self) -> Option<time::OffsetDateTime> {
+        let created = time::OffsetDateTime::parse(&self.created_at, &time::format_description::well_known::Rfc3339);
+        created.ok().map(|t| t + EXPIRES_AFTER)
+    }
+}
+
+/// Deletes unfinished uploads (and their pieces) past [`EXPIRES_AFTER`];
+/// how many went.
+fn sweep(conn: &Connection, now: time::OffsetDateTime) -> Result<usize, Error> {
+    let stale: Vec<String> = {
+        let mut st =
+            conn.prepare("SELECT id, length, offset, state, created_at FROM tus_uploads WHERE state != 'ready'")?;
+        let rows = st.query_map([], |r| {
+            let u = Upload {
+                length: r.get::<_, i64>(1)? as u64,
+                offset: r.get::<_, i64>(2)? as u64,
+                state: r.get(3)?,
+                created_at: r.get(4)?,
+            };
+            Ok((r.get::<_, String>(0)?, u))
+        })?;
+        rows.filter_map(|r| r.ok()).filter(|(_, u)| u.expires().is_some_and(|e| e < now)).map(|(id, _)| id).collect()
+    };
+    let tx = conn.unchecked_transaction()?;
+    for id in &stale {
+        tx.execute("DELETE FROM tus_chunks WHERE upload_id = ?1", [id])?;
+        tx.execute("DELETE FROM tus_uploads WHERE id = ?1", [id])?;
+    }
+    tx.commit()?;
+    Ok(stale.len())
+}
+
+/// An HTTP date (RFC 9110 IMF-fixdate), as `Upload-Expires` wants.
+fn http_date(t: time::OffsetDateTime) -> String {
+    const FMT: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.to_offset(time::UtcOffset::UTC).format(FMT).unwrap_or_default()
 }
 
 fn upload(conn: &Connection, id: &str) -> Result<Upload, Error> {
-    conn.query_row("SELECT length, offset, state FROM tus_uploads WHERE id = ?1", [id], |r| {
-        Ok(Upload { length: r.get::<_, i64>(0)? as u64, offset: r.get::<_, i64>(1)? as u64, state: r.get(2)? })
+    conn.query_row("SELECT length, offset, state, created_at FROM tus_uploads WHERE id = ?1", [id], |r| {
+        Ok(Upload {
+            length: r.get::<_, i64>(0)? as u64,
+            offset: r.get::<_, i64>(1)? as u64,
+            state: r.get(2)?,
+            created_at: r.get(3)?,
+        })
     })
     .optional()?
     .ok_or_else(|| Error::NotFound("no such upload".into()))
@@ -352,7 +418,13 @@ async fn patch(State(s): State<Arc<AppState>>, Path(id): Path<String>, req: Requ
             Err(e) => return e.into_response(),
         }
     }
-    (StatusCode::NO_CONTENT, [("upload-offset", at.to_string())]).into_response()
+    let mut r = (StatusCode::NO_CONTENT, [("upload-offset", at.to_string())]).into_response();
+    if let Some(e) = u.expires().filter(|_| at < u.length) {
+        if let Ok(v) = HeaderValue::from_str(&http_date(e)) {
+            r.headers_mut().insert("upload-expires", v);
+        }
+    }
+    r
 }
 
 /// Appends a PATCH body to upload `id` from `at` in pieces of [`PIECE`]
@@ -547,6 +619,47 @@ mod tests {
             assert!(matches!(ready(&conn, id), Err(Error::BadRequest(_))));
         }
         assert!(matches!(ready(&conn, "nope"), Err(Error::BadRequest(_))));
+    }
+
+    #[test]
+    fn unfinished_uploads_past_a_day_are_swept_with_their_pieces() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        let now =
+            time::OffsetDateTime::parse("2026-11-29T12:00:00+07:00", &time::format_description::well_known::Rfc3339)
+                .unwrap();
+        for (id, state, created) in [
+            ("old-open", "open", "2026-11-28T11:00:00+07:00"),
+            ("old-refused", "refused", "2026-11-27T11:00:00+07:00"),
+            ("old-ready", "ready", "2026-11-20T11:00:00+07:00"),
+            ("new-open", "open", "2026-11-29T09:00:00+07:00"),
+        ] {
+            conn.execute(
+                "INSERT INTO tus_uploads (id, length, state, created_at) VALUES (?1, 10, ?2, ?3)",
+                params![id, state, created],
+            )
+            .unwrap();
+            conn.execute("INSERT INTO tus_chunks (upload_id, at, data) VALUES (?1, 0, x'00')", [id]).unwrap();
+        }
+        assert_eq!(sweep(&conn, now).unwrap(), 2);
+        let left: Vec<String> = conn
+            .prepare("SELECT id FROM tus_uploads ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(left, ["new-open", "old-ready"]);
+        let pieces: i64 = conn.query_row("SELECT count(*) FROM tus_chunks", [], |r| r.get(0)).unwrap();
+        assert_eq!(pieces, 2);
+    }
+
+    #[test]
+    fn upload_expires_is_an_http_date() {
+        let t =
+            time::OffsetDateTime::parse("2026-11-29T12:00:05+07:00", &time::format_description::well_known::Rfc3339)
+                .unwrap();
+        assert_eq!(http_date(t), "Sun, 29 Nov 2026 05:00:05 GMT");
     }
 
     #[test]

@@ -14,11 +14,16 @@ mkdirSync(shotsDir, { recursive: true });
 
 const APP = process.env.MYCITY_APP || join(here, '../../target/debug/mycity-app');
 const SERVER = process.env.MYCITY_SERVER || join(dirname(APP), 'mycity-server');
+/** Writes test video clips (tests/src/bin/clip-fixture.rs). */
+export const CLIP_FIXTURE = process.env.MYCITY_CLIP_FIXTURE || join(dirname(APP), 'clip-fixture');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-/** Starts `mycity-app --web` on a free port; resolves once it prints its URL. */
-export async function startApp(extraArgs = []) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mycity-e2e-'));
+/**
+ * Starts `mycity-app --web` on a free port; resolves once it prints its URL.
+ * With `dataDir` it reopens that phone's data (a restart) instead of a fresh one.
+ */
+export async function startApp(extraArgs = [], { dataDir: reuse } = {}) {
+  const dataDir = reuse || mkdtempSync(join(tmpdir(), 'mycity-e2e-'));
   const proc = spawn(APP, ['--web', '--addr', '127.0.0.1:0', '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
@@ -39,12 +44,14 @@ export async function startApp(extraArgs = []) {
   const server = /demo server on (http:\/\/[0-9.:]+)/.exec(log);
   return {
     url,
+    dataDir,
     serverUrl: server ? server[1] : null,
     log: () => log,
-    async stop() {
+    /** Stops the app; `keepData` leaves its data for a restart. */
+    async stop({ keepData = false } = {}) {
       proc.kill('SIGTERM');
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -239,7 +239,7 @@ async fn the_server_speaks_tus_and_refuses_a_clip_with_its_place_left() {
     let o = http.request(reqwest::Method::OPTIONS, format!("{base}/tus/files")).send().await.unwrap();
     assert_eq!(o.headers()["tus-resumable"], "1.0.0");
     assert_eq!(o.headers()["tus-version"], "1.0.0");
-    assert_eq!(o.headers()["tus-extension"], "creation");
+    assert_eq!(o.headers()["tus-extension"], "creation,expiration");
     assert_eq!(o.headers()["tus-max-size"], clips::MAX_CLIP_BYTES.to_string().as_str());
 
     let raw = clip(&Spec::default());
@@ -253,6 +253,9 @@ async fn the_server_speaks_tus_and_refuses_a_clip_with_its_place_left() {
     let a = create(raw.len() as u64).await.unwrap();
     assert_eq!(a.status(), StatusCode::CREATED);
     let loc = a.headers()["location"].to_str().unwrap().to_owned();
+    // Expiration extension: when an unfinished upload is let go, as an HTTP date a day on.
+    let expires = a.headers()["upload-expires"].to_str().unwrap().to_owned();
+    assert!(expires.ends_with(" GMT") && expires.len() == 29, "{expires}");
     // Same key, same upload.
     assert_eq!(create(raw.len() as u64).await.unwrap().headers()["location"], loc.as_str());
     assert_eq!(create(clips::MAX_CLIP_BYTES + 1).await.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);

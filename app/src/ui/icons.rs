@@ -17,6 +17,7 @@ macro_rules! icons {
 icons!(
     "home",
     "report",
+    "video",
     "dossier",
     "tourism",
     "sos",

@@ -11,7 +11,7 @@ use super::{Services, Ui};
 /// Bytes per message: well under the websocket frame limit once base64-encoded.
 const CHUNK: usize = 512 * 1024;
 
-pub(super) fn picker_js(id: &str) -> String {
+pub(super) fn picker_js(id: &str, max_bytes: usize) -> String {
     format!(
         r#"
 const input = document.getElementById("{id}");
@@ -23,7 +23,7 @@ const b64 = (bytes) => {{
 while (input) {{
   const file = await new Promise((r) => input.addEventListener("change", () => r(input.files[0]), {{ once: true }}));
   if (!file) continue;
-  if (file.size > {MAX_INPUT_BYTES}) {{ dioxus.send({{ too_large: file.size }}); input.value = ""; continue; }}
+  if (file.size > {max_bytes}) {{ dioxus.send({{ too_large: file.size }}); input.value = ""; continue; }}
   const bytes = new Uint8Array(await file.arrayBuffer());
   dioxus.send({{ start: bytes.length }});
   for (let i = 0; i < bytes.length; i += {CHUNK}) dioxus.send({{ chunk: b64(bytes.subarray(i, i + {CHUNK})) }});
@@ -35,7 +35,8 @@ while (input) {{
 }
 
 /// A file button (`<input type=file>` styled as a button). The picked file's
-/// bytes, at most [`MAX_INPUT_BYTES`], go to `on_bytes`; `busy` turns true
+/// bytes, at most `max_bytes` ([`MAX_INPUT_BYTES`] unless said; a larger file
+/// is refused with `too_large`'s message), go to `on_bytes`; `busy` turns true
 /// while they arrive and the receiver sets it back once it has dealt with
 /// them. One path for every picked picture (report photos, receipts, site
 /// posters), in the desktop webview and in browser mode alike.
@@ -50,31 +51,36 @@ pub fn FilePick(
     label: String,
     busy_label: String,
     busy: Signal<bool>,
+    #[props(default = MAX_INPUT_BYTES)] max_bytes: usize,
+    #[props(default = "photo-too-large".to_owned())] too_large: String,
     on_bytes: EventHandler<Vec<u8>>,
     on_error: EventHandler<String>,
 ) -> Element {
     let ui = use_context::<Ui>();
     let mut busy = busy;
-    let js = picker_js(&id);
+    let js = picker_js(&id, max_bytes);
+    let refuse = move |size: u64| {
+        let (mb, max) = ((size / (1024 * 1024)).to_string(), (max_bytes / (1024 * 1024)).to_string());
+        on_error.call(ui.texts.peek().args(&too_large, &[("mb", &mb), ("max", &max)]));
+    };
     use_future(move || {
-        let js = js.clone();
+        let (js, refuse) = (js.clone(), refuse.clone());
         async move {
             let mut channel = document::eval(&js);
             let mut buf: Vec<u8> = Vec::new();
             let mut over = false;
             while let Ok(msg) = channel.recv::<serde_json::Value>().await {
                 if let Some(size) = msg["too_large"].as_u64() {
-                    let mb = size / (1024 * 1024);
-                    on_error.call(ui.texts.peek().args("photo-too-large", &[("mb", &mb.to_string())]));
+                    refuse(size);
                 } else if let Some(n) = msg["start"].as_u64() {
                     busy.set(true);
                     // The page says how big the file is; in browser mode that page is
                     // anyone's, so the buffer never takes more than a picture may be.
-                    buf = Vec::with_capacity((n as usize).min(MAX_INPUT_BYTES));
+                    buf = Vec::with_capacity((n as usize).min(max_bytes));
                     over = false;
                 } else if let Some(c) = msg["chunk"].as_str() {
                     match base64::engine::general_purpose::STANDARD.decode(c) {
-                        Ok(bytes) if buf.len() + bytes.len() <= MAX_INPUT_BYTES => buf.extend(bytes),
+                        Ok(bytes) if buf.len() + bytes.len() <= max_bytes => buf.extend(bytes),
                         Ok(_) => {
                             over = true;
                             buf = Vec::new();
@@ -83,8 +89,7 @@ pub fn FilePick(
                     }
                 } else if msg["end"].as_bool() == Some(true) && over {
                     busy.set(false);
-                    let mb = MAX_INPUT_BYTES / (1024 * 1024);
-                    on_error.call(ui.texts.peek().args("photo-too-large", &[("mb", &mb.to_string())]));
+                    refuse(max_bytes as u64 + 1);
                 } else if msg["end"].as_bool() == Some(true) {
                     on_bytes.call(std::mem::take(&mut buf));
                 }

@@ -2,6 +2,10 @@
 a photo prepared by the core, the outbox flushed, the city's answer seen."""
 
 import asyncio
+import json
+import os
+import subprocess
+import urllib.request
 
 import mycity_ffi
 import pytest
@@ -84,6 +88,38 @@ def test_report_with_photo_is_sent_and_the_citys_answer_comes_back(tmp_path, ser
     flushed = asyncio.run(core.flush_outbox())
     assert (flushed.sent, flushed.waiting) == (3, 0), "the answers, the reopen, the me-too"
     assert core.my_reports()[0].feedback.sent
+
+
+def test_a_clip_is_stripped_kept_and_sent_before_its_report(tmp_path, server):
+    raw = tmp_path / "VID_0001.mp4"
+    subprocess.run([os.environ["MYCITY_CLIP_FIXTURE"], str(raw), "3", "12"], check=True)
+    core = mycity_ffi.MyCity.open(str(tmp_path / "data"), server)
+    core.set_city("da-nang")
+    draft = ReportDraft(simple_service(core).code)
+    draft.set_description("Nước tràn qua đường, xem video")
+    clip = asyncio.run(core.prepare_clip(str(raw)))
+    assert clip.duration_ms() == 12_000 and clip.bytes() < raw.stat().st_size, "place and device boxes are gone"
+    assert core.set_clip(draft, clip) is True, "a clip filmed in the city places the report"
+    assert draft.has_clip() and draft.place().source == PlaceSourceRecord.PHOTO
+    report_id = core.submit_report(draft)
+    queued = core.my_reports()[0].clip
+    assert (queued.duration_ms, queued.bytes, queued.sent_bytes, queued.percent) == (12_000, clip.bytes(), 0, 0)
+
+    flushed = asyncio.run(core.flush_outbox())
+    assert (flushed.sent, flushed.waiting) == (1, 0)
+    sent = core.my_reports()[0]
+    assert sent.id == report_id and sent.clip.percent == 100 and sent.clip.sent_bytes == clip.bytes()
+    with urllib.request.urlopen(f"{server}/open311/v2/requests/{sent.server_id}.json?jurisdiction_id=da-nang") as r:
+        media = json.load(r)[0]["media_url"]
+    with urllib.request.urlopen(urllib.request.Request(media, headers={"Range": "bytes=0-7"})) as r:
+        assert r.status == 206 and r.read()[4:8] == b"ftyp"
+
+    too_long = tmp_path / "long.mp4"
+    subprocess.run([os.environ["MYCITY_CLIP_FIXTURE"], str(too_long), "1", "45"], check=True)
+    with pytest.raises(MyCityError.Invalid) as e:
+        asyncio.run(core.prepare_clip(str(too_long)))
+    assert e.value.code == "clip-too-long" and e.value.field == "clip", e.value
+    assert "45" in e.value.reason and "30" in e.value.reason, e.value.reason
 
 
 def test_nearby_open_reports_offer_me_too(tmp_path, server):

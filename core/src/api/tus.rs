@@ -178,10 +178,8 @@ impl Api {
     }
 
     /// Uploads `clip` for outbox row `key`, resuming where the server stands,
-    /// in `PATCH`es of `chunk` bytes; the upload's state once complete. After a
-    /// network failure it asks the server's offset and goes on, a few times,
-    /// then gives the error back (transient: the outbox retries later and
-    /// resumes again from the offset kept in SQLite).
+    /// in `PATCH`es of `chunk` bytes; the upload's state once complete. See
+    /// [`Api::upload_from`].
     pub async fn upload_clip(
         &self,
         store: &Store,
@@ -190,7 +188,26 @@ impl Api {
         mime: &str,
         chunk: usize,
     ) -> Result<UploadState> {
-        let length = clip.len() as u64;
+        self.upload_from(store, key, Source::Bytes(clip), mime, chunk, &|_| {}).await
+    }
+
+    /// Uploads the clip in `source` for outbox row `key`, resuming where the
+    /// server stands, in `PATCH`es of `chunk` bytes, telling `progress` each
+    /// confirmed offset (already kept in SQLite when it hears it); the
+    /// upload's state once complete. After a network failure it asks the
+    /// server's offset and goes on, a few times, then gives the error back
+    /// (transient: the outbox retries later and resumes again from the offset
+    /// kept in SQLite). Only one chunk is in memory at a time.
+    pub async fn upload_from(
+        &self,
+        store: &Store,
+        key: &str,
+        source: Source<'_>,
+        mime: &str,
+        chunk: usize,
+        progress: &(dyn Fn(&UploadState) + Send + Sync),
+    ) -> Result<UploadState> {
+        let length = source.len();
         let mut state = match stored(store, key)? {
             Some(s) if s.length == length => s,
             _ => {
@@ -213,7 +230,7 @@ impl Api {
                 }
                 if state.offset < length {
                     let end = (state.offset + chunk.max(1) as u64).min(length);
-                    let piece = clip[state.offset as usize..end as usize].to_vec();
+                    let piece = source.read(state.offset, end).await?;
                     state.offset = self.tus_patch(&state.url, state.offset, piece).await?;
                 }
                 Ok::<_, Error>(())
@@ -224,9 +241,20 @@ impl Api {
                     ask = false;
                     state.done = state.offset >= length;
                     save(store, key, &state)?;
+                    progress(&state);
                     if state.done {
                         return Ok(state);
                     }
+                }
+                // The server let the upload expire (a phone offline for days):
+                // a new one from the start, once.
+                Err(Error::Server { status: 404 | 410, .. }) if ask && failures == 0 => {
+                    failures += 1;
+                    tracing::info!(key, "clip upload expired on the server; starting again");
+                    let url = self.tus_create(key, length, mime).await?;
+                    state = UploadState { url, length, offset: 0, done: false };
+                    save(store, key, &state)?;
+                    ask = false;
                 }
                 // 409: the offsets disagreed; the server's HEAD settles it.
                 Err(e) if (e.is_transient() || matches!(e, Error::Server { status: 409, .. })) => {
@@ -242,6 +270,68 @@ impl Api {
             }
         }
     }
+}
+
+/// Where a clip's bytes come from: memory, or the file kept in the data
+/// directory, read a chunk at a time so a 60 MB clip never sits in memory whole.
+#[derive(Debug, Clone)]
+pub enum Source<'a> {
+    /// The whole clip in memory.
+    Bytes(&'a [u8]),
+    /// A file of `length` bytes.
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Its length, as read when the upload began.
+        length: u64,
+    },
+}
+
+impl Source<'_> {
+    /// The file at `path`, with its length read now.
+    pub fn file(path: &std::path::Path) -> Result<Source<'static>> {
+        let length = std::fs::metadata(path).map_err(|e| Error::Io(format!("the clip {}: {e}", path.display())))?.len();
+        Ok(Source::File { path: path.to_owned(), length })
+    }
+
+    /// Bytes in the clip.
+    pub fn len(&self) -> u64 {
+        match self {
+            Source::Bytes(b) => b.len() as u64,
+            Source::File { length, .. } => *length,
+        }
+    }
+
+    /// True for an empty clip.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes `start..end`, read on a blocking thread for a file (flash must
+    /// not stall the executor).
+    async fn read(&self, start: u64, end: u64) -> Result<Vec<u8>> {
+        match self {
+            Source::Bytes(b) => Ok(b[start as usize..end as usize].to_vec()),
+            Source::File { path, .. } => {
+                let path = path.clone();
+                let shown = path.display().to_string();
+                tokio::task::spawn_blocking(move || read_range(&path, start, end))
+                    .await
+                    .map_err(|e| Error::Io(format!("reading the clip stopped: {e}")))?
+                    .map_err(|e| Error::Io(format!("the clip {shown}: {e}")))
+            }
+        }
+    }
+}
+
+fn read_range(path: &std::path::Path, start: u64, end: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    f.seek(SeekFrom::Start(start))?;
+    let mut buf = vec![0; (end - start) as usize];
+    // A file shorter than when the upload began is damaged: an error, not a short piece.
+    f.read_exact(&mut buf)?;
+    Ok(buf)
 }
 
 #[cfg(test)]
@@ -298,6 +388,48 @@ mod tests {
         let raw = mycity_protocol::clip::fixture::clip(&Default::default());
         let e = api.upload_clip(&store, "row-2", &raw, "video/mp4", 1 << 20).await.unwrap_err();
         assert!(matches!(e, Error::Server { status: 422, .. }), "{e:?}");
+        server.shutdown().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_clip_file_goes_a_chunk_at_a_time_and_each_offset_is_told() {
+        let server =
+            mycity_server::serve("127.0.0.1:0".parse().unwrap(), mycity_server::Config::default()).await.unwrap();
+        let api = Api::new(&format!("http://{}", server.addr), super::super::DEFAULT_TIMEOUT).unwrap();
+        let store = Store::open_in_memory().unwrap();
+        let clip = crate::clips::prepare(&mycity_protocol::clip::fixture::clip(&Default::default())).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.mp4");
+        std::fs::write(&path, &clip.bytes).unwrap();
+        let told = std::sync::Mutex::new(Vec::new());
+        let source = Source::file(&path).unwrap();
+        assert_eq!(source.len(), clip.bytes.len() as u64);
+        let s = api
+            .upload_from(&store, "row-f", source, "video/mp4", 4_000, &|s| told.lock().unwrap().push(s.offset))
+            .await
+            .unwrap();
+        let told = told.into_inner().unwrap();
+        assert_eq!(told.len() as u64, (clip.bytes.len() as u64).div_ceil(4_000));
+        assert!(told.windows(2).all(|w| w[0] < w[1]), "{told:?}");
+        assert_eq!(told.last().copied(), Some(s.length));
+        assert_eq!(api.get_bytes(&s.url, 1 << 20).await.unwrap(), clip.bytes);
+        // An upload the server let expire is started again, not failed.
+        save(
+            &store,
+            "row-e",
+            &UploadState { url: format!("{}/tus/files/gone", api.base), length: s.length, offset: 5, done: false },
+        )
+        .unwrap();
+        let again = api
+            .upload_from(&store, "row-e", Source::file(&path).unwrap(), "video/mp4", 1 << 20, &|_| {})
+            .await
+            .unwrap();
+        assert!(again.done && !again.url.ends_with("/gone"), "{again:?}");
+        // A file cut short since the upload began is an error, not a short clip.
+        std::fs::write(&path, &clip.bytes[..10]).unwrap();
+        let cut = Source::File { path: path.clone(), length: clip.bytes.len() as u64 };
+        let e = api.upload_from(&store, "row-g", cut, "video/mp4", 4_000, &|_| {}).await.unwrap_err();
+        assert!(matches!(e, Error::Io(_)), "{e:?}");
         server.shutdown().await.unwrap();
     }
 }

@@ -93,6 +93,42 @@ pub enum SendState {
     Rejected,
 }
 
+/// A report's video clip as its card shows it: how long, how big, and how
+/// much of it the city's server has confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClipStatus {
+    /// Length in milliseconds.
+    pub duration_ms: u64,
+    /// Bytes to send (the stripped clip).
+    pub bytes: u64,
+    /// Bytes the server confirmed so far.
+    pub sent_bytes: u64,
+    /// `sent_bytes` as a whole percentage, never 100 before every byte is in.
+    pub percent: u8,
+}
+
+impl ClipStatus {
+    /// The status of a clip of `bytes`, of which the server confirmed
+    /// `confirmed` (the tus offset kept on the phone, `None` before the
+    /// upload began). Once the report is at the city the clip is too, whatever
+    /// the (then forgotten) upload row said.
+    pub fn new(duration_ms: u64, bytes: u64, confirmed: Option<u64>, report_sent: bool) -> ClipStatus {
+        let sent_bytes = if report_sent { bytes } else { confirmed.unwrap_or(0).min(bytes) };
+        let percent = match (sent_bytes, bytes) {
+            (_, 0) => 100,
+            (s, b) if s >= b => 100,
+            // Rounded down: "100 %" is kept for a clip wholly in.
+            (s, b) => (s * 100 / b).min(99) as u8,
+        };
+        ClipStatus { duration_ms, bytes, sent_bytes, percent }
+    }
+
+    /// True once every byte is at the city.
+    pub fn is_sent(&self) -> bool {
+        self.sent_bytes >= self.bytes
+    }
+}
+
 /// One step of a report's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
@@ -151,6 +187,8 @@ pub struct Report {
     pub deadline: Option<Deadline>,
     /// "Is it really fixed?": asked once the city calls it done, or my answers.
     pub feedback: Option<Feedback>,
+    /// Its video clip, with how far its upload got.
+    pub clip: Option<ClipStatus>,
 }
 
 /// True when a report may be reopened: the city called it done, it is on the
@@ -220,6 +258,37 @@ pub fn split_name(full: &str) -> (String, String) {
     match full.trim().rsplit_once(char::is_whitespace) {
         Some((family, given)) => (given.to_owned(), family.trim().to_owned()),
         None => (full.trim().to_owned(), String::new()),
+    }
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::ClipStatus;
+
+    #[test]
+    fn a_clip_not_yet_begun_is_at_zero() {
+        let c = ClipStatus::new(12_000, 1000, None, false);
+        assert_eq!((c.sent_bytes, c.percent, c.is_sent()), (0, 0, false));
+    }
+
+    #[test]
+    fn a_clip_part_sent_rounds_down_and_never_shows_100_early() {
+        assert_eq!(ClipStatus::new(1, 1000, Some(455), false).percent, 45);
+        assert_eq!(ClipStatus::new(1, 1000, Some(999), false).percent, 99);
+        assert_eq!(ClipStatus::new(1, 1000, Some(1000), false).percent, 100);
+    }
+
+    #[test]
+    fn an_offset_past_the_end_is_the_end() {
+        let c = ClipStatus::new(1, 1000, Some(5000), false);
+        assert_eq!((c.sent_bytes, c.percent), (1000, 100));
+    }
+
+    #[test]
+    fn a_sent_report_has_its_whole_clip_at_the_city() {
+        let c = ClipStatus::new(1, 1000, None, true);
+        assert!(c.is_sent());
+        assert_eq!(c.percent, 100);
     }
 }
 

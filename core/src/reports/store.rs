@@ -12,8 +12,8 @@ use mycity_protocol::{
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{
-    can_reopen, deadline, split_name, status_after_check, Contact, Draft, Event, Report, ReportStatus, SendState,
-    Service, StatusChange,
+    can_reopen, deadline, split_name, status_after_check, ClipStatus, Contact, Draft, Event, Report, ReportStatus,
+    SendState, Service, StatusChange,
 };
 use crate::{
     api::ServiceWithQuestions,
@@ -151,12 +151,19 @@ pub fn queue(
     }
     if let Some(clip) = &draft.clip {
         tx.execute(
-            "INSERT INTO report_clips (report_id, path, mime) VALUES (?1, ?2, ?3)",
-            params![id, clip.path.to_string_lossy(), clip.mime],
+            "INSERT INTO report_clips (report_id, path, mime, duration_ms, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, clip.path.to_string_lossy(), clip.mime, clip.duration_ms as i64, clip.bytes as i64],
         )?;
     }
     outbox::enqueue(tx, Kind::Report, &id, city, now)?;
     Ok(id)
+}
+
+/// The files of the clips of reports still to be sent.
+pub fn clip_paths(conn: &Connection) -> Result<HashSet<std::path::PathBuf>> {
+    let mut stmt = conn.prepare("SELECT path FROM report_clips")?;
+    let paths = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(paths.map(|p| p.map(std::path::PathBuf::from)).collect::<Result<_, _>>()?)
 }
 
 /// The clip of report `id` (its file and MIME type), if it has one.
@@ -268,9 +275,11 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
                 (SELECT count(*) FROM report_events e WHERE e.report_id = r.id AND e.seen = 0),
                 {},
                 (SELECT p.thumb FROM report_photos p WHERE p.report_id = r.id ORDER BY p.position LIMIT 1),
-                r.expected_at
+                r.expected_at, rc.duration_ms, rc.bytes, cu.offset
          FROM reports r
          LEFT JOIN outbox o ON o.ref = r.id AND o.kind = 'report'
+         LEFT JOIN report_clips rc ON rc.report_id = r.id
+         LEFT JOIN clip_uploads cu ON cu.outbox_key = r.id
          LEFT JOIN services s ON s.city = r.city AND s.lang = ?2 AND s.code = r.service_code
          LEFT JOIN categories c ON c.city = r.city AND c.code = r.service_code
          WHERE r.city = ?1 ORDER BY r.created_at DESC, r.rowid DESC",
@@ -281,6 +290,21 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
         let status = ReportStatus::parse(&r.get::<_, String>(6)?);
         let server_id: Option<String> = r.get(8)?;
         let reopen_waiting: bool = r.get(15)?;
+        let send = match state.as_deref() {
+            Some("pending") => SendState::Waiting,
+            Some("sending") => SendState::Sending,
+            Some("rejected") => SendState::Rejected,
+            _ => SendState::Sent,
+        };
+        let clip = match (r.get::<_, Option<i64>>(18)?, r.get::<_, Option<i64>>(19)?) {
+            (Some(ms), Some(bytes)) => Some(ClipStatus::new(
+                ms.max(0) as u64,
+                bytes.max(0) as u64,
+                r.get::<_, Option<i64>>(20)?.map(|o| o.max(0) as u64),
+                send == SendState::Sent,
+            )),
+            _ => None,
+        };
         Ok(Report {
             id: r.get(0)?,
             service_code: r.get(1)?,
@@ -291,12 +315,7 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
             status,
             status_notes: r.get(7)?,
             server_id,
-            send: match state.as_deref() {
-                Some("pending") => SendState::Waiting,
-                Some("sending") => SendState::Sending,
-                Some("rejected") => SendState::Rejected,
-                _ => SendState::Sent,
-            },
+            send,
             last_error: r.get(10)?,
             photos: r.get(11)?,
             created_at: r.get(12)?,
@@ -306,6 +325,7 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
             expected_at: r.get(17)?,
             deadline: None,
             feedback: None,
+            clip,
             events: vec![],
         })
     })?;

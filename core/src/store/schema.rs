@@ -10,7 +10,7 @@ use rusqlite::Transaction;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; migration `i` takes the database to version `i + 1`.
-const MIGRATIONS: [&str; 12] = [
+const MIGRATIONS: [&str; 13] = [
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_reports.sql"),
     include_str!("migrations/0003_sync.sql"),
@@ -24,6 +24,7 @@ const MIGRATIONS: [&str; 12] = [
     include_str!("migrations/0011_report_feedback.sql"),
     include_str!("migrations/0012_scorecard.sql"),
     include_str!("migrations/0013_clips.sql"),
+    include_str!("migrations/0017_clip_facts.sql"),
 ];
 
 /// City alerts, announcements and consultations.
@@ -289,5 +290,24 @@ mod tests {
         c.execute("INSERT INTO clip_uploads (outbox_key, url, length) VALUES ('k', 'http://x/tus/files/1', 9)", [])
             .unwrap();
         assert!(c.execute("INSERT INTO clip_uploads (outbox_key, url, length) VALUES ('k', 'u', 9)", []).is_err());
+    }
+
+    #[test]
+    fn clip_facts_step_keeps_clips_with_unknown_length_and_size() {
+        let from = MIGRATIONS.iter().position(|m| m.contains("ADD COLUMN duration_ms")).unwrap() as u32;
+        let mut c = at(from);
+        c.execute_batch(
+            "INSERT INTO reports (id, city, service_code, description, lat, lon, attributes, created_at, status, updated_at)
+             VALUES ('r1', 'da-nang', 'pothole', 'Ổ gà', 16.06, 108.22, '{}', 5, 'open', 5);
+             INSERT INTO report_clips (report_id, path, mime) VALUES ('r1', '/d/clips/a.mp4', 'video/mp4');",
+        )
+        .unwrap();
+        step(&mut c, from);
+        let kept: (String, i64, i64) = c
+            .query_row("SELECT path, duration_ms, bytes FROM report_clips", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(kept, ("/d/clips/a.mp4".to_owned(), 0, 0));
     }
 }

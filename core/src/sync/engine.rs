@@ -309,18 +309,17 @@ fn step(d: &Delivery, e: SendEvent, row: &Row) -> Result<Delivery> {
 }
 
 /// Uploads report `id`'s clip, if it has one (tus, resuming from the offset
-/// kept in SQLite); the finished upload's id.
+/// kept in SQLite, read from its file a chunk at a time); the finished
+/// upload's id. Each confirmed chunk is told, so "My reports" shows it move.
 async fn send_clip(api: &Api, inner: &Inner, id: &str) -> Result<Option<String>> {
     let Some((path, mime)) = inner.store.read(|c| reports::store::clip_of(c, id))? else {
         return Ok(None);
     };
-    // Read on a blocking thread: 60 MB from flash must not stall the executor.
-    let shown = path.display().to_string();
-    let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))
-        .await
-        .map_err(|e| Error::Io(format!("reading the report's clip stopped: {e}")))?
-        .map_err(|e| Error::Io(format!("the report's clip {shown}: {e}")))?;
-    let state = api.upload_clip(&inner.store, id, &bytes, &mime, crate::api::tus::DEFAULT_CHUNK).await?;
+    let source = crate::api::tus::Source::file(&path)?;
+    let tell = |s: &crate::api::tus::UploadState| {
+        inner.sync.emit(SyncEvent::ClipProgress { report: id.to_owned(), sent: s.offset, total: s.length })
+    };
+    let state = api.upload_from(&inner.store, id, source, &mime, crate::api::tus::DEFAULT_CHUNK, &tell).await?;
     Ok(Some(state.id().to_owned()))
 }
 

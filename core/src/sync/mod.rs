@@ -90,6 +90,15 @@ pub enum SyncEvent {
         /// One line about the latest change, in the person's language.
         notice: String,
     },
+    /// More of a report's clip reached the city (told per confirmed chunk).
+    ClipProgress {
+        /// The report's local id.
+        report: String,
+        /// Bytes the server confirmed.
+        sent: u64,
+        /// Bytes in the clip.
+        total: u64,
+    },
     /// The city's pack or categories changed: re-read what shows them.
     CityChanged {
         /// The city.

@@ -13,7 +13,7 @@ use crate::ui::{
 };
 
 /// The fields the form shows errors next to; any other error shows above Send.
-const FIELDS: [&str; 7] = ["category", "description", "photos", "place", "email", "contact", "question:"];
+const FIELDS: [&str; 8] = ["category", "description", "photos", "clip", "place", "email", "contact", "question:"];
 
 #[component]
 pub fn NewReport(on_sent: EventHandler<()>) -> Element {
@@ -79,6 +79,7 @@ fn ReportForm(draft: Signal<Draft>, service: Service, on_sent: EventHandler<()>)
             Description { draft, error }
         }
         Photos { draft, error }
+        super::clip::ClipCard { draft, error }
         PlaceCard { draft, error }
         if let Some(p) = place {
             Nearby { code: service.code.clone(), at: p.position, on_done: move |_| { draft.set(Draft::default()); on_sent.call(()); } }

@@ -80,6 +80,7 @@ fn ReportItem(report: MyReport) -> Element {
                     onclick: move |_| expanded.toggle(), "{r.description}" }
             }
             if let Some(w) = &r.ward { small { class: "muted", "{w}" } }
+            if let Some(c) = r.clip { super::clip::ClipLine { clip: c } }
             if let Some(d) = r.deadline {
                 small { class: if matches!(d, Deadline::Overdue { .. }) { "deadline overdue" } else { "deadline" },
                     "data-testid": "report-deadline", {d.label(&t)} }

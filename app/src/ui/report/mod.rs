@@ -2,6 +2,7 @@
 //! describe it, send. Sending queues it in the core (it leaves the phone when
 //! the network allows); "My reports" shows each report's way through the city.
 
+mod clip;
 mod feedback;
 mod form;
 mod mine;

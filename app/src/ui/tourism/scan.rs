@@ -21,7 +21,7 @@ pub(super) fn ScanSite() -> Element {
     use_future(move || {
         let core = core.clone();
         async move {
-            let mut channel = document::eval(&picker_js(INPUT_ID));
+            let mut channel = document::eval(&picker_js(INPUT_ID, mycity_core::photos::MAX_INPUT_BYTES));
             let mut buf: Vec<u8> = Vec::new();
             while let Ok(msg) = channel.recv::<serde_json::Value>().await {
                 if msg["too_large"].as_u64().is_some() {
