@@ -233,8 +233,9 @@ pub fn problems(draft: &Draft, services: &[Service], city: &BBox) -> Vec<Problem
         out.push(
             Problem::new("report-description-too-long", detail).field("description").arg("len", len).arg("max", max),
         );
-    } else if draft.description.trim().is_empty() && draft.photos.is_empty() {
-        out.push(Problem::new("report-empty", "describe the problem or add a photo").field("description"));
+    } else if draft.description.trim().is_empty() && draft.photos.is_empty() && draft.clip.is_none() {
+        // A clip alone says what is wrong as well as a photo does.
+        out.push(Problem::new("report-empty", "describe the problem or add a photo or a video").field("description"));
     }
     if draft.photos.len() > limits::MAX_PHOTOS {
         let detail = format!("at most {} photos", limits::MAX_PHOTOS);
@@ -425,5 +426,27 @@ mod tests {
         assert_eq!(fields, ["question:size", "description", "place"]);
         let err = validate(&d, &services, &CITY).unwrap_err();
         assert_eq!(err.problem().map(|p| p.code), Some("question-missing"));
+    }
+
+    #[test]
+    fn a_clip_alone_says_what_is_wrong() {
+        let services = [pothole_service()];
+        let mut d = Draft::new("pothole");
+        d.answer("size", "small");
+        d.set_place(INSIDE, PlaceSource::Map);
+        let codes = |d: &Draft| problems(d, &services, &CITY).into_iter().map(|p| p.code).collect::<Vec<_>>();
+        assert_eq!(codes(&d), ["report-empty"]);
+        d.set_clip(
+            crate::clips::StoredClip {
+                path: "/d/clips/a.mp4".into(),
+                mime: "video/mp4",
+                duration_ms: 12_000,
+                recorded_bytes: 2,
+                bytes: 1,
+                gps: None,
+            },
+            &CITY,
+        );
+        assert!(codes(&d).is_empty(), "{:?}", codes(&d));
     }
 }
