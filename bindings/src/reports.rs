@@ -512,6 +512,13 @@ impl MyCity {
         Ok(added.placed_by_photo)
     }
 
+    /// Gives the draft's clip a poster: a frame the platform decoded (Android's
+    /// `MediaMetadataRetriever`, iOS's `AVAssetImageGenerator`), as JPEG, PNG
+    /// or WebP; kept as a small metadata-free thumbnail.
+    pub fn set_clip_poster(&self, draft: Arc<ReportDraft>, frame: Vec<u8>) -> Result<(), MyCityError> {
+        self.inner.set_clip_poster(&mut draft.lock(), &frame).map_err(|e| self.fail(e))
+    }
+
     /// Takes the clip off a draft and deletes the kept copy.
     pub fn remove_clip(&self, draft: Arc<ReportDraft>) {
         self.inner.remove_clip(&mut draft.lock());

@@ -85,6 +85,9 @@ pub struct StoredClip {
     pub bytes: u64,
     /// Where it was filmed, when the clip said so.
     pub gps: Option<LatLon>,
+    /// A frame of it as a small JPEG, when the platform could decode one
+    /// ([`crate::MyCity::set_clip_poster`]); screens draw a neutral frame otherwise.
+    pub poster: Option<Vec<u8>>,
 }
 
 /// Prepares the clip at `source` and writes the stripped copy into `dir`
@@ -123,6 +126,7 @@ fn keep(c: PreparedClip, dir: &Path) -> Result<StoredClip> {
         recorded_bytes: c.recorded_bytes,
         bytes: c.bytes.len() as u64,
         gps: c.gps,
+        poster: None,
     })
 }
 
@@ -178,6 +182,22 @@ impl crate::MyCity {
     pub async fn prepare_clip_bytes(&self, input: Vec<u8>) -> Result<StoredClip> {
         let dir = self.clips_dir();
         tokio::task::spawn_blocking(move || store_prepared_bytes(&input, &dir)).await.map_err(stopped)?
+    }
+
+    /// Gives a draft's clip its poster: a frame the platform's own decoder
+    /// drew (a web view's `<video>`, Android's `MediaMetadataRetriever`,
+    /// iOS's `AVAssetImageGenerator`), as JPEG, PNG or WebP. It is checked
+    /// and shrunk like a photo and stored as a metadata-free thumbnail; a
+    /// frame that is no picture is refused and the clip keeps its neutral one.
+    pub fn set_clip_poster(&self, draft: &mut crate::Draft, frame: &[u8]) -> Result<()> {
+        let thumb = crate::photos::process(frame)?.thumbnail;
+        match draft.clip.as_mut() {
+            Some(c) => {
+                c.poster = Some(thumb);
+                Ok(())
+            }
+            None => Err(Problem::new("clip-empty", "no clip to give a poster to").field(FIELD).into()),
+        }
     }
 
     /// Takes the clip off a draft and deletes its kept copy.
@@ -288,6 +308,30 @@ mod tests {
         assert_eq!(sweep(&clips, &kept).unwrap(), 2);
         assert!(held.path.exists());
         assert!(!lost.path.exists());
+    }
+
+    #[test]
+    fn a_poster_frame_is_kept_as_a_thumbnail_and_a_non_picture_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let core =
+            crate::MyCity::open(crate::Config { data_dir: dir.path().to_owned(), ..Default::default() }).unwrap();
+        let mut draft = crate::Draft::new("pothole");
+        let frame = {
+            let img = image::RgbImage::from_fn(320, 240, |x, _| image::Rgb([(x % 256) as u8, 80, 80]));
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+            out.into_inner()
+        };
+        let e = core.set_clip_poster(&mut draft, &frame).unwrap_err();
+        assert_eq!(e.problem().unwrap().code, "clip-empty", "no clip yet");
+        let clip = store_prepared_bytes(&clip(&Spec::default()), &dir.path().join("clips")).unwrap();
+        core.set_clip(&mut draft, clip).unwrap();
+        core.set_clip_poster(&mut draft, &frame).unwrap();
+        let poster = draft.clip.as_ref().and_then(|c| c.poster.clone()).unwrap();
+        assert_eq!(&poster[..2], b"\xff\xd8", "a JPEG");
+        let e = core.set_clip_poster(&mut draft, b"not a frame").unwrap_err();
+        assert!(e.problem().unwrap().code.starts_with("photo-"), "{e}");
+        assert!(draft.clip.as_ref().unwrap().poster.is_some(), "the good poster stays");
     }
 
     #[test]

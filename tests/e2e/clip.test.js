@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, startServer, openBrowser, byTest, shot, startPotholeReport, CLIP_FIXTURE } from './harness.js';
@@ -55,7 +55,7 @@ test('a clip cut on a bad network resumes, survives a restart and arrives whole'
   assert.match(await byTest(page, 'clip-facts').innerText(), /Video 12 giây · 6,0 MB/);
   // Filmed in Đà Nẵng: the clip's own place becomes the report's.
   await byTest(page, 'pin-from-photo').waitFor();
-  await byTest(page, 'clip-chosen').scrollIntoViewIfNeeded();
+  await byTest(page, 'clip-chosen').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await shot(page, '60-clip-chosen');
 
   await byTest(page, 'report-send').click();
@@ -100,4 +100,48 @@ test('a clip cut on a bad network resumes, survives a restart and arrives whole'
   assert.ok(Buffer.from(await tail.arrayBuffer()).equals(body.subarray(body.length - 100)));
   // Resumed, not restarted: at most 10 % of the clip crossed the network twice.
   assert.ok(proxy.state.patchBytes <= body.length * 1.1, `${proxy.state.patchBytes} bytes sent for ${body.length}`);
+});
+
+test('a clip filmed on the phone gets a frame of it as its poster', async () => {
+  const { page } = b;
+  // The browser films 2 s of a moving shape as H.264 MP4 (fragmented, as
+  // phones' web views record), so the web view's own decoder can draw a frame.
+  const b64 = await page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 320; c.height = 240;
+    const g = c.getContext('2d');
+    let t = 0;
+    const draw = () => {
+      g.fillStyle = '#7a7f85'; g.fillRect(0, 0, 320, 240);
+      g.fillStyle = '#2a2a2a'; g.beginPath(); g.ellipse(160 + 40 * Math.sin(t / 8), 130, 90, 50, 0, 0, 7); g.fill();
+      t += 1;
+    };
+    const timer = setInterval(draw, 33);
+    draw();
+    const rec = new MediaRecorder(c.captureStream(30), { mimeType: 'video/mp4;codecs=avc1' });
+    const parts = [];
+    rec.ondataavailable = (e) => parts.push(e.data);
+    rec.start();
+    await new Promise((r) => setTimeout(r, 2000));
+    rec.stop();
+    await new Promise((r) => { rec.onstop = r; });
+    clearInterval(timer);
+    const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  });
+  const filmed = join(dir, 'filmed.mp4');
+  writeFileSync(filmed, Buffer.from(b64, 'base64'));
+
+  await byTest(page, 'tab-report').click();
+  await byTest(page, 'report-new').click();
+  await byTest(page, 'category-pothole').click();
+  await byTest(page, 'clip-input').setInputFiles(filmed);
+  await byTest(page, 'clip-poster-frame').waitFor({ timeout: 30_000 });
+  assert.match(await byTest(page, 'clip-facts').innerText(), /Video [23] giây · \d+ KB/);
+  await byTest(page, 'clip-chosen').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await shot(page, '64-clip-poster');
+  await byTest(page, 'clip-remove').click();
+  await byTest(page, 'clip-input').waitFor({ state: 'attached' });
 });

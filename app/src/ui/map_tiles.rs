@@ -20,7 +20,7 @@ pub(super) const LEAFLET_CSS: &str = include_str!("../../../assets/vendor/leafle
 
 /// Sizes Leaflet's controls for fingers (≥ 44 px) and styles the pins.
 pub(super) const MAP_CSS: &str = r#"
-.tile-map{width:100%;height:320px;border-radius:12px;overflow:hidden;background:#e8e4dc;touch-action:none}
+.tile-map{width:100%;height:320px;border-radius:12px;overflow:hidden;background:#e8e4dc;touch-action:none;position:relative;z-index:0;isolation:isolate}
 .tile-map .leaflet-bar a{width:44px;height:44px;line-height:44px;font-size:22px}
 .tile-map .leaflet-control-attribution{font-size:11px;line-height:1.4;max-width:100%;white-space:normal}
 .map-pin svg{filter:drop-shadow(0 1px 2px rgba(0,0,0,.4))}

@@ -11,9 +11,39 @@ use super::{Services, Ui};
 /// Bytes per message: well under the websocket frame limit once base64-encoded.
 const CHUNK: usize = 512 * 1024;
 
+/// Draws a frame of a picked video with the platform's own decoder (a
+/// `<video>` element), as a JPEG for the clip's poster; nothing when it cannot.
+const POSTER_JS: &str = r#"
+const posterOf = async (file) => {
+  const url = URL.createObjectURL(file);
+  try {
+    const v = document.createElement("video");
+    v.muted = true; v.playsInline = true; v.preload = "auto"; v.src = url;
+    await new Promise((ok, bad) => { v.onloadeddata = ok; v.onerror = bad; setTimeout(bad, 5000); });
+    const at = Number.isFinite(v.duration) && v.duration > 0 ? Math.min(0.5, v.duration / 2) : 0;
+    if (at > 0) { v.currentTime = at; await new Promise((ok) => { v.onseeked = ok; setTimeout(ok, 2000); }); }
+    if (!v.videoWidth) return null;
+    const c = document.createElement("canvas");
+    c.width = 320; c.height = Math.max(1, Math.round(320 * v.videoHeight / v.videoWidth));
+    c.getContext("2d").drawImage(v, 0, 0, c.width, c.height);
+    const blob = await new Promise((r) => c.toBlob(r, "image/jpeg", 0.85));
+    return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
+  } catch (e) { return null; } finally { URL.revokeObjectURL(url); }
+};
+"#;
+
 pub(super) fn picker_js(id: &str, max_bytes: usize) -> String {
+    picker_js_with(id, max_bytes, false)
+}
+
+fn picker_js_with(id: &str, max_bytes: usize, poster: bool) -> String {
+    let (poster_fn, send_poster) = if poster {
+        (POSTER_JS, "const poster = await posterOf(file); if (poster) dioxus.send({ poster: b64(poster) });")
+    } else {
+        ("", "")
+    };
     format!(
-        r#"
+        r#"{poster_fn}
 const input = document.getElementById("{id}");
 const b64 = (bytes) => {{
   let s = "";
@@ -24,6 +54,7 @@ while (input) {{
   const file = await new Promise((r) => input.addEventListener("change", () => r(input.files[0]), {{ once: true }}));
   if (!file) continue;
   if (file.size > {max_bytes}) {{ dioxus.send({{ too_large: file.size }}); input.value = ""; continue; }}
+  {send_poster}
   const bytes = new Uint8Array(await file.arrayBuffer());
   dioxus.send({{ start: bytes.length }});
   for (let i = 0; i < bytes.length; i += {CHUNK}) dioxus.send({{ chunk: b64(bytes.subarray(i, i + {CHUNK})) }});
@@ -53,12 +84,14 @@ pub fn FilePick(
     busy: Signal<bool>,
     #[props(default = MAX_INPUT_BYTES)] max_bytes: usize,
     #[props(default = "photo-too-large".to_owned())] too_large: String,
+    /// For videos: a frame drawn by the platform's decoder goes to `on_poster` first.
+    on_poster: Option<EventHandler<Vec<u8>>>,
     on_bytes: EventHandler<Vec<u8>>,
     on_error: EventHandler<String>,
 ) -> Element {
     let ui = use_context::<Ui>();
     let mut busy = busy;
-    let js = picker_js(&id, max_bytes);
+    let js = picker_js_with(&id, max_bytes, on_poster.is_some());
     let refuse = move |size: u64| {
         let (mb, max) = ((size / (1024 * 1024)).to_string(), (max_bytes / (1024 * 1024)).to_string());
         on_error.call(ui.texts.peek().args(&too_large, &[("mb", &mb), ("max", &max)]));
@@ -72,6 +105,12 @@ pub fn FilePick(
             while let Ok(msg) = channel.recv::<serde_json::Value>().await {
                 if let Some(size) = msg["too_large"].as_u64() {
                     refuse(size);
+                } else if let (Some(p), Some(on_poster)) = (msg["poster"].as_str(), on_poster) {
+                    // A frame is at most a few hundred KB; anything larger is no poster of ours.
+                    match base64::engine::general_purpose::STANDARD.decode(p) {
+                        Ok(jpeg) if jpeg.len() <= MAX_INPUT_BYTES => on_poster.call(jpeg),
+                        _ => tracing::warn!("poster frame dropped"),
+                    }
                 } else if let Some(n) = msg["start"].as_u64() {
                     busy.set(true);
                     // The page says how big the file is; in browser mode that page is

@@ -101,9 +101,11 @@ def test_a_clip_is_stripped_kept_and_sent_before_its_report(tmp_path, server):
     assert clip.duration_ms() == 12_000 and clip.bytes() < raw.stat().st_size, "place and device boxes are gone"
     assert core.set_clip(draft, clip) is True, "a clip filmed in the city places the report"
     assert draft.has_clip() and draft.place().source == PlaceSourceRecord.PHOTO
+    core.set_clip_poster(draft, png())  # a frame the platform decoded
     report_id = core.submit_report(draft)
     queued = core.my_reports()[0].clip
     assert (queued.duration_ms, queued.bytes, queued.sent_bytes, queued.percent) == (12_000, clip.bytes(), 0, 0)
+    assert core.my_reports()[0].photos == 0, "the poster is the card's picture, not a photo"
 
     flushed = asyncio.run(core.flush_outbox())
     assert (flushed.sent, flushed.waiting) == (1, 0)

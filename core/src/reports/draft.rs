@@ -444,6 +444,7 @@ mod tests {
                 recorded_bytes: 2,
                 bytes: 1,
                 gps: None,
+                poster: None,
             },
             &CITY,
         );

@@ -171,7 +171,7 @@ pub struct Report {
     pub last_error: Option<String>,
     /// Photos attached.
     pub photos: i64,
-    /// The first photo's thumbnail (JPEG), for the report's card.
+    /// The first photo's thumbnail (JPEG), else its clip's poster, for the report's card.
     pub thumbnail: Option<Vec<u8>>,
     /// Created (unix seconds).
     pub created_at: i64,

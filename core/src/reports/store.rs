@@ -151,8 +151,8 @@ pub fn queue(
     }
     if let Some(clip) = &draft.clip {
         tx.execute(
-            "INSERT INTO report_clips (report_id, path, mime, duration_ms, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, clip.path.to_string_lossy(), clip.mime, clip.duration_ms as i64, clip.bytes as i64],
+            "INSERT INTO report_clips (report_id, path, mime, duration_ms, bytes, poster) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, clip.path.to_string_lossy(), clip.mime, clip.duration_ms as i64, clip.bytes as i64, clip.poster],
         )?;
     }
     outbox::enqueue(tx, Kind::Report, &id, city, now)?;
@@ -274,7 +274,8 @@ pub fn list(conn: &Connection, city: &str, lang: &str) -> Result<Vec<Report>> {
                 COALESCE(s.name, CASE ?2 WHEN 'en' THEN c.name_en ELSE c.name_vi END, r.service_code),
                 (SELECT count(*) FROM report_events e WHERE e.report_id = r.id AND e.seen = 0),
                 {},
-                (SELECT p.thumb FROM report_photos p WHERE p.report_id = r.id ORDER BY p.position LIMIT 1),
+                COALESCE((SELECT p.thumb FROM report_photos p WHERE p.report_id = r.id ORDER BY p.position LIMIT 1),
+                         (SELECT c.poster FROM report_clips c WHERE c.report_id = r.id)),
                 r.expected_at, rc.duration_ms, rc.bytes, cu.offset
          FROM reports r
          LEFT JOIN outbox o ON o.ref = r.id AND o.kind = 'report'
