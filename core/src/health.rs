@@ -138,6 +138,40 @@ fn validate(list: &[Facility]) -> Result<()> {
     Ok(())
 }
 
+/// Opening hours in words of `lang`: "24/7" → "cả ngày đêm" / "24 hours",
+/// day codes → "T2–T6" / "Mon–Fri"; anything else as the pack wrote it.
+pub fn hours_text(text: &str, lang: crate::Lang) -> String {
+    const VI: [&str; 7] = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"];
+    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let (names, always, off) = match lang {
+        crate::Lang::En => (EN, "24 hours, every day", "closed"),
+        _ => (VI, "cả ngày đêm, mọi ngày", "nghỉ"),
+    };
+    let day = |d: &str| hours::DAYS.iter().position(|x| *x == d).map_or(d.to_owned(), |i| names[i].to_owned());
+    let rule = |r: &str| {
+        let r = r.trim();
+        if r == "24/7" {
+            return always.to_owned();
+        }
+        let (days, times) = r.split_once(' ').unwrap_or(("", r));
+        let days: Vec<String> = days
+            .split(',')
+            .filter(|d| !d.is_empty())
+            .map(|d| match d.split_once('-') {
+                Some((a, b)) => format!("{}–{}", day(a), day(b)),
+                None => day(d),
+            })
+            .collect();
+        let times = if times.trim() == "off" { off.to_owned() } else { times.replace(',', ", ") };
+        if days.is_empty() {
+            times
+        } else {
+            format!("{} {times}", days.join(", "))
+        }
+    };
+    text.split(';').map(rule).collect::<Vec<_>>().join("; ")
+}
+
 /// What the person asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
@@ -269,6 +303,19 @@ mod tests {
         assert_eq!(ids("pharmacy"), ["p1", "p2"]);
         assert_eq!(ids("tran phu"), ["s", "p1", "p2", "h"], "the address matches too");
         assert!(ids("xyz").is_empty());
+    }
+
+    #[test]
+    fn hours_read_in_each_language() {
+        use crate::Lang;
+        assert_eq!(hours_text("24/7", Lang::Vi), "cả ngày đêm, mọi ngày");
+        assert_eq!(hours_text("24/7", Lang::En), "24 hours, every day");
+        assert_eq!(
+            hours_text("Mo-Fr 07:00-11:30,13:30-17:00; Sa 07:00-11:00", Lang::Vi),
+            "T2–T6 07:00-11:30, 13:30-17:00; T7 07:00-11:00"
+        );
+        assert_eq!(hours_text("Mo-Su 07:00-22:00; Su off", Lang::En), "Mon–Sun 07:00-22:00; Sun closed");
+        assert_eq!(hours_text("Sa,Su 18:00-00:00", Lang::En), "Sat, Sun 18:00-00:00");
     }
 
     #[test]
