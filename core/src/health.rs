@@ -408,4 +408,28 @@ mod tests {
         assert!(found.hits.iter().all(|h| h.facility.opening_hours.as_deref() == Some("24/7")), "{found:?}");
         assert!(found.hits.windows(2).all(|w| w[0].distance_m <= w[1].distance_m));
     }
+
+    #[test]
+    fn a_pack_directory_brings_its_health_file_along() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = MyCity::open(crate::Config { data_dir: dir.path().join("data"), ..Default::default() }).unwrap();
+        let b = crate::protocol::packs::bundled("vinh").unwrap();
+        let pack_dir = dir.path().join("vinh");
+        std::fs::create_dir_all(&pack_dir).unwrap();
+        // A newer version, so it replaces the bundled pack.
+        std::fs::write(pack_dir.join("pack.json"), b.pack_json.replacen("\"version\": 3", "\"version\": 99", 1))
+            .unwrap();
+        std::fs::write(pack_dir.join("wards.geojson"), b.wards_geojson).unwrap();
+        let mut list: Vec<Facility> = serde_json::from_str(b.health_json).unwrap();
+        list.truncate(1);
+        list[0].phone = Some("0238123".into());
+        std::fs::write(pack_dir.join("health.json"), serde_json::to_string(&list).unwrap()).unwrap();
+        let outcome = core.import_pack_path(&pack_dir).unwrap();
+        assert!(matches!(outcome, crate::ImportOutcome::Replaced { to: 99, .. }), "{outcome:?}");
+        core.set_city("vinh").unwrap();
+        let found = core.health_search(&Query::default(), None).unwrap();
+        assert_eq!(found.hits.len(), 1);
+        assert_eq!(found.hits[0].call.as_deref(), Some("tel:0238123"));
+        assert!(core.planning().unwrap().shapes().is_empty(), "no planning file: no zones");
+    }
 }
