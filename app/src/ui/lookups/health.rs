@@ -99,7 +99,7 @@ fn FacilityRow(hit: Hit) -> Element {
         OpenState::Closed => ("closed", t.get("health-closed")),
         OpenState::Unknown => ("unknown", t.get("health-hours-unknown")),
     };
-    let meta = [t.get(&format!("health-kind-{}", f.kind.as_str())), distance(l, hit.distance_m)].join(" · ");
+    let meta = [t.get(&format!("health-is-{}", f.kind.as_str())), distance(l, hit.distance_m)].join(" · ");
     rsx! {
         li { class: "place facility", "data-testid": "facility-{f.id}", "data-kind": f.kind.as_str(),
             Icon { name: if f.kind == Kind::Hospital { "ambulance" } else { "place" } }
