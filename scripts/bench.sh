@@ -11,11 +11,12 @@
 #   tourism     the free-time planner vs brute force, the narration trigger vs a naive check
 #   scorecard   issue 16: 100,000 reports over 6 months computed and from cache vs per-report queries
 #   clips       stripping a 50 MB clip's identifying boxes vs a plain copy and a file read
+#   planning    point → planning zone through the ward grid vs a naive geo Contains scan
 #   bindings    one bindings call from Rust, Python, Kotlin; library sizes (host .so, iOS staticlib)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh desktop bench bindings mobile
-for bench in foundation photos flush qr alerts dossier tourism clips; do
+for bench in foundation photos flush qr alerts dossier tourism clips planning; do
   echo "== $bench"
   cargo bench -p mycity-core --bench "$bench"
 done

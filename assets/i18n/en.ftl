@@ -571,3 +571,49 @@ clip-stripped = Place and camera details removed
 clip-remove = Remove the video
 clip-sending = Sending the video: { $percent }% ({ $sent } / { $size })
 clip-sent = Video of { $seconds } s sent ({ $size })
+
+# Health look-up (issue 14)
+health-search = Search hospitals, pharmacies…
+health-kind-all = All
+health-kind-hospital = Hospitals
+health-kind-health_station = Health stations
+health-kind-clinic = Clinics
+health-kind-pharmacy = Pharmacies
+health-is-hospital = Hospital
+health-is-health_station = Health station
+health-is-clinic = Clinic
+health-is-pharmacy = Pharmacy
+health-open-now = Open now only
+health-open = Open now
+health-closed = Closed
+health-hours-unknown = Hours not known
+health-emergency = Emergency department
+health-approximate = ≈ Approximate position and hours
+health-call = Call
+health-no-phone = No checked phone number yet
+health-call-115 = Emergency: call 115
+health-from-you = Nearest to you first.
+health-from-centre = Your position is not known: distances are from the city centre.
+health-count = { $count ->
+    [one] 1 place
+   *[other] { $count } places
+}
+health-none = Nothing matches.
+health-source = Compiled from public information, not an official directory.
+# Planning look-up (issue 14)
+planning-search = Search by zone code (e.g. { $example })
+planning-tap-hint = Tap the map to see the planning zone and its rules at that point.
+planning-disclaimer = Approximate, not a legal document; check with the city's planning office.
+planning-none-here = This point lies outside the zones on record.
+planning-no-match = No zone has this code.
+planning-empty = The city has no planning layer yet.
+planning-zone = Zone { $code }
+planning-density = Highest building density: { $value }%
+planning-height = Highest building: { $value } floors
+planning-far = Highest floor-area ratio: { $value }
+planning-decision = Approving decision: { $value }
+planning-decision-unknown = Approving decision: not known
+planning-no-limits = No building limits.
+planning-approximate = ≈ Approximate outline and rules
+planning-official = Official data
+planning-map = Land-use planning map

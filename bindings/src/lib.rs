@@ -23,6 +23,7 @@ mod city;
 mod dossier;
 mod emergency;
 mod error;
+mod lookups;
 mod places;
 mod platform;
 mod reports;
@@ -40,6 +41,7 @@ pub use dossier::{
 };
 pub use emergency::{FixRecord, HotlineRecord, SosMessageRecord};
 pub use error::MyCityError;
+pub use lookups::{HealthFoundRecord, HealthHitRecord, ZoneRecord};
 pub use places::{NearPlaceRecord, PlaceRecord};
 pub use platform::{NotificationRecord, Notifier};
 pub use reports::{

@@ -24,9 +24,11 @@ mod error;
 #[cfg(test)]
 mod exif_fixture;
 pub mod geo;
+pub mod health;
 pub mod i18n;
 pub mod pack;
 pub mod photos;
+pub mod planning;
 pub mod platform;
 mod private_files;
 pub mod qr;
@@ -429,7 +431,12 @@ impl MyCity {
     pub fn import_pack_path(&self, path: &Path) -> Result<ImportOutcome> {
         let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::Io(format!("{}: {e}", p.display())));
         let json = if path.is_dir() {
-            CityPack::combine(&read(&path.join("pack.json"))?, &read(&path.join("wards.geojson"))?)?
+            let mut more = Vec::new();
+            for (key, file) in protocol::packs::LOOKUP_FILES.into_iter().filter(|(_, f)| path.join(f).exists()) {
+                more.push((key, read(&path.join(file))?));
+            }
+            let more: Vec<(&str, &str)> = more.iter().map(|(k, t)| (*k, t.as_str())).collect();
+            protocol::packs::combine_with(&read(&path.join("pack.json"))?, &read(&path.join("wards.geojson"))?, &more)?
         } else {
             read(path)?
         };

@@ -439,6 +439,8 @@ impl CityPack {
                 return Err(Error::pack(format!("ward {} has an unclosed or empty ring", w.code)));
             }
         }
+        crate::health::from_extra(&self.extra)?;
+        crate::planning::from_extra(&self.extra)?;
         Ok(())
     }
 }
@@ -465,6 +467,8 @@ pub mod bundled {
             h.update(b.slug);
             h.update(b.pack_json.len().to_le_bytes());
             h.update(b.wards_geojson.len().to_le_bytes());
+            h.update(b.health_json.len().to_le_bytes());
+            h.update(b.planning_geojson.len().to_le_bytes());
             // The head holds the version; hashing it catches a re-versioned pack of equal size.
             h.update(&b.pack_json.as_bytes()[..b.pack_json.len().min(512)]);
         }
@@ -496,7 +500,9 @@ mod tests {
     #[test]
     fn truncated_pack_is_rejected_with_a_clear_error() {
         let wire = bundled::wire("da-nang").unwrap().unwrap();
-        let err = CityPack::parse(&wire[..wire.len() / 2]).unwrap_err();
+        // Cut at a character boundary near the middle, wherever the pack's text puts one.
+        let half = (0..=wire.len() / 2).rev().find(|&n| wire.is_char_boundary(n)).unwrap_or(0);
+        let err = CityPack::parse(&wire[..half]).unwrap_err();
         assert!(matches!(err, Error::InvalidPack(_)), "{err}");
         assert!(err.to_string().contains("JSON"), "{err}");
     }

@@ -16,7 +16,8 @@ pub fn seed(db: &Db) -> Result<(), Error> {
     Ok(())
 }
 
-/// Publishes packs from a directory of `<slug>/pack.json` + `<slug>/wards.geojson`.
+/// Publishes packs from a directory of `<slug>/pack.json` + `<slug>/wards.geojson`
+/// (+ `health.json`, `planning.geojson` when present).
 pub fn load_dir(db: &Db, dir: &std::path::Path) -> Result<usize, Error> {
     let mut n = 0;
     let entries = std::fs::read_dir(dir).map_err(|e| Error::Internal(format!("{}: {e}", dir.display())))?;
@@ -28,7 +29,13 @@ pub fn load_dir(db: &Db, dir: &std::path::Path) -> Result<usize, Error> {
         let read = |f: &str| {
             std::fs::read_to_string(path.join(f)).map_err(|e| Error::Internal(format!("{}/{f}: {e}", path.display())))
         };
-        let wire = packs::combine(&read("pack.json")?, &read("wards.geojson")?)
+        // The look-up files are optional in a directory pack.
+        let mut more = Vec::new();
+        for (key, file) in packs::LOOKUP_FILES.into_iter().filter(|(_, f)| path.join(f).exists()) {
+            more.push((key, read(file)?));
+        }
+        let more: Vec<(&str, &str)> = more.iter().map(|(k, t)| (*k, t.as_str())).collect();
+        let wire = packs::combine_with(&read("pack.json")?, &read("wards.geojson")?, &more)
             .map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
         match db.publish_pack(slug, &wire) {
             Ok(_) => n += 1,

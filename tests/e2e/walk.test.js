@@ -131,5 +131,28 @@ for (const lang of ['vi', 'en']) {
     await byTest(page, 'sos-button').click();
     await byTest(page, 'hotlines').waitFor();
     await checkScreen(page, lang, 'sos');
+
+    // Tra cứu (issue 14): the hub, health and planning.
+    await byTest(page, 'tab-home').click();
+    await byTest(page, 'open-lookups-title').click();
+    await byTest(page, 'lookups').waitFor();
+    await checkScreen(page, lang, 'lookups');
+    await byTest(page, 'open-lookups-health').click();
+    await byTest(page, 'health-list').waitFor();
+    if (lang === 'en') {
+      await englishOnly(page, 'health-kinds', 'health kinds');
+      await englishOnly(page, 'health-origin', 'health origin');
+    }
+    await checkScreen(page, lang, 'health');
+    await byTest(page, 'back').click();
+    await byTest(page, 'open-lookups-planning').click();
+    await byTest(page, 'zone-map').waitFor();
+    const zone = page.locator('[data-zone="DN-TM1"]');
+    const b = await zone.boundingBox();
+    await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+    await byTest(page, 'zone-card').waitFor();
+    // The decision's number (359/QĐ-TTg) is an official identifier: only the land use must be English.
+    if (lang === 'en') await englishOnly(page, 'zone-use', 'zone land use');
+    await checkScreen(page, lang, 'planning');
   });
 }

@@ -26,7 +26,7 @@ impl Frame {
         ((lon - b.min_lon) / (b.max_lon - b.min_lon) * WIDTH, (b.max_lat - lat) / (b.max_lat - b.min_lat) * self.height)
     }
 
-    fn lat_lon(&self, x: f64, y: f64) -> LatLon {
+    pub(super) fn lat_lon(&self, x: f64, y: f64) -> LatLon {
         let b = self.bbox;
         LatLon {
             lat: b.max_lat - y / self.height * (b.max_lat - b.min_lat),

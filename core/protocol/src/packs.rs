@@ -15,12 +15,21 @@ pub struct Bundled {
     pub pack_json: &'static str,
     /// `wards.geojson`.
     pub wards_geojson: &'static str,
+    /// `health.json`: hospitals, health stations, clinics and pharmacies.
+    pub health_json: &'static str,
+    /// `planning.geojson`: the land-use zones.
+    pub planning_geojson: &'static str,
 }
 
 impl Bundled {
-    /// The pack in wire form (`pack.json` with `wards` inlined).
+    /// The pack in wire form (`pack.json` with `wards`, `health` and `planning` inlined).
     pub fn wire(&self) -> Result<String, Error> {
-        combine(self.pack_json, self.wards_geojson)
+        combine_with(self.pack_json, self.wards_geojson, &self.lookups())
+    }
+
+    /// The look-up files inlined besides the wards, under their wire keys.
+    pub fn lookups(&self) -> [(&'static str, &'static str); 2] {
+        [(HEALTH_KEY, self.health_json), (PLANNING_KEY, self.planning_geojson)]
     }
 }
 
@@ -30,6 +39,8 @@ macro_rules! city {
             slug: $slug,
             pack_json: include_str!(concat!("../../../assets/cities/", $slug, "/pack.json")),
             wards_geojson: include_str!(concat!("../../../assets/cities/", $slug, "/wards.geojson")),
+            health_json: include_str!(concat!("../../../assets/cities/", $slug, "/health.json")),
+            planning_geojson: include_str!(concat!("../../../assets/cities/", $slug, "/planning.geojson")),
         }
     };
 }
@@ -49,15 +60,33 @@ pub fn bundled(slug: &str) -> Option<&'static Bundled> {
     BUNDLED.iter().find(|b| b.slug == slug)
 }
 
+/// The wire key of a pack's health services (file `health.json`).
+pub const HEALTH_KEY: &str = "health";
+
+/// The wire key of a pack's planning zones (file `planning.geojson`).
+pub const PLANNING_KEY: &str = "planning";
+
+/// The optional files of a pack directory inlined into the wire form, with their keys.
+pub const LOOKUP_FILES: [(&str, &str); 2] = [(HEALTH_KEY, "health.json"), (PLANNING_KEY, "planning.geojson")];
+
 /// Combines a pack's `pack.json` and `wards.geojson` into the wire form.
 pub fn combine(pack_json: &str, wards_geojson: &str) -> Result<String, Error> {
+    combine_with(pack_json, wards_geojson, &[])
+}
+
+/// Combines a pack's `pack.json`, `wards.geojson` and further files (`(key,
+/// JSON text)`, such as the health and planning look-ups) into the wire form.
+pub fn combine_with(pack_json: &str, wards_geojson: &str, more: &[(&str, &str)]) -> Result<String, Error> {
     let mut pack: serde_json::Value =
         serde_json::from_str(pack_json).map_err(|e| Error::InvalidPack(format!("pack.json: {e}")))?;
     let wards: serde_json::Value =
         serde_json::from_str(wards_geojson).map_err(|e| Error::InvalidPack(format!("wards.geojson: {e}")))?;
-    pack.as_object_mut()
-        .ok_or_else(|| Error::InvalidPack("pack.json is not a JSON object".into()))?
-        .insert("wards".into(), wards);
+    let obj = pack.as_object_mut().ok_or_else(|| Error::InvalidPack("pack.json is not a JSON object".into()))?;
+    obj.insert("wards".into(), wards);
+    for (key, text) in more {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::InvalidPack(format!("{key}: {e}")))?;
+        obj.insert((*key).into(), v);
+    }
     serde_json::to_string(&pack).map_err(|e| Error::InvalidPack(e.to_string()))
 }
 
@@ -73,6 +102,8 @@ mod tests {
             let wire: serde_json::Value = serde_json::from_str(&b.wire().unwrap()).unwrap();
             assert_eq!(wire["slug"], b.slug);
             assert_eq!(wire["wards"]["type"], "FeatureCollection");
+            assert!(wire[HEALTH_KEY].is_array(), "{}", b.slug);
+            assert_eq!(wire[PLANNING_KEY]["type"], "FeatureCollection", "{}", b.slug);
         }
         assert!(bundled("atlantis").is_none());
     }
@@ -82,5 +113,6 @@ mod tests {
         assert!(combine("{", "{}").unwrap_err().to_string().contains("pack.json"));
         assert!(combine("{}", "[").unwrap_err().to_string().contains("wards.geojson"));
         assert!(combine("[]", "{}").unwrap_err().to_string().contains("not a JSON object"));
+        assert!(combine_with("{}", "{}", &[(HEALTH_KEY, "[")]).unwrap_err().to_string().contains("health"));
     }
 }

@@ -1,4 +1,4 @@
-//! A uniform grid over a city's wards, for point → ward in constant time.
+//! A uniform grid over a set of outlines (a city's wards, its planning zones), for point → shape in constant time.
 //!
 //! Each cell lists the wards that may hold a point in it: those whose
 //! boundary crosses the cell, and those that hold the cell's centre. A cell

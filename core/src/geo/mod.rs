@@ -29,25 +29,66 @@ pub struct Ward {
     pub approximate: bool,
 }
 
+/// Point → polygon over any set of outlines: a city's wards, its planning
+/// zones. Built once per set; a lookup is one grid cell and, near a border,
+/// the exact test of the one or two outlines crossing it.
+pub struct ShapeIndex {
+    outlines: Vec<grid::Outline>,
+    grid: grid::Grid,
+}
+
+impl ShapeIndex {
+    /// Indexes the shapes, each a list of polygons (outer ring first, then
+    /// holes) of `[lon, lat]` pairs; [`ShapeIndex::locate`] answers their positions in this list.
+    pub fn new<'a>(shapes: impl IntoIterator<Item = &'a [Vec<Vec<[f64; 2]>>]>) -> ShapeIndex {
+        let outlines: Vec<grid::Outline> = shapes.into_iter().map(grid::Outline::new).collect();
+        let grid = grid::Grid::new(&outlines);
+        ShapeIndex { outlines, grid }
+    }
+
+    /// The position of the shape containing `p` (on a shared border, the one
+    /// listed first), or `None` outside every shape.
+    pub fn locate(&self, p: LatLon) -> Option<usize> {
+        if !(p.lat.is_finite() && p.lon.is_finite()) {
+            return None;
+        }
+        let (ids, crossed) = self.grid.candidates(p.lon, p.lat)?;
+        let found = if crossed {
+            ids.iter().copied().find(|&i| self.outlines[i as usize].contains(p.lon, p.lat))
+        } else {
+            // No border crosses this cell: it lies wholly inside these shapes.
+            ids.first().copied()
+        };
+        found.map(|i| i as usize)
+    }
+
+    /// How many shapes are indexed.
+    pub fn len(&self) -> usize {
+        self.outlines.len()
+    }
+
+    /// True when no shape is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.outlines.is_empty()
+    }
+}
+
 /// Point → ward lookup over one city's wards.
 pub struct WardIndex {
     wards: Vec<Ward>,
-    outlines: Vec<grid::Outline>,
-    grid: grid::Grid,
+    shapes: ShapeIndex,
 }
 
 impl WardIndex {
     /// Builds the index from ward definitions.
     pub fn new(defs: impl IntoIterator<Item = WardDef>) -> WardIndex {
-        let (wards, outlines): (Vec<Ward>, Vec<grid::Outline>) = defs
+        let defs: Vec<WardDef> = defs.into_iter().collect();
+        let shapes = ShapeIndex::new(defs.iter().map(|d| d.polygons.as_slice()));
+        let wards = defs
             .into_iter()
-            .map(|d| {
-                let outline = grid::Outline::new(&d.polygons);
-                (Ward { code: d.code, name: d.name, kind: d.kind, approximate: d.approximate }, outline)
-            })
-            .unzip();
-        let grid = grid::Grid::new(&outlines);
-        WardIndex { wards, outlines, grid }
+            .map(|d| Ward { code: d.code, name: d.name, kind: d.kind, approximate: d.approximate })
+            .collect();
+        WardIndex { wards, shapes }
     }
 
     /// Loads one city's wards from the store.
@@ -76,17 +117,7 @@ impl WardIndex {
     /// The ward containing `p` (a point on a shared border goes to the ward
     /// listed first in the pack), or `None` when the point lies outside every ward.
     pub fn locate(&self, p: LatLon) -> Option<&Ward> {
-        if !(p.lat.is_finite() && p.lon.is_finite()) {
-            return None;
-        }
-        let (ids, crossed) = self.grid.candidates(p.lon, p.lat)?;
-        let found = if crossed {
-            ids.iter().copied().find(|&i| self.outlines[i as usize].contains(p.lon, p.lat))
-        } else {
-            // No border crosses this cell: it lies wholly inside these wards.
-            ids.first().copied()
-        };
-        found.map(|i| &self.wards[i as usize])
+        self.shapes.locate(p).map(|i| &self.wards[i])
     }
 
     /// How many wards are indexed.
