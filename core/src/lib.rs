@@ -37,6 +37,7 @@ pub mod sync;
 pub mod text;
 pub mod tiles;
 pub mod tourism;
+pub mod transport;
 pub mod vietqr;
 
 use std::{
@@ -420,11 +421,7 @@ impl MyCity {
     /// holding `pack.json` and `wards.geojson`.
     pub fn import_pack_path(&self, path: &Path) -> Result<ImportOutcome> {
         let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::Io(format!("{}: {e}", p.display())));
-        let json = if path.is_dir() {
-            CityPack::combine(&read(&path.join("pack.json"))?, &read(&path.join("wards.geojson"))?)?
-        } else {
-            read(path)?
-        };
+        let json = if path.is_dir() { protocol::transit::combine_dir(path)? } else { read(path)? };
         self.import_pack(&json, PackSource::File)
     }
 

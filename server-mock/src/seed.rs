@@ -25,10 +25,7 @@ pub fn load_dir(db: &Db, dir: &std::path::Path) -> Result<usize, Error> {
         let (Some(slug), true) = (path.file_name().and_then(|s| s.to_str()), path.join("pack.json").exists()) else {
             continue;
         };
-        let read = |f: &str| {
-            std::fs::read_to_string(path.join(f)).map_err(|e| Error::Internal(format!("{}/{f}: {e}", path.display())))
-        };
-        let wire = packs::combine(&read("pack.json")?, &read("wards.geojson")?)
+        let wire = mycity_protocol::transit::combine_dir(&path)
             .map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
         match db.publish_pack(slug, &wire) {
             Ok(_) => n += 1,

@@ -18,9 +18,11 @@ pub struct Bundled {
 }
 
 impl Bundled {
-    /// The pack in wire form (`pack.json` with `wards` inlined).
+    /// The pack in wire form (`pack.json` with `wards` inlined, and the
+    /// city's GTFS feed when it ships one, see [`crate::transit`]).
     pub fn wire(&self) -> Result<String, Error> {
-        combine(self.pack_json, self.wards_geojson)
+        let wire = combine(self.pack_json, self.wards_geojson)?;
+        crate::transit::inline(wire, crate::transit::bundled(self.slug).unwrap_or_default())
     }
 }
 
