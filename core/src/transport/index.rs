@@ -62,13 +62,13 @@ impl Service {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Dep {
-    /// Seconds after the service day's noon-minus-12h; may pass 24:00:00.
-    secs: u32,
+/// The departures of one route towards one headsign from one stop, sorted
+/// by time: `(seconds into the service day, may pass 24:00:00; service)`.
+#[derive(Debug, Clone)]
+struct LineDeps {
     route: u32,
     headsign: u32,
-    service: u32,
+    times: Vec<(u32, u32)>,
 }
 
 /// One direction of a route: its drawn line and its stops in order.
@@ -129,7 +129,7 @@ pub struct Index {
     pub approximate: bool,
     headsigns: Vec<String>,
     services: Vec<Service>,
-    departures: Vec<Vec<Dep>>,
+    departures: Vec<Vec<LineDeps>>,
     lines: Vec<Vec<Line>>,
 }
 
@@ -209,7 +209,15 @@ impl Index {
                 else {
                     continue;
                 };
-                departures[stop].push(Dep { secs, route: route as u32, headsign, service });
+                let lines: &mut Vec<LineDeps> = &mut departures[stop];
+                let at = match lines.iter().position(|l| l.route == route as u32 && l.headsign == headsign) {
+                    Some(i) => i,
+                    None => {
+                        lines.push(LineDeps { route: route as u32, headsign, times: Vec::new() });
+                        lines.len() - 1
+                    }
+                };
+                lines[at].times.push((secs, service));
             }
             if !lines[route].iter().any(|l| l.headsign == headsign_text) {
                 let line_stops: Vec<Stop> = t
@@ -226,8 +234,8 @@ impl Index {
                 lines[route].push(Line { headsign: headsign_text, points, stops: line_stops });
             }
         }
-        for d in &mut departures {
-            d.sort_by_key(|d| d.secs);
+        for l in departures.iter_mut().flatten() {
+            l.times.sort_unstable();
         }
         let agency = gtfs.agencies.first().map(|a| a.name.clone()).unwrap_or_default();
         let said = |s: &str| {
@@ -260,47 +268,48 @@ impl Index {
     pub fn departures_at(&self, stop: usize, now: PrimitiveDateTime, per_line: usize) -> Vec<LineDepartures> {
         let today = now.date();
         let now_secs = i64::from(now.hour()) * 3600 + i64::from(now.minute()) * 60 + i64::from(now.second());
-        let mut found: Vec<(i64, Dep)> = Vec::new();
-        let Some(deps) = self.departures.get(stop) else { return vec![] };
-        for k in -1..=1i64 {
-            let Some(day) = today.checked_add(time::Duration::days(k)) else { continue };
-            // Seconds into service day `day` that mean "now".
-            let from = now_secs - k * DAY;
-            let start = deps.partition_point(|d| i64::from(d.secs) < from);
-            for d in &deps[start..] {
-                let wait = i64::from(d.secs) - from;
-                if wait > DAY {
-                    break;
-                }
-                if self.services[d.service as usize].runs_on(day) {
-                    found.push((wait, *d));
+        let Some(lines) = self.departures.get(stop) else { return vec![] };
+        let mut out: Vec<(i64, LineDepartures)> = Vec::new();
+        for line in lines {
+            // Per service day (yesterday's late trips, today, tomorrow) the
+            // next few that run: a binary search, then a short walk.
+            let mut waits: Vec<i64> = Vec::with_capacity(3 * per_line);
+            for k in -1..=1i64 {
+                let Some(day) = today.checked_add(time::Duration::days(k)) else { continue };
+                let from = now_secs - k * DAY;
+                let start = line.times.partition_point(|(secs, _)| i64::from(*secs) < from);
+                let mut taken = 0;
+                for (secs, service) in &line.times[start..] {
+                    let wait = i64::from(*secs) - from;
+                    if wait > DAY || taken == per_line {
+                        break;
+                    }
+                    if self.services[*service as usize].runs_on(day) {
+                        waits.push(wait);
+                        taken += 1;
+                    }
                 }
             }
+            waits.sort_unstable();
+            waits.truncate(per_line);
+            let Some(&first) = waits.first() else { continue };
+            let clock = |wait: i64| {
+                let at = (now_secs + wait).rem_euclid(DAY);
+                format!("{:02}:{:02}", at / 3600, at % 3600 / 60)
+            };
+            out.push((
+                first,
+                LineDepartures {
+                    route: self.routes[line.route as usize].clone(),
+                    headsign: self.headsigns[line.headsign as usize].clone(),
+                    // Rounded up: a bus leaving in 30 s is "1 min", never "0 min" gone.
+                    minutes: waits.iter().map(|w| ((w + 59) / 60) as u32).collect(),
+                    times: waits.iter().map(|w| clock(*w)).collect(),
+                },
+            ));
         }
-        found.sort_by_key(|(wait, d)| (*wait, d.route, d.headsign));
-        let mut out: Vec<LineDepartures> = Vec::new();
-        for (wait, d) in found {
-            let route = &self.routes[d.route as usize];
-            let headsign = &self.headsigns[d.headsign as usize];
-            let at = now_secs + wait;
-            let time = format!("{:02}:{:02}", at.rem_euclid(DAY) / 3600, at.rem_euclid(3600) / 60);
-            // Rounded up: a bus leaving in 30 s is "1 min", never "0 min" gone.
-            let minutes = ((wait + 59) / 60) as u32;
-            match out.iter_mut().find(|l| l.route.id == route.id && &l.headsign == headsign) {
-                Some(l) if l.minutes.len() < per_line => {
-                    l.minutes.push(minutes);
-                    l.times.push(time);
-                }
-                Some(_) => {}
-                None => out.push(LineDepartures {
-                    route: route.clone(),
-                    headsign: headsign.clone(),
-                    minutes: vec![minutes],
-                    times: vec![time],
-                }),
-            }
-        }
-        out
+        out.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.route.number.cmp(&y.route.number)));
+        out.into_iter().map(|(_, l)| l).collect()
     }
 
     /// The `stops` stops nearest `at` with their next departures.
