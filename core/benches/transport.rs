@@ -4,7 +4,10 @@
 //! - next departures at the 3 nearest stops, from the index, against the
 //!   naive scan of every stop time with its calendar (`departures_by_scan`),
 //!   on Đà Nẵng's feed and on the same feed repeated 20 times (≈100,000 stop
-//!   times, a mid-size city's timetable).
+//!   times, a mid-size city's timetable);
+//! - the whole facade call `MyCity::transport` in Đà Nẵng: the first after
+//!   start (reads the feed from the store, parses, lays out) and the next ones
+//!   (index cached for the installed pack).
 
 use std::time::{Duration, Instant};
 
@@ -85,6 +88,24 @@ fn queries(n: usize) -> Vec<(LatLon, PrimitiveDateTime)> {
 
 fn main() {
     println!("mycity transport bench: {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let core = mycity_core::MyCity::open(mycity_core::Config {
+        data_dir: dir.path().to_owned(),
+        server_url: None,
+        ..Default::default()
+    })
+    .expect("core opens");
+    core.set_city("da-nang").expect("Đà Nẵng");
+    let t = Instant::now();
+    let first = core.transport(None, None).expect("look-up");
+    let t_first = t.elapsed();
+    let (t_next, _) = best_of(50, || core.transport(None, None).expect("look-up"));
+    println!(
+        "MyCity::transport in Đà Nẵng ({} stops listed): first call {:.1} ms (store read + parse + index), next {:.0} µs",
+        first.stops.len(),
+        us(t_first) / 1000.0,
+        us(t_next)
+    );
     for times in [1, 20] {
         let files = scaled(times);
         let (t_parse, gtfs) = best_of(3, || parse(&files).expect("feed parses"));

@@ -223,3 +223,31 @@ fn the_look_up_answers_offline_in_city_time_and_says_when_a_city_has_no_buses() 
     assert!(core.transport_route("R16").unwrap().unwrap().lines[0].stops.len() >= 8);
     assert!(core.road_closures().unwrap().is_empty(), "none fetched yet");
 }
+
+#[test]
+fn a_pack_directory_brings_its_gtfs_folder() {
+    let (_d, core) = open();
+    core.set_city("da-nang").unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/cities/da-nang");
+    let dir = tempfile::tempdir().unwrap();
+    let pack = std::fs::read_to_string(src.join("pack.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&pack).unwrap();
+    let bumped = pack.replacen(&format!("\"version\": {}", v["version"]), "\"version\": 99", 1);
+    assert_ne!(bumped, pack);
+    std::fs::write(dir.path().join("pack.json"), bumped).unwrap();
+    std::fs::copy(src.join("wards.geojson"), dir.path().join("wards.geojson")).unwrap();
+    std::fs::create_dir(dir.path().join("gtfs")).unwrap();
+    for (name, text) in mycity_protocol::transit::bundled("da-nang").unwrap() {
+        std::fs::write(dir.path().join("gtfs").join(name), text).unwrap();
+    }
+    // A broken timetable refuses the directory, naming the file.
+    std::fs::write(dir.path().join("gtfs/routes.txt"), "route_id,route_short_name\n").unwrap();
+    let e = core.import_pack_path(dir.path()).unwrap_err();
+    assert_eq!(code(e), "transport-feed-invalid");
+    assert_ne!(core.city().unwrap().version, 99);
+    std::fs::write(dir.path().join("gtfs/routes.txt"), mycity_protocol::transit::bundled("da-nang").unwrap()[2].1)
+        .unwrap();
+    core.import_pack_path(dir.path()).unwrap();
+    assert_eq!(core.city().unwrap().version, 99);
+    assert_eq!(core.transport(None, None).unwrap().routes.len(), 4, "the new pack's index, not the cached one");
+}
