@@ -564,7 +564,7 @@ lookups-transport-hint = Next buses, routes on the map, road closures and roadwo
 transport-none = { $city } has no bus timetable in its city pack yet.
 transport-approximate = Times and stop positions are approximate, built from published headways — not the official timetable.
 transport-from-centre = Measured from the city centre (your position is not known).
-transport-from-position = Measured from your last known position.
+transport-from-position = Measured from your position.
 transport-nearest = Nearest stops
 transport-distance = { $metres } m away
 transport-minutes = { $minutes ->
@@ -573,6 +573,8 @@ transport-minutes = { $minutes ->
    *[other] { $minutes } min
 }
 transport-at = at { $time }
+transport-then = then { $time }
+transport-locate = Use my position
 transport-no-departures = No more departures in the next 24 hours.
 transport-routes = Routes
 transport-route-title = Route { $number }: { $name }

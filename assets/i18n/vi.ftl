@@ -536,7 +536,7 @@ lookups-transport-hint = Xe buýt sắp đến, tuyến trên bản đồ, đư�
 transport-none = { $city } chưa có lịch xe buýt trong gói thành phố.
 transport-approximate = Lịch chạy và vị trí trạm là gần đúng, dựa trên tần suất công bố — không phải lịch chính thức.
 transport-from-centre = Tính từ trung tâm thành phố (chưa biết vị trí của bạn).
-transport-from-position = Tính từ vị trí gần nhất của bạn.
+transport-from-position = Tính từ vị trí của bạn.
 transport-nearest = Trạm gần nhất
 transport-distance = cách { $metres } m
 transport-minutes = { $minutes ->
@@ -544,6 +544,8 @@ transport-minutes = { $minutes ->
    *[other] { $minutes } phút
 }
 transport-at = lúc { $time }
+transport-then = rồi { $time }
+transport-locate = Dùng vị trí của tôi
 transport-no-departures = Không còn chuyến nào trong 24 giờ tới.
 transport-routes = Các tuyến
 transport-route-title = Tuyến { $number }: { $name }

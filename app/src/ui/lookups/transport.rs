@@ -6,10 +6,11 @@ use dioxus::prelude::*;
 use mycity_core::{
     alerts::ActiveAlert,
     transport::{RouteInfo, StopDepartures},
+    LatLon,
 };
 
 use super::transport_map::{view_of, TransportMap};
-use crate::ui::{ErrorNote, Screen, Services, TitleBar, Ui};
+use crate::ui::{sos::LOCATE_JS, ErrorNote, Screen, Services, TitleBar, Ui};
 
 /// The transport look-up screen.
 #[component]
@@ -17,9 +18,10 @@ pub fn Transport() -> Element {
     let core = use_context::<Services>().core;
     let ui = use_context::<Ui>();
     let chosen = use_signal(|| None::<String>);
+    let mut here = use_signal(|| None::<LatLon>);
     let data = use_memo(move || {
         ui.revision.read();
-        let view = core.transport(None, None).map_err(|e| ui.texts.peek().error(&e))?;
+        let view = core.transport(here(), None).map_err(|e| ui.texts.peek().error(&e))?;
         let closures = core.road_closures().unwrap_or_default();
         let city = core.city().map_err(|e| ui.texts.peek().error(&e))?;
         Ok::<_, String>((view, closures, city, core.ward_shapes().unwrap_or_default()))
@@ -44,7 +46,7 @@ pub fn Transport() -> Element {
     let route = route();
     let mut points: Vec<_> = closures
         .iter()
-        .flat_map(|a| a.polygons.iter().flatten().map(|[lat, lon]| mycity_core::LatLon { lat: *lat, lon: *lon }))
+        .flat_map(|a| a.polygons.iter().flatten().map(|[lat, lon]| LatLon { lat: *lat, lon: *lon }))
         .collect();
     match &route {
         Some(r) => points.extend(r.lines.iter().flat_map(|l| l.points.iter().copied())),
@@ -57,8 +59,18 @@ pub fn Transport() -> Element {
         if view.approximate {
             p { class: "banner info", "data-testid": "transport-approximate", {t.get("transport-approximate")} }
         }
-        p { class: "muted", "data-testid": "transport-from",
-            {t.get(if view.from_centre { "transport-from-centre" } else { "transport-from-position" })}
+        div { class: "row refresh-row",
+            p { class: "muted", "data-testid": "transport-from",
+                {t.get(if view.from_centre { "transport-from-centre" } else { "transport-from-position" })}
+            }
+            button { r#type: "button", class: "secondary", "data-testid": "transport-locate",
+                onclick: move |_| async move {
+                    if let Ok(Some([lat, lon, _])) = document::eval(LOCATE_JS).join::<Option<[f64; 3]>>().await {
+                        here.set(Some(LatLon { lat, lon }));
+                    }
+                },
+                {t.get("transport-locate")}
+            }
         }
         h2 { {t.get("transport-nearest")} }
         ul { class: "list", "data-testid": "transport-stops",
@@ -109,7 +121,7 @@ fn StopCard(stop: StopDepartures, chosen: Signal<Option<String>>) -> Element {
                     span { class: "headsign", "data-testid": "departure-headsign", "{l.headsign}" }
                     span { class: "minutes",
                         strong { "data-testid": "departure-minutes", {soonest(&t, l.minutes[0], &l.times[0])} }
-                        small { class: "muted", "data-testid": "departure-times", {t.args("transport-at", &[("time", &l.times.join(", "))])} }
+                        small { class: "muted", "data-testid": "departure-times", {later(&t, l.minutes[0], &l.times)} }
                     }
                 }
             }
@@ -123,6 +135,15 @@ fn soonest(t: &mycity_core::Texts, minutes: u32, at: &str) -> String {
         t.args("transport-minutes", &[("minutes", &minutes.to_string())])
     } else {
         t.args("transport-at", &[("time", at)])
+    }
+}
+
+/// Under the soonest: every time while the soonest shows as minutes, else the ones after it.
+fn later(t: &mycity_core::Texts, minutes: u32, times: &[String]) -> String {
+    match times {
+        [_, rest @ ..] if minutes > 90 && !rest.is_empty() => t.args("transport-then", &[("time", &rest.join(", "))]),
+        _ if minutes > 90 => String::new(),
+        _ => t.args("transport-at", &[("time", &times.join(", "))]),
     }
 }
 
