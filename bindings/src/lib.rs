@@ -28,6 +28,7 @@ mod platform;
 mod reports;
 mod sync;
 mod tourism;
+mod transport;
 
 pub use air::{AirQualityRecord, StationAirRecord};
 pub use alerts::{
@@ -51,6 +52,7 @@ pub use tourism::{
     BrowseQuery, OpenStateRecord, PlaceDetailRecord, PlacePageRecord, PlaceRowRecord, PlanQuery, PlanRecord,
     PlanStopRecord, TravelMode,
 };
+pub use transport::{DepartureLineRecord, RouteRecord, StopDeparturesRecord, TransportRecord};
 
 uniffi::setup_scaffolding!();
 
