@@ -43,9 +43,8 @@ fn required<T: DeserializeOwned>(files: &serde_json::Map<String, serde_json::Val
 fn optional<T: DeserializeOwned>(
     files: &serde_json::Map<String, serde_json::Value>,
     name: &str,
-) -> Option<Result<Vec<T>, gtfs_structures::Error>> {
-    // Errors were reported by `check_files` already; here only presence matters.
-    files.get(name).and_then(|v| v.as_str()).map(|t| Ok(rows(name, t).unwrap_or_default()))
+) -> Result<Option<std::result::Result<Vec<T>, gtfs_structures::Error>>> {
+    files.get(name).and_then(|v| v.as_str()).map(|t| rows(name, t).map(Ok)).transpose()
 }
 
 /// Parses the feed held under a pack's `gtfs` key. Refuses unknown or
@@ -58,16 +57,6 @@ pub fn parse(files: &serde_json::Map<String, serde_json::Value>) -> Result<Gtfs>
             return Err(invalid(name, format!("{name} is not a GTFS file MyCity reads, or not text")));
         }
     }
-    for name in ["calendar.txt", "calendar_dates.txt", "shapes.txt", "feed_info.txt"] {
-        if let Some(text) = files.get(name).and_then(|v| v.as_str()) {
-            match name {
-                "calendar.txt" => drop(rows::<gtfs_structures::Calendar>(name, text)?),
-                "calendar_dates.txt" => drop(rows::<gtfs_structures::CalendarDate>(name, text)?),
-                "shapes.txt" => drop(rows::<gtfs_structures::Shape>(name, text)?),
-                _ => drop(rows::<gtfs_structures::FeedInfo>(name, text)?),
-            }
-        }
-    }
     if !files.contains_key("calendar.txt") && !files.contains_key("calendar_dates.txt") {
         return Err(Problem::new("transport-feed-missing", "the feed has neither calendar.txt nor calendar_dates.txt")
             .arg("file", "calendar.txt")
@@ -75,13 +64,13 @@ pub fn parse(files: &serde_json::Map<String, serde_json::Value>) -> Result<Gtfs>
     }
     let raw = RawGtfs {
         read_duration: Duration::ZERO,
-        calendar: optional(files, "calendar.txt"),
-        calendar_dates: optional(files, "calendar_dates.txt"),
+        calendar: optional(files, "calendar.txt")?,
+        calendar_dates: optional(files, "calendar_dates.txt")?,
         stops: Ok(required(files, "stops.txt")?),
         routes: Ok(required(files, "routes.txt")?),
         trips: Ok(required(files, "trips.txt")?),
         agencies: Ok(required(files, "agency.txt")?),
-        shapes: optional(files, "shapes.txt"),
+        shapes: optional(files, "shapes.txt")?,
         fare_attributes: None,
         fare_rules: None,
         fare_products: None,
@@ -91,7 +80,7 @@ pub fn parse(files: &serde_json::Map<String, serde_json::Value>) -> Result<Gtfs>
         transfers: None,
         pathways: None,
         levels: None,
-        feed_info: optional(files, "feed_info.txt"),
+        feed_info: optional(files, "feed_info.txt")?,
         stop_times: Ok(required(files, "stop_times.txt")?),
         files: files.keys().cloned().collect(),
         source_format: SourceFormat::Directory,

@@ -171,6 +171,17 @@ fn malformed_feeds_are_refused_with_the_file_named() {
     bad_stop.insert("stops.txt".into(), "stop_id,stop_name,stop_lat,stop_lon\nA,Alpha,,\nB,Beta,16.07,108.23\n".into());
     assert_eq!(code(refused(parse(&bad_stop))), "transport-feed-invalid");
 
+    let mut bad_date = late_night(LATE);
+    bad_date.insert(
+        "calendar.txt".into(),
+        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n\
+         FRI,0,0,0,0,1,0,0,2026-01-01,20271231\n"
+            .into(),
+    );
+    let e = refused(parse(&bad_date));
+    assert!(e.to_string().contains("calendar.txt"), "{e}");
+    assert_eq!(code(e), "transport-feed-invalid");
+
     let mut not_files = serde_json::Map::new();
     not_files.insert("gtfs".into(), serde_json::Value::from("a zip?"));
     assert_eq!(code(check_pack(&not_files).unwrap_err()), "transport-feed-invalid");
