@@ -221,4 +221,15 @@ mod tests {
         assert!(html.contains("gần đúng"), "{html}");
         assert!(html.contains("Tính từ trung tâm"), "no position known: {html}");
     }
+
+    #[test]
+    fn in_english_the_mark_and_the_labels_are_english() {
+        let html = render(Screen::Transport, |c| {
+            c.set_city("da-nang").unwrap();
+            c.set_lang(mycity_core::Lang::En).unwrap();
+        });
+        for text in ["approximate", "Nearest stops", "Road closures and roadworks", "Use my position"] {
+            assert!(html.contains(text), "missing {text}: {html}");
+        }
+    }
 }
