@@ -10,13 +10,14 @@
 #   dossier     catalogue search over 2,000 procedures vs a linear scan; 200 watched dossiers refreshed (304s)
 #   tourism     the free-time planner vs brute force, the narration trigger vs a naive check
 #   scorecard   issue 16: 100,000 reports over 6 months computed and from cache vs per-report queries
+#   transport   next departures at the nearest stops: index vs a scan of every stop time; GTFS read + index
 #   clips       stripping a 50 MB clip's identifying boxes vs a plain copy and a file read
 #   planning    point → planning zone through the ward grid vs a naive geo Contains scan
 #   bindings    one bindings call from Rust, Python, Kotlin; library sizes (host .so, iOS staticlib)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh desktop bench bindings mobile
-for bench in foundation photos flush qr alerts dossier tourism clips planning; do
+for bench in foundation photos flush qr alerts dossier tourism clips planning transport; do
   echo "== $bench"
   cargo bench -p mycity-core --bench "$bench"
 done

@@ -358,6 +358,9 @@ problem-aqi-input = The input does not read: { $detail }
 ## Alerts, announcements and consultations
 problem-cap-invalid = This is not a valid CAP 1.2 alert: { $reason }
 problem-ward-unknown = There is no ward “{ $code }” in this city.
+problem-transport-feed-missing = The city pack's bus timetable lacks { $file }; the pack in use is kept.
+problem-transport-feed-invalid = The city pack's bus timetable is broken in { $file }; the pack in use is kept.
+problem-transport-time = The device's clock is not valid, so bus times cannot be worked out.
 problem-survey-unknown = This survey is not available; refresh and try again.
 problem-survey-closed = This survey has closed; its results show once published.
 problem-survey-answered = You have already answered this survey on this device.
@@ -558,6 +561,28 @@ lookups-health = Health
 lookups-health-hint = Hospitals, health stations, clinics and pharmacies near you
 lookups-transport = Transport
 lookups-transport-hint = Next buses, routes on the map, road closures and roadworks
+transport-none = { $city } has no bus timetable in its city pack yet.
+transport-approximate = Times and stop positions are approximate, built from published headways — not the official timetable.
+transport-from-centre = Measured from the city centre (your position is not known).
+transport-from-position = Measured from your position.
+transport-nearest = Nearest stops
+transport-distance = { $metres } m away
+transport-minutes = { $minutes ->
+    [0] arriving
+    [one] { $minutes } min
+   *[other] { $minutes } min
+}
+transport-at = at { $time }
+transport-then = then { $time }
+transport-locate = Use my position
+transport-no-departures = No more departures in the next 24 hours.
+transport-routes = Routes
+transport-route-title = Route { $number }: { $name }
+transport-route-stops = { $count } stops, towards { $headsign }
+transport-closures = Road closures and roadworks
+transport-closures-none = No road closure or roadworks notice in force.
+transport-closures-until = until { $until }
+transport-map-label = Map of the bus route and closed streets
 lookups-planning = Planning
 lookups-planning-hint = Land-use zones, what they allow and their limits at a point
 

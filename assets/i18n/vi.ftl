@@ -333,6 +333,9 @@ problem-aqi-input = Dữ liệu đầu vào không đọc được: { $detail }
 ## Cảnh báo, thông báo và lấy ý kiến
 problem-cap-invalid = Đây không phải là cảnh báo CAP 1.2 hợp lệ: { $reason }
 problem-ward-unknown = Thành phố không có phường, xã “{ $code }”.
+problem-transport-feed-missing = Lịch xe buýt trong gói thành phố thiếu tệp { $file }; gói đang dùng được giữ nguyên.
+problem-transport-feed-invalid = Lịch xe buýt trong gói thành phố bị lỗi ở tệp { $file }; gói đang dùng được giữ nguyên.
+problem-transport-time = Đồng hồ của máy không hợp lệ, không tính được giờ xe buýt.
 problem-survey-unknown = Cuộc lấy ý kiến này không còn; hãy tải lại rồi thử lại.
 problem-survey-closed = Cuộc lấy ý kiến đã kết thúc; kết quả sẽ hiện khi được công bố.
 problem-survey-answered = Bạn đã trả lời cuộc lấy ý kiến này trên thiết bị này.
@@ -530,6 +533,27 @@ lookups-health = Y tế
 lookups-health-hint = Bệnh viện, trạm y tế, phòng khám, nhà thuốc gần bạn
 lookups-transport = Giao thông
 lookups-transport-hint = Xe buýt sắp đến, tuyến trên bản đồ, đường cấm và thi công
+transport-none = { $city } chưa có lịch xe buýt trong gói thành phố.
+transport-approximate = Lịch chạy và vị trí trạm là gần đúng, dựa trên tần suất công bố — không phải lịch chính thức.
+transport-from-centre = Tính từ trung tâm thành phố (chưa biết vị trí của bạn).
+transport-from-position = Tính từ vị trí của bạn.
+transport-nearest = Trạm gần nhất
+transport-distance = cách { $metres } m
+transport-minutes = { $minutes ->
+    [0] đang đến
+   *[other] { $minutes } phút
+}
+transport-at = lúc { $time }
+transport-then = rồi { $time }
+transport-locate = Dùng vị trí của tôi
+transport-no-departures = Không còn chuyến nào trong 24 giờ tới.
+transport-routes = Các tuyến
+transport-route-title = Tuyến { $number }: { $name }
+transport-route-stops = { $count } trạm, hướng { $headsign }
+transport-closures = Cấm đường, thi công
+transport-closures-none = Không có thông báo cấm đường hay thi công đang hiệu lực.
+transport-closures-until = đến { $until }
+transport-map-label = Bản đồ tuyến xe buýt và đoạn đường cấm
 lookups-planning = Quy hoạch
 lookups-planning-hint = Khu chức năng, mục đích sử dụng đất và chỉ tiêu tại một điểm
 

@@ -29,6 +29,7 @@ mod platform;
 mod reports;
 mod sync;
 mod tourism;
+mod transport;
 
 pub use air::{AirQualityRecord, StationAirRecord};
 pub use alerts::{
@@ -53,6 +54,7 @@ pub use tourism::{
     BrowseQuery, OpenStateRecord, PlaceDetailRecord, PlacePageRecord, PlaceRowRecord, PlanQuery, PlanRecord,
     PlanStopRecord, TravelMode,
 };
+pub use transport::{DepartureLineRecord, RouteRecord, StopDeparturesRecord, TransportRecord};
 
 uniffi::setup_scaffolding!();
 

@@ -39,6 +39,7 @@ pub mod sync;
 pub mod text;
 pub mod tiles;
 pub mod tourism;
+pub mod transport;
 pub mod vietqr;
 
 use std::{
@@ -430,16 +431,7 @@ impl MyCity {
     /// holding `pack.json` and `wards.geojson`.
     pub fn import_pack_path(&self, path: &Path) -> Result<ImportOutcome> {
         let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::Io(format!("{}: {e}", p.display())));
-        let json = if path.is_dir() {
-            let mut more = Vec::new();
-            for (key, file) in protocol::packs::LOOKUP_FILES.into_iter().filter(|(_, f)| path.join(f).exists()) {
-                more.push((key, read(&path.join(file))?));
-            }
-            let more: Vec<(&str, &str)> = more.iter().map(|(k, t)| (*k, t.as_str())).collect();
-            protocol::packs::combine_with(&read(&path.join("pack.json"))?, &read(&path.join("wards.geojson"))?, &more)?
-        } else {
-            read(path)?
-        };
+        let json = if path.is_dir() { protocol::transit::combine_dir(path)? } else { read(path)? };
         self.import_pack(&json, PackSource::File)
     }
 

@@ -441,7 +441,7 @@ impl CityPack {
         }
         crate::health::from_extra(&self.extra)?;
         crate::planning::from_extra(&self.extra)?;
-        Ok(())
+        crate::transport::check_pack(&self.extra)
     }
 }
 
@@ -471,6 +471,10 @@ pub mod bundled {
             h.update(b.planning_geojson.len().to_le_bytes());
             // The head holds the version; hashing it catches a re-versioned pack of equal size.
             h.update(&b.pack_json.as_bytes()[..b.pack_json.len().min(512)]);
+            for (name, text) in mycity_protocol::transit::bundled(b.slug).unwrap_or_default() {
+                h.update(name);
+                h.update(text.len().to_le_bytes());
+            }
         }
         let d = h.finalize();
         d.iter().take(12).map(|b| format!("{b:02x}")).collect()

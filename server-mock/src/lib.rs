@@ -20,6 +20,7 @@ mod seed;
 pub mod throttle;
 pub mod tiles;
 mod tourism;
+mod transport;
 pub mod tus;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -336,6 +337,7 @@ pub fn open_db(config: &Config) -> Result<Db, Error> {
     if config.seed {
         seed::seed(&db)?;
         alerts::seed(&db.conn())?;
+        transport::seed(&db.conn())?;
         consult::seed(&db.conn())?;
         dossier::seed(&db)?;
         if config.history {

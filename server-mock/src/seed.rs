@@ -26,16 +26,7 @@ pub fn load_dir(db: &Db, dir: &std::path::Path) -> Result<usize, Error> {
         let (Some(slug), true) = (path.file_name().and_then(|s| s.to_str()), path.join("pack.json").exists()) else {
             continue;
         };
-        let read = |f: &str| {
-            std::fs::read_to_string(path.join(f)).map_err(|e| Error::Internal(format!("{}/{f}: {e}", path.display())))
-        };
-        // The look-up files are optional in a directory pack.
-        let mut more = Vec::new();
-        for (key, file) in packs::LOOKUP_FILES.into_iter().filter(|(_, f)| path.join(f).exists()) {
-            more.push((key, read(file)?));
-        }
-        let more: Vec<(&str, &str)> = more.iter().map(|(k, t)| (*k, t.as_str())).collect();
-        let wire = packs::combine_with(&read("pack.json")?, &read("wards.geojson")?, &more)
+        let wire = mycity_protocol::transit::combine_dir(&path)
             .map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
         match db.publish_pack(slug, &wire) {
             Ok(_) => n += 1,

@@ -80,6 +80,14 @@ for (const lang of ['vi', 'en']) {
     await byTest(page, 'tab-home').click();
     await byTest(page, 'home-city').waitFor();
 
+    // Transport, from the Tra cứu hub (issue 14): next buses, routes, closures.
+    await byTest(page, 'open-lookups-title').click();
+    await byTest(page, 'open-lookups-transport').click();
+    await byTest(page, 'transport-stops').waitFor();
+    await checkScreen(page, lang, 'transport');
+    await byTest(page, 'tab-home').click();
+    await byTest(page, 'home-city').waitFor();
+
     // The city's demo alert shows as a banner; its page lists every alert in force.
     await byTest(page, 'alert-banner').waitFor({ timeout: 20000 });
     await byTest(page, 'alert-banner').locator('button').first().click();

@@ -36,6 +36,29 @@ pub fn AlertMap(
             for s in shapes.iter().filter(|s| home_ward.as_deref() == Some(s.ward.code.as_str())) {
                 path { key: "home-{s.ward.code}", class: "home-ward", "data-testid": "map-home-ward", d: frame.path(&s.polygons) }
             }
+            AlertArea { frame, alert: alert.clone() }
+            if let Some(p) = position {
+                {
+                    let (x, y) = frame.xy(p.lon, p.lat);
+                    rsx! {
+                        g { class: "pin", "data-testid": "map-position", transform: "translate({x:.1},{y:.1})",
+                            path { d: "M0,0 C-7,-10 -9,-14 -9,-19 A9,9 0 1,1 9,-19 C9,-14 7,-10 0,0 Z" }
+                            circle { cx: "0", cy: "-19", r: "3.5", fill: "#fff" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An alert's own polygons and circles in its colour, over a map drawn with
+/// `frame` (the alert map here, road closures on the transport map).
+#[component]
+pub(super) fn AlertArea(frame: Frame, alert: ActiveAlert) -> Element {
+    let colour = alert.banner.colour;
+    rsx! {
+        g { class: "alert-areas", "data-alert": "{alert.id}",
             for (i, ring) in alert.polygons.iter().enumerate() {
                 path { key: "p{i}", class: "alert-area", "data-testid": "alert-polygon", d: frame.ring(ring),
                     style: "fill: {colour}; stroke: {colour};" }
@@ -48,17 +71,6 @@ pub fn AlertMap(
                     rsx! {
                         circle { key: "c{i}", class: "alert-area", "data-testid": "alert-circle",
                             cx: "{x:.1}", cy: "{y:.1}", r: "{r:.1}", style: "fill: {colour}; stroke: {colour};" }
-                    }
-                }
-            }
-            if let Some(p) = position {
-                {
-                    let (x, y) = frame.xy(p.lon, p.lat);
-                    rsx! {
-                        g { class: "pin", "data-testid": "map-position", transform: "translate({x:.1},{y:.1})",
-                            path { d: "M0,0 C-7,-10 -9,-14 -9,-19 A9,9 0 1,1 9,-19 C9,-14 7,-10 0,0 Z" }
-                            circle { cx: "0", cy: "-19", r: "3.5", fill: "#fff" }
-                        }
                     }
                 }
             }

@@ -21,6 +21,7 @@ pub mod packs;
 pub mod scorecard;
 pub mod status;
 pub mod tourism;
+pub mod transit;
 mod xml;
 
 pub use attributes::{Answer, AttributeProblem, Problem};

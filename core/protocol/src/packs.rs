@@ -22,9 +22,12 @@ pub struct Bundled {
 }
 
 impl Bundled {
-    /// The pack in wire form (`pack.json` with `wards`, `health` and `planning` inlined).
+    /// The pack in wire form (`pack.json` with `wards`, `health` and
+    /// `planning` inlined, and the city's GTFS feed when it ships one, see
+    /// [`crate::transit`]).
     pub fn wire(&self) -> Result<String, Error> {
-        combine_with(self.pack_json, self.wards_geojson, &self.lookups())
+        let wire = combine_with(self.pack_json, self.wards_geojson, &self.lookups())?;
+        crate::transit::inline(wire, crate::transit::bundled(self.slug).unwrap_or_default())
     }
 
     /// The look-up files inlined besides the wards, under their wire keys.

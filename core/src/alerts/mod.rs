@@ -258,6 +258,26 @@ fn position_setting(core: &MyCity) -> Option<LatLon> {
     Some(LatLon { lat: lat.parse().ok()?, lon: lon.parse().ok()? })
 }
 
+/// The last position the person was matched at (the alerts remember it).
+pub(crate) fn last_position(core: &MyCity) -> Option<LatLon> {
+    position_setting(core)
+}
+
+/// The current city's alerts in force of CAP `category` (road closures and
+/// roadworks are `Transport`), loudest first.
+pub(crate) fn in_force_of_category(core: &MyCity, category: &str) -> Result<Vec<ActiveAlert>> {
+    let slug = core.city_slug();
+    let msgs: Vec<(Alert, i64)> = core
+        .inner
+        .store
+        .read(|c| messages(c, &slug))?
+        .into_iter()
+        .filter(|(a, _)| a.info.iter().any(|i| i.category.iter().any(|c| c == category)))
+        .collect();
+    let live = in_force_for(&msgs, &slug, core.lang().code(), now(), None, None, None);
+    Ok(live.into_iter().map(|(a, _)| a).collect())
+}
+
 impl MyCity {
     /// The city's alerts in force, with whether each concerns someone at
     /// `position` (the last known one when `None`) or living in the home

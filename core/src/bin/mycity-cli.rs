@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! mycity-cli [--data-dir DIR] [--server URL] [--city SLUG] [--lang vi|en] COMMAND
-//!   pack import PATH          import a pack (wire JSON, or a directory with pack.json + wards.geojson)
+//!   pack import PATH          import a pack (wire JSON, or a directory with pack.json + wards.geojson [+ gtfs/])
 //!   pack list                 the stored cities and their pack versions
 //!   search QUERY [--limit N]  folded place search in the city
 //!   photo IN OUT [--thumb T]  prepare a photo as the app sends it (opens no store)

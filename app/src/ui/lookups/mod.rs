@@ -5,6 +5,7 @@
 mod health;
 mod planning;
 mod transport;
+mod transport_map;
 mod zone_map;
 
 use dioxus::prelude::*;
