@@ -566,7 +566,7 @@ transport-approximate = Times and stop positions are approximate, built from pub
 transport-from-centre = Measured from the city centre (your position is not known).
 transport-from-position = Measured from your position.
 transport-nearest = Nearest stops
-transport-distance = { $metres } m away
+transport-distance = { $distance } away
 transport-minutes = { $minutes ->
     [0] arriving
     [one] { $minutes } min

@@ -538,7 +538,7 @@ transport-approximate = Lịch chạy và vị trí trạm là gần đúng, d�
 transport-from-centre = Tính từ trung tâm thành phố (chưa biết vị trí của bạn).
 transport-from-position = Tính từ vị trí của bạn.
 transport-nearest = Trạm gần nhất
-transport-distance = cách { $metres } m
+transport-distance = cách { $distance }
 transport-minutes = { $minutes ->
     [0] đang đến
    *[other] { $minutes } phút

@@ -134,6 +134,20 @@ impl Texts {
         out
     }
 
+    /// A distance for people: "840 m" (to 10 m) under a kilometre, else
+    /// "1,2 km" in Vietnamese and "1.2 km" in English.
+    pub fn distance(&self, metres: f64) -> String {
+        if !metres.is_finite() || metres < 0.0 {
+            return "–".to_owned();
+        }
+        if metres < 995.0 {
+            return format!("{} m", ((metres / 10.0).round() * 10.0) as i64);
+        }
+        let tenths = (metres / 100.0).round() as i64;
+        let point = if self.lang == Lang::Vi { ',' } else { '.' };
+        format!("{}{point}{} km", self.number(tenths / 10), tenths % 10)
+    }
+
     /// A file size for people: "850 KB", "6,3 MB" in Vietnamese, "6.3 MB" in
     /// English (binary units, as phones show their files).
     pub fn size(&self, bytes: u64) -> String {
@@ -363,6 +377,18 @@ pub fn number_words(lang: Lang, n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances_read_in_metres_then_kilometres() {
+        let (vi, en) = (Texts::new(Lang::Vi), Texts::new(Lang::En));
+        assert_eq!(vi.distance(24.0), "20 m");
+        assert_eq!(vi.distance(844.0), "840 m");
+        assert_eq!(vi.distance(996.0), "1,0 km");
+        assert_eq!(vi.distance(2051.0), "2,1 km");
+        assert_eq!(en.distance(2051.0), "2.1 km");
+        assert_eq!(en.distance(12_345.0), "12.3 km");
+        assert_eq!(en.distance(f64::NAN), "–");
+    }
 
     #[test]
     fn sizes_read_as_a_phone_shows_them() {

@@ -77,16 +77,6 @@ pub fn Health() -> Element {
     }
 }
 
-/// "850 m" or "1,2 km" (a decimal comma in Vietnamese).
-fn distance(lang: &str, m: f64) -> String {
-    if m < 1000.0 {
-        format!("{} m", (m / 10.0).round() * 10.0)
-    } else {
-        let km = format!("{:.1}", m / 1000.0);
-        format!("{} km", if lang == "vi" { km.replace('.', ",") } else { km })
-    }
-}
-
 /// One facility: name, kind, distance, open state, marks, address and call button.
 #[component]
 fn FacilityRow(hit: Hit) -> Element {
@@ -99,7 +89,7 @@ fn FacilityRow(hit: Hit) -> Element {
         OpenState::Closed => ("closed", t.get("health-closed")),
         OpenState::Unknown => ("unknown", t.get("health-hours-unknown")),
     };
-    let meta = [t.get(&format!("health-is-{}", f.kind.as_str())), distance(l, hit.distance_m)].join(" · ");
+    let meta = [t.get(&format!("health-is-{}", f.kind.as_str())), t.distance(hit.distance_m)].join(" · ");
     rsx! {
         li { class: "place facility", "data-testid": "facility-{f.id}", "data-kind": f.kind.as_str(),
             Icon { name: if f.kind == Kind::Hospital { "ambulance" } else { "place" } }
@@ -143,12 +133,5 @@ mod tests {
         assert!(html.contains("href=\"tel:115\""), "{html}");
         assert!(html.contains("trung tâm thành phố"), "no position yet: from the centre");
         assert!(html.contains("gần đúng"), "the approximate mark shows");
-    }
-
-    #[test]
-    fn distances_read_naturally() {
-        assert_eq!(super::distance("vi", 844.0), "840 m");
-        assert_eq!(super::distance("vi", 1234.0), "1,2 km");
-        assert_eq!(super::distance("en", 1234.0), "1.2 km");
     }
 }

@@ -100,12 +100,12 @@ pub fn Transport() -> Element {
 fn StopCard(stop: StopDepartures, chosen: Signal<Option<String>>) -> Element {
     let t = use_context::<Ui>().texts;
     let t = t.read();
-    let metres = format!("{:.0}", stop.distance_m);
+    let away = t.distance(stop.distance_m);
     rsx! {
         li { class: "place stop-card", "data-testid": "stop-{stop.stop.id}",
             div { class: "stop-head",
                 strong { "{stop.stop.name}" }
-                span { class: "muted", {t.args("transport-distance", &[("metres", &metres)])} }
+                span { class: "muted", {t.args("transport-distance", &[("distance", &away)])} }
             }
             if stop.lines.is_empty() {
                 p { class: "muted", {t.get("transport-no-departures")} }
