@@ -149,15 +149,16 @@ async fn run(core: Weak<Inner>, shared: Arc<Shared>) {
             if plan.flush {
                 flush_round(&core).await;
             }
+            let epoch = plan.city_epoch;
             if plan.check_city {
-                check_city(&core).await;
+                check_city(&core, epoch).await;
             }
             if plan.check_reports {
-                check_reports(&core).await;
+                check_reports(&core, epoch).await;
             }
             if plan.check_alerts {
                 let ok = crate::alerts::refresh(&core).await;
-                core.inner.sync.signal(Signal::AlertsChecked { ok, now: now() });
+                core.inner.sync.signal(Signal::AlertsChecked { ok, now: now(), epoch });
             }
             crate::air::sync_step(&core).await;
             continue;
@@ -176,7 +177,7 @@ async fn run(core: Weak<Inner>, shared: Arc<Shared>) {
     }
 }
 
-async fn check_city(core: &MyCity) {
+async fn check_city(core: &MyCity, epoch: u64) {
     let r = refresh_city(core).await;
     let ok = match &r {
         Ok(_) | Err(Error::NoServer) => true,
@@ -185,7 +186,7 @@ async fn check_city(core: &MyCity) {
             false
         }
     };
-    core.inner.sync.signal(Signal::CityChecked { ok, now: now() });
+    core.inner.sync.signal(Signal::CityChecked { ok, now: now(), epoch });
 }
 
 async fn flush_round(core: &MyCity) {
@@ -208,7 +209,7 @@ async fn flush_round(core: &MyCity) {
     core.inner.sync.signal(Signal::Flushed { next_due });
 }
 
-async fn check_reports(core: &MyCity) {
+async fn check_reports(core: &MyCity, epoch: u64) {
     let r = refresh_reports(core).await;
     // Watched dossiers and the procedure catalogue follow the reports' schedule.
     let dossiers_ok = match crate::dossier::sync_round(core).await {
@@ -233,7 +234,7 @@ async fn check_reports(core: &MyCity) {
             false
         }
     };
-    core.inner.sync.signal(Signal::ReportsChecked { ok: ok && dossiers_ok, now: now() });
+    core.inner.sync.signal(Signal::ReportsChecked { ok: ok && dossiers_ok, now: now(), epoch });
 }
 
 /// Tells listeners of reports whose deadline passed unhandled since the last

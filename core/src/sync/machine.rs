@@ -193,6 +193,9 @@ pub enum Signal {
         ok: bool,
         /// Unix seconds.
         now: i64,
+        /// [`Plan::city_epoch`] of the plan that started it: a check begun
+        /// before the person switched city says nothing about the new one.
+        epoch: u64,
     },
     /// A pack and categories check ended.
     CityChecked {
@@ -200,6 +203,9 @@ pub enum Signal {
         ok: bool,
         /// Unix seconds.
         now: i64,
+        /// [`Plan::city_epoch`] of the plan that started it: a check begun
+        /// before the person switched city says nothing about the new one.
+        epoch: u64,
     },
     /// A look at the alert feed, announcements and surveys ended.
     AlertsChecked {
@@ -207,6 +213,9 @@ pub enum Signal {
         ok: bool,
         /// Unix seconds.
         now: i64,
+        /// [`Plan::city_epoch`] of the plan that started it: a check begun
+        /// before the person switched city says nothing about the new one.
+        epoch: u64,
     },
 }
 
@@ -223,6 +232,9 @@ pub struct Plan {
     pub check_alerts: bool,
     /// With nothing to do now: when to plan again (`None`: only when a signal comes).
     pub wake_at: Option<i64>,
+    /// How many city switches this plan knows of; the checks it starts hand
+    /// it back when they end.
+    pub city_epoch: u64,
 }
 
 impl Plan {
@@ -247,6 +259,7 @@ pub struct Schedule {
     city_failures: u32,
     alerts_failures: u32,
     network_up_at: Option<i64>,
+    city_epoch: u64,
 }
 
 impl Schedule {
@@ -265,6 +278,7 @@ impl Schedule {
             city_failures: 0,
             alerts_failures: 0,
             network_up_at: None,
+            city_epoch: 0,
         }
     }
 
@@ -311,6 +325,7 @@ impl Schedule {
                 }
             }
             Signal::CitySwitched => {
+                self.city_epoch += 1;
                 self.city_at = 0;
                 self.reports_at = 0;
                 self.alerts_at = 0;
@@ -319,14 +334,20 @@ impl Schedule {
                 self.flush_now = false;
                 self.outbox_due_at = next_due;
             }
-            Signal::ReportsChecked { ok, now } => {
+            // A check that began before a city switch ends without moving
+            // the next one: the switch asked for the new city now.
+            Signal::ReportsChecked { epoch, .. }
+            | Signal::CityChecked { epoch, .. }
+            | Signal::AlertsChecked { epoch, .. }
+                if epoch != self.city_epoch => {}
+            Signal::ReportsChecked { ok, now, .. } => {
                 (self.reports_failures, self.reports_at) =
                     next_check(ok, now, self.reports_failures, self.policy.reports_every_s);
             }
-            Signal::CityChecked { ok, now } => {
+            Signal::CityChecked { ok, now, .. } => {
                 (self.city_failures, self.city_at) = next_check(ok, now, self.city_failures, self.policy.city_every_s);
             }
-            Signal::AlertsChecked { ok, now } => {
+            Signal::AlertsChecked { ok, now, .. } => {
                 (self.alerts_failures, self.alerts_at) =
                     next_check(ok, now, self.alerts_failures, self.policy.alerts_every_s);
             }
@@ -355,7 +376,7 @@ impl Schedule {
                 wake_at = Some(wake_at.map_or(t, |w| w.min(t)));
             }
         }
-        Plan { check_city, flush, check_reports, check_alerts, wake_at }
+        Plan { check_city, flush, check_reports, check_alerts, wake_at, city_epoch: self.city_epoch }
     }
 }
 
@@ -495,10 +516,10 @@ mod tests {
     /// A schedule that has done its start-up work at NOW and has nothing waiting.
     fn settled() -> Schedule {
         let mut s = started();
-        s.on(Signal::CityChecked { ok: true, now: NOW });
-        s.on(Signal::AlertsChecked { ok: true, now: NOW });
+        s.on(Signal::CityChecked { ok: true, now: NOW, epoch: 0 });
+        s.on(Signal::AlertsChecked { ok: true, now: NOW, epoch: 0 });
         s.on(Signal::Flushed { next_due: None });
-        s.on(Signal::ReportsChecked { ok: true, now: NOW });
+        s.on(Signal::ReportsChecked { ok: true, now: NOW, epoch: 0 });
         s
     }
 
@@ -595,7 +616,7 @@ mod tests {
     #[test]
     fn network_back_retries_a_failed_city_check() {
         let mut s = settled();
-        s.on(Signal::CityChecked { ok: false, now: NOW });
+        s.on(Signal::CityChecked { ok: false, now: NOW, epoch: 0 });
         s.on(Signal::Online(true));
         assert!(s.plan(NOW + 1).check_city);
     }
@@ -611,18 +632,18 @@ mod tests {
     #[test]
     fn failing_checks_back_off_and_recover() {
         let mut s = settled();
-        s.on(Signal::ReportsChecked { ok: false, now: NOW });
+        s.on(Signal::ReportsChecked { ok: false, now: NOW, epoch: 0 });
         assert_eq!(s.plan(NOW + 1).wake_at, Some(NOW + 10), "capped by the normal period");
         let mut s = Schedule::new(SyncPolicy { reports_every_s: 3600, city_every_s: 3600, alerts_every_s: 3600 });
         s.on(Signal::Started);
-        s.on(Signal::CityChecked { ok: true, now: NOW });
-        s.on(Signal::AlertsChecked { ok: true, now: NOW });
+        s.on(Signal::CityChecked { ok: true, now: NOW, epoch: 0 });
+        s.on(Signal::AlertsChecked { ok: true, now: NOW, epoch: 0 });
         s.on(Signal::Flushed { next_due: None });
         for (i, wait) in [15, 30, 60, 120, 240, 300, 300].into_iter().enumerate() {
-            s.on(Signal::ReportsChecked { ok: false, now: NOW });
+            s.on(Signal::ReportsChecked { ok: false, now: NOW, epoch: 0 });
             assert_eq!(s.plan(NOW).wake_at, Some(NOW + wait), "failure {}", i + 1);
         }
-        s.on(Signal::ReportsChecked { ok: true, now: NOW });
+        s.on(Signal::ReportsChecked { ok: true, now: NOW, epoch: 0 });
         assert_eq!(s.plan(NOW).wake_at, Some(NOW + 3600));
     }
 
@@ -655,13 +676,31 @@ mod tests {
     #[test]
     fn a_failed_alert_look_backs_off_then_network_back_retries_it() {
         let mut s = settled();
-        s.on(Signal::ReportsChecked { ok: true, now: NOW + 100 });
-        s.on(Signal::AlertsChecked { ok: false, now: NOW });
+        s.on(Signal::ReportsChecked { ok: true, now: NOW + 100, epoch: 0 });
+        s.on(Signal::AlertsChecked { ok: false, now: NOW, epoch: 0 });
         assert!(!s.plan(NOW + 14).check_alerts);
         assert!(s.plan(NOW + 15).check_alerts);
-        s.on(Signal::AlertsChecked { ok: false, now: NOW + 15 });
+        s.on(Signal::AlertsChecked { ok: false, now: NOW + 15, epoch: 0 });
         assert_eq!(s.plan(NOW + 16).wake_at, Some(NOW + 45));
         s.on(Signal::Online(true));
         assert!(s.plan(NOW + 16).check_alerts);
+    }
+
+    #[test]
+    fn a_switch_during_a_check_is_not_undone_when_the_check_ends() {
+        let mut s = Schedule::new(SyncPolicy::default());
+        s.on(Signal::Started);
+        let plan = s.plan(NOW);
+        assert!(plan.check_city && plan.check_alerts && plan.check_reports);
+        // The person picks another city while the first city's checks run.
+        s.on(Signal::CitySwitched);
+        s.on(Signal::CityChecked { ok: true, now: NOW + 2, epoch: plan.city_epoch });
+        s.on(Signal::ReportsChecked { ok: true, now: NOW + 2, epoch: plan.city_epoch });
+        s.on(Signal::AlertsChecked { ok: false, now: NOW + 2, epoch: plan.city_epoch });
+        let next = s.plan(NOW + 2);
+        assert!(next.check_city && next.check_reports && next.check_alerts, "the new city is checked now: {next:?}");
+        // Its own checks then schedule the next ones as usual.
+        s.on(Signal::CityChecked { ok: true, now: NOW + 3, epoch: next.city_epoch });
+        assert!(!s.plan(NOW + 3).check_city);
     }
 }
