@@ -16,8 +16,10 @@ export async function startFaultProxy(target, { cutAt = [], downAt = Infinity } 
   const state = { patchBytes: 0, cuts: 0, down: false, downAt };
   const server = http.createServer((req, res) => {
     if (state.down) { req.socket.destroy(); return; }
+    // One upstream connection per request, closed after it: a cut never hits another request.
+    const headers = { ...req.headers, connection: 'close' };
     const up = http.request({
-      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent: false,
+      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent: false,
     }, (ur) => { res.writeHead(ur.statusCode, ur.headers); ur.pipe(res); });
     up.on('error', () => res.destroy());
     if (req.method !== 'PATCH') { req.pipe(up); return; }
@@ -44,6 +46,11 @@ export async function startFaultProxy(target, { cutAt = [], downAt = Infinity } 
     });
     req.on('end', () => { if (!cut) up.end(); });
   });
+  // Like the reference server, keep the app's idle connections open: Node's
+  // 5 s default closes them just as the app's pool reuses one, a failure no
+  // phone network is being tested for here.
+  server.keepAliveTimeout = 0;
+  server.requestTimeout = 0;
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address();
   return {

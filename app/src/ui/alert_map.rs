@@ -5,7 +5,7 @@
 use dioxus::prelude::*;
 use mycity_core::{alerts::ActiveAlert, geo::WardShape, pack::BBox, LatLon};
 
-use super::map::{Frame, WIDTH};
+use super::map::{Frame, MapPin, WIDTH};
 
 #[component]
 pub fn AlertMap(
@@ -37,17 +37,7 @@ pub fn AlertMap(
                 path { key: "home-{s.ward.code}", class: "home-ward", "data-testid": "map-home-ward", d: frame.path(&s.polygons) }
             }
             AlertArea { frame, alert: alert.clone() }
-            if let Some(p) = position {
-                {
-                    let (x, y) = frame.xy(p.lon, p.lat);
-                    rsx! {
-                        g { class: "pin", "data-testid": "map-position", transform: "translate({x:.1},{y:.1})",
-                            path { d: "M0,0 C-7,-10 -9,-14 -9,-19 A9,9 0 1,1 9,-19 C9,-14 7,-10 0,0 Z" }
-                            circle { cx: "0", cy: "-19", r: "3.5", fill: "#fff" }
-                        }
-                    }
-                }
-            }
+            if let Some(p) = position { MapPin { frame, at: p, testid: "map-position" } }
         }
     }
 }

@@ -92,17 +92,19 @@ pub fn CityMap(
                     title { {s.ward.name.get(lang)} }
                 }
             }
-            if let Some(p) = pin {
-                {
-                    let (x, y) = frame.xy(p.lon, p.lat);
-                    rsx! {
-                        g { class: "pin", "data-testid": "map-pin", transform: "translate({x:.1},{y:.1})",
-                            path { d: "M0,0 C-7,-10 -9,-14 -9,-19 A9,9 0 1,1 9,-19 C9,-14 7,-10 0,0 Z" }
-                            circle { cx: "0", cy: "-19", r: "3.5", fill: "#fff" }
-                        }
-                    }
-                }
-            }
+            if let Some(p) = pin { MapPin { frame, at: p, testid: "map-pin" } }
+        }
+    }
+}
+
+/// A map pin at `at`, its point on the place (drawn over an SVG map with `frame`).
+#[component]
+pub(super) fn MapPin(frame: Frame, at: LatLon, testid: &'static str) -> Element {
+    let (x, y) = frame.xy(at.lon, at.lat);
+    rsx! {
+        g { class: "pin", "data-testid": testid, transform: "translate({x:.1},{y:.1})",
+            path { d: "M0,0 C-7,-10 -9,-14 -9,-19 A9,9 0 1,1 9,-19 C9,-14 7,-10 0,0 Z" }
+            circle { cx: "0", cy: "-19", r: "3.5", fill: "#fff" }
         }
     }
 }

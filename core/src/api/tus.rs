@@ -353,13 +353,19 @@ mod tests {
         assert_eq!(s.id(), "abc");
     }
 
-    #[tokio::test]
-    async fn a_clip_uploads_in_pieces_and_a_second_call_finds_it_done() {
+    /// The reference server on loopback, a client of it, an empty store and a stripped clip.
+    async fn serving() -> (mycity_server::Running, Api, Store, crate::clips::PreparedClip) {
         let server =
             mycity_server::serve("127.0.0.1:0".parse().unwrap(), mycity_server::Config::default()).await.unwrap();
         let api = Api::new(&format!("http://{}", server.addr), super::super::DEFAULT_TIMEOUT).unwrap();
         let store = Store::open_in_memory().unwrap();
         let clip = crate::clips::prepare(&mycity_protocol::clip::fixture::clip(&Default::default())).unwrap();
+        (server, api, store, clip)
+    }
+
+    #[tokio::test]
+    async fn a_clip_uploads_in_pieces_and_a_second_call_finds_it_done() {
+        let (server, api, store, clip) = serving().await;
         let s = api.upload_clip(&store, "row-1", &clip.bytes, "video/mp4", 10_000).await.unwrap();
         assert!(s.done);
         assert_eq!(s.offset, clip.bytes.len() as u64);
@@ -393,11 +399,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_clip_file_goes_a_chunk_at_a_time_and_each_offset_is_told() {
-        let server =
-            mycity_server::serve("127.0.0.1:0".parse().unwrap(), mycity_server::Config::default()).await.unwrap();
-        let api = Api::new(&format!("http://{}", server.addr), super::super::DEFAULT_TIMEOUT).unwrap();
-        let store = Store::open_in_memory().unwrap();
-        let clip = crate::clips::prepare(&mycity_protocol::clip::fixture::clip(&Default::default())).unwrap();
+        let (server, api, store, clip) = serving().await;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.mp4");
         std::fs::write(&path, &clip.bytes).unwrap();

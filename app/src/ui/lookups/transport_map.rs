@@ -13,7 +13,7 @@ use mycity_core::{
 
 use crate::ui::{
     alert_map::AlertArea,
-    map::{Frame, WIDTH},
+    map::{Frame, MapPin, WIDTH},
 };
 
 /// The box that shows all of `points`, padded, and never smaller than about
@@ -57,7 +57,6 @@ pub(super) fn TransportMap(
     let h = frame.height;
     let colour = route.as_ref().map(|r| r.route.colour.clone()).unwrap_or_default();
     let lines = route.map(|r| r.lines).unwrap_or_default();
-    let (px, py) = frame.xy(position.lon, position.lat);
     rsx! {
         svg { class: "city-map transport-map", "data-testid": "transport-map", role: "img", "aria-label": "{label}",
             width: "{WIDTH}", height: "{h}", view_box: "0 0 {WIDTH} {h}",
@@ -94,10 +93,7 @@ pub(super) fn TransportMap(
                     }
                 }
             }
-            g { class: "pin", "data-testid": "map-position", transform: "translate({px:.1},{py:.1})",
-                path { d: "M0,0 C-7,-10 -9,-14 -9,-19 A9,9 0 1,1 9,-19 C9,-14 7,-10 0,0 Z" }
-                circle { cx: "0", cy: "-19", r: "3.5", fill: "#fff" }
-            }
+            MapPin { frame, at: position, testid: "map-position" }
         }
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use dioxus::prelude::*;
 use mycity_core::{geo::WardShape, pack::BBox, planning::ZoneIndex, LatLon};
 
-use crate::ui::map::{Frame, WIDTH};
+use crate::ui::map::{Frame, MapPin, WIDTH};
 
 /// The zones' box with a margin, so the edge zones are not cut by the frame.
 fn view(b: BBox) -> BBox {
@@ -55,17 +55,7 @@ pub(super) fn ZoneMap(
                     title { "{s.zone.code}" }
                 }
             }
-            if let Some(p) = pin {
-                {
-                    let (x, y) = frame.xy(p.lon, p.lat);
-                    rsx! {
-                        g { class: "pin", "data-testid": "map-pin", transform: "translate({x:.1},{y:.1})",
-                            path { d: "M0,0 C-7,-10 -9,-14 -9,-19 A9,9 0 1,1 9,-19 C9,-14 7,-10 0,0 Z" }
-                            circle { cx: "0", cy: "-19", r: "3.5", fill: "#fff" }
-                        }
-                    }
-                }
-            }
+            if let Some(p) = pin { MapPin { frame, at: p, testid: "map-pin" } }
         }
     }
 }
