@@ -46,6 +46,8 @@ icons!(
     "rescue",
     "child",
     "city",
+    "bus",
+    "zones",
 );
 
 /// An inline icon; unknown names draw the generic place pin.

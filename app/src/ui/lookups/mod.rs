@@ -24,8 +24,8 @@ pub fn Lookups() -> Element {
     let t = ui.texts.read();
     let entries = [
         (Screen::Health, "ambulance", "lookups-health", "lookups-health-hint"),
-        (Screen::Transport, "an-toan-giao-thong", "lookups-transport", "lookups-transport-hint"),
-        (Screen::Planning, "city", "lookups-planning", "lookups-planning-hint"),
+        (Screen::Transport, "bus", "lookups-transport", "lookups-transport-hint"),
+        (Screen::Planning, "zones", "lookups-planning", "lookups-planning-hint"),
     ];
     rsx! {
         TitleBar { title: t.get("lookups-title") }
