@@ -778,10 +778,11 @@ fn import_bundled(store: &Store) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn open() -> (tempfile::TempDir, MyCity) {
+    /// A core on a fresh temporary data directory, with no server.
+    pub(crate) fn open() -> (tempfile::TempDir, MyCity) {
         let dir = tempfile::tempdir().unwrap();
         let core =
             MyCity::open(Config { data_dir: dir.path().to_owned(), server_url: None, ..Default::default() }).unwrap();

@@ -271,7 +271,12 @@ pub(crate) fn json_with_etag(headers: &HeaderMap, etag: &str, body: String) -> R
     if etag_matches(headers, etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
-    Ok((
+    Ok(fresh_json(tag, body))
+}
+
+/// A 200 JSON answer under `tag`, to be revalidated on every use.
+fn fresh_json(tag: HeaderValue, body: String) -> Response {
+    (
         [
             (header::ETAG, tag),
             (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
@@ -279,7 +284,7 @@ pub(crate) fn json_with_etag(headers: &HeaderMap, etag: &str, body: String) -> R
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }
 
 async fn city_pack(State(s): Shared, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, Error> {
@@ -296,15 +301,7 @@ async fn city_pack(State(s): Shared, Path(slug): Path<String>, headers: HeaderMa
     let pack = blocking(move || s2.db.pack(&slug2)).await??.ok_or_else(unknown)?;
     let slug2 = slug.clone();
     let body = blocking(move || tourism::body_with_ratings(&s.db.conn(), &slug2, pack.body)).await??;
-    Ok((
-        [
-            (header::ETAG, tag),
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(fresh_json(tag, body))
 }
 
 pub(crate) fn check_admin(headers: &HeaderMap, config: &Config) -> Result<(), Error> {

@@ -1,7 +1,7 @@
 use time::macros::{date, datetime};
 
 use super::*;
-use crate::{pack::CityPack, Config, Error, MyCity, Result};
+use crate::{pack::CityPack, Error, Result};
 
 fn da_nang_files() -> serde_json::Map<String, serde_json::Value> {
     mycity_protocol::transit::bundled("da-nang")
@@ -187,12 +187,7 @@ fn malformed_feeds_are_refused_with_the_file_named() {
     assert_eq!(code(check_pack(&not_files).unwrap_err()), "transport-feed-invalid");
 }
 
-fn open() -> (tempfile::TempDir, MyCity) {
-    let dir = tempfile::tempdir().unwrap();
-    let core =
-        MyCity::open(Config { data_dir: dir.path().to_owned(), server_url: None, ..Default::default() }).unwrap();
-    (dir, core)
-}
+use crate::tests::open;
 
 #[test]
 fn a_pack_with_a_broken_feed_is_refused_and_the_one_in_use_stays() {
